@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * shadowvmm: a small VT-x VMM with shadow page tables.
+ *
+ * This header is the whole contract between the kernel module and user space.
+ * The module registers the generic netlink family SHADOWVMM_GENL_NAME; every
+ * command that changes state or reveals guest memory needs CAP_NET_ADMIN
+ * (GENL_ADMIN_PERM). Every rejection carries an extended ACK message and, where
+ * one attribute is at fault, its offset.
+ *
+ * Life of a VM:
+ *
+ *   SHADOWVMM_CMD_VM_CREATE   { MEM_SIZE } -> { VM_ID }
+ *   SHADOWVMM_CMD_MEM_WRITE   { VM_ID, GPA, DATA }          (repeat, in chunks)
+ *   SHADOWVMM_CMD_BOOT_SET    { VM_ID, BOOT_ENTRY, [BOOT_CMDLINE] }
+ *   SHADOWVMM_CMD_VM_START    { VM_ID }
+ *   ... the vCPU runs; SHADOWVMM_CMD_CONSOLE_READ streams COM1 output ...
+ *   SHADOWVMM_CMD_VM_NOTIFY   multicast on "events" when the VM stops
+ *   SHADOWVMM_CMD_VM_STOP     { VM_ID }                      (optional)
+ *   SHADOWVMM_CMD_VM_DESTROY  { VM_ID }
+ *
+ * A VM is CREATED (memory and boot state may be written), then RUNNING, then
+ * STOPPED for good; SHADOWVMM_A_STOP_REASON says why it stopped.
+ *
+ * Boot follows multiboot v1 as QEMU's -kernel does: the VMM writes the
+ * multiboot information structure and the command line into guest RAM below
+ * 1 MiB, then starts the vCPU in 32-bit protected mode with paging off,
+ * EAX = 0x2BADB002 and EBX = the address of the information structure.
+ *
+ * Attributes:
+ *
+ * SHADOWVMM_A_VM_ID: u32, the VM's id, chosen by the kernel at VM_CREATE.
+ * SHADOWVMM_A_MEM_SIZE: u64, guest RAM in bytes, a multiple of 4 KiB, at
+ *	least SHADOWVMM_MEM_SIZE_MIN and at most the module parameter
+ *	max_mem_mb.
+ * SHADOWVMM_A_VM_STATE: u32, enum shadowvmm_vm_state.
+ * SHADOWVMM_A_GPA: u64, guest physical address of DATA in MEM_WRITE.
+ * SHADOWVMM_A_DATA: binary, at most SHADOWVMM_MEM_CHUNK_MAX bytes; MEM_WRITE
+ *	payload, or console bytes in a CONSOLE_READ reply.
+ * SHADOWVMM_A_BOOT_ENTRY: u32, the guest's entry point (EIP), inside RAM.
+ * SHADOWVMM_A_BOOT_CMDLINE: NUL-terminated string of at most
+ *	SHADOWVMM_CMDLINE_MAX bytes including the NUL.
+ * SHADOWVMM_A_STOP_REASON: u32, enum shadowvmm_stop_reason.
+ * SHADOWVMM_A_EXIT_STATUS: u32, the value the guest wrote to the
+ *	isa-debug-exit port; present when STOP_REASON is DEBUG_EXIT.
+ * SHADOWVMM_A_EXIT_REASON: u32, the VMX basic exit reason that stopped the
+ *	VM (UNHANDLED_EXIT), or the VM-instruction error (ENTRY_FAILED).
+ * SHADOWVMM_A_EXIT_QUALIFICATION: u64, the exit qualification with it.
+ * SHADOWVMM_A_GUEST_RIP: u64, guest RIP when the VM stopped.
+ * SHADOWVMM_A_GUEST_ADDR: u64, the guest address at fault (BAD_ACCESS).
+ * SHADOWVMM_A_CONSOLE_OFFSET: u64, in CONSOLE_READ requests the position in
+ *	the VM's console stream to read from; in replies the position just
+ *	after the returned DATA (the next request's offset).
+ * SHADOWVMM_A_CONSOLE_DROPPED: u64, bytes between the requested offset and
+ *	the oldest byte still buffered: output the reader was too slow for.
+ * SHADOWVMM_A_STATS: nested, a list of SHADOWVMM_A_STAT.
+ * SHADOWVMM_A_STAT: nested, one counter: SHADOWVMM_A_STAT_NAME (string),
+ *	SHADOWVMM_A_STAT_VALUE (u64), SHADOWVMM_A_STAT_KIND (u32,
+ *	enum shadowvmm_stat_kind).
+ */
+
+#ifndef _UAPI_LINUX_SHADOWVMM_H
+#define _UAPI_LINUX_SHADOWVMM_H
+
+#define SHADOWVMM_GENL_NAME		"shadowvmm"
+#define SHADOWVMM_GENL_VERSION		1
+#define SHADOWVMM_MCGRP_EVENTS		"events"
+
+#define SHADOWVMM_MEM_SIZE_MIN		(2ULL << 20)
+#define SHADOWVMM_MEM_CHUNK_MAX		32768
+#define SHADOWVMM_CMDLINE_MAX		4096
+#define SHADOWVMM_STAT_NAME_MAX		32
+
+enum shadowvmm_cmd {
+	SHADOWVMM_CMD_UNSPEC,
+	SHADOWVMM_CMD_VM_CREATE,
+	SHADOWVMM_CMD_VM_DESTROY,
+	SHADOWVMM_CMD_VM_GET,		/* doit for one VM, dumpit for all */
+	SHADOWVMM_CMD_MEM_WRITE,
+	SHADOWVMM_CMD_BOOT_SET,
+	SHADOWVMM_CMD_VM_START,
+	SHADOWVMM_CMD_VM_STOP,
+	SHADOWVMM_CMD_STATS_GET,
+	SHADOWVMM_CMD_CONSOLE_READ,
+	SHADOWVMM_CMD_VM_NOTIFY,	/* multicast only: a VM changed state */
+
+	__SHADOWVMM_CMD_MAX
+};
+#define SHADOWVMM_CMD_MAX (__SHADOWVMM_CMD_MAX - 1)
+
+enum shadowvmm_attr {
+	SHADOWVMM_A_UNSPEC,
+	SHADOWVMM_A_PAD,
+	SHADOWVMM_A_VM_ID,
+	SHADOWVMM_A_MEM_SIZE,
+	SHADOWVMM_A_VM_STATE,
+	SHADOWVMM_A_GPA,
+	SHADOWVMM_A_DATA,
+	SHADOWVMM_A_BOOT_ENTRY,
+	SHADOWVMM_A_BOOT_CMDLINE,
+	SHADOWVMM_A_STOP_REASON,
+	SHADOWVMM_A_EXIT_STATUS,
+	SHADOWVMM_A_EXIT_REASON,
+	SHADOWVMM_A_EXIT_QUALIFICATION,
+	SHADOWVMM_A_GUEST_RIP,
+	SHADOWVMM_A_GUEST_ADDR,
+	SHADOWVMM_A_CONSOLE_OFFSET,
+	SHADOWVMM_A_CONSOLE_DROPPED,
+	SHADOWVMM_A_STATS,
+	SHADOWVMM_A_STAT,
+	SHADOWVMM_A_STAT_NAME,
+	SHADOWVMM_A_STAT_VALUE,
+	SHADOWVMM_A_STAT_KIND,
+
+	__SHADOWVMM_A_MAX
+};
+#define SHADOWVMM_A_MAX (__SHADOWVMM_A_MAX - 1)
+
+enum shadowvmm_vm_state {
+	SHADOWVMM_VM_CREATED,	/* memory and boot state may be written */
+	SHADOWVMM_VM_RUNNING,
+	SHADOWVMM_VM_STOPPED,	/* for good: see the stop reason */
+};
+
+enum shadowvmm_stop_reason {
+	SHADOWVMM_STOP_NONE,		/* not stopped yet */
+	SHADOWVMM_STOP_DEBUG_EXIT,	/* guest wrote its exit status */
+	SHADOWVMM_STOP_HALT,		/* HLT with nothing left to wake it */
+	SHADOWVMM_STOP_TRIPLE_FAULT,
+	SHADOWVMM_STOP_UNHANDLED_EXIT,	/* an exit the VMM does not handle */
+	SHADOWVMM_STOP_ENTRY_FAILED,	/* VMLAUNCH/VMRESUME refused the state */
+	SHADOWVMM_STOP_BAD_ACCESS,	/* guest touched memory it has not got */
+	SHADOWVMM_STOP_USER,		/* SHADOWVMM_CMD_VM_STOP */
+	SHADOWVMM_STOP_HOST,		/* module unload or reboot */
+};
+
+enum shadowvmm_stat_kind {
+	SHADOWVMM_STAT_CUMULATIVE,	/* only grows: rates make sense */
+	SHADOWVMM_STAT_INSTANT,		/* a current level */
+	SHADOWVMM_STAT_PEAK,		/* the highest level seen */
+};
+
+#endif /* _UAPI_LINUX_SHADOWVMM_H */
