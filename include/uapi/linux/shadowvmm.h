@@ -31,8 +31,8 @@
  *
  * SHADOWVMM_A_VM_ID: u32, the VM's id, chosen by the kernel at VM_CREATE.
  * SHADOWVMM_A_MEM_SIZE: u64, guest RAM in bytes, a multiple of 4 KiB, at
- *	least SHADOWVMM_MEM_SIZE_MIN and at most the module parameter
- *	max_mem_mb.
+ *	least SHADOWVMM_MEM_SIZE_MIN and at most SHADOWVMM_MEM_SIZE_MAX and
+ *	the module parameter max_mem_mb.
  * SHADOWVMM_A_VM_STATE: u32, enum shadowvmm_vm_state.
  * SHADOWVMM_A_GPA: u64, guest physical address of DATA in MEM_WRITE.
  * SHADOWVMM_A_DATA: binary, at most SHADOWVMM_MEM_CHUNK_MAX bytes; MEM_WRITE
@@ -67,7 +67,9 @@
 #define SHADOWVMM_MCGRP_EVENTS		"events"
 
 #define SHADOWVMM_MEM_SIZE_MIN		(2ULL << 20)
-#define SHADOWVMM_MEM_CHUNK_MAX		32768
+/* RAM ends below the PC's 32-bit device hole at 0xC0000000. */
+#define SHADOWVMM_MEM_SIZE_MAX		(3ULL << 30)
+#define SHADOWVMM_MEM_CHUNK_MAX		16384
 #define SHADOWVMM_CMDLINE_MAX		4096
 #define SHADOWVMM_STAT_NAME_MAX		32
 

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What CPUID tells a guest. The answer starts from the host CPU's and keeps
+ * only what this VMM virtualizes, so a guest never finds a feature that
+ * would reach host state or that we would have to emulate and don't:
+ * VMX itself, XSAVE/AVX (XCR0 stays the host's), PCID/INVPCID, x2APIC,
+ * long mode and SYSCALL (not virtualized yet), MTRR/MCA MSRs, PMU, and the
+ * speculation-control MSRs. Allow-lists, so a newer CPU's new features stay
+ * hidden until someone decides otherwise.
+ */
+#include <linux/bits.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include "cpuid.h"
+
+#define MAX_BASIC_LEAF		0x7
+#define MAX_EXTENDED_LEAF	0x80000008
+
+#define LEAF1_ECX_KEEP	(BIT(0) /* SSE3 */ | BIT(1) /* PCLMULQDQ */ | \
+			 BIT(9) /* SSSE3 */ | BIT(13) /* CMPXCHG16B */ | \
+			 BIT(19) /* SSE4.1 */ | BIT(20) /* SSE4.2 */ | \
+			 BIT(22) /* MOVBE */ | BIT(23) /* POPCNT */ | \
+			 BIT(25) /* AES */ | BIT(30) /* RDRAND */)
+#define LEAF1_ECX_HYPERVISOR	BIT(31)
+#define LEAF1_EDX_KEEP	(BIT(0) /* FPU */ | BIT(2) /* DE */ | \
+			 BIT(3) /* PSE */ | BIT(4) /* TSC */ | \
+			 BIT(5) /* MSR */ | BIT(6) /* PAE */ | \
+			 BIT(8) /* CX8 */ | BIT(11) /* SEP */ | \
+			 BIT(13) /* PGE */ | BIT(15) /* CMOV */ | \
+			 BIT(16) /* PAT */ | BIT(17) /* PSE36 */ | \
+			 BIT(19) /* CLFSH */ | BIT(23) /* MMX */ | \
+			 BIT(24) /* FXSR */ | BIT(25) /* SSE */ | \
+			 BIT(26) /* SSE2 */)
+#define LEAF7_EBX_KEEP	(BIT(3) /* BMI1 */ | BIT(8) /* BMI2 */ | \
+			 BIT(9) /* ERMS */ | BIT(18) /* RDSEED */ | \
+			 BIT(19) /* ADX */ | BIT(23) /* CLFLUSHOPT */ | \
+			 BIT(29) /* SHA */)
+#define EXT1_ECX_KEEP	(BIT(0) /* LAHF/SAHF */ | BIT(5) /* LZCNT */ | \
+			 BIT(8) /* PREFETCHW */)
+#define EXT1_EDX_KEEP	(BIT(20) /* NX */)
+
+static void zero(struct shadowvmm_cpuid *regs)
+{
+	*regs = (struct shadowvmm_cpuid){};
+}
+
+/**
+ * shadowvmm_cpuid_filter() - turn the host's CPUID answer into the guest's
+ * @leaf: EAX the guest asked with
+ * @subleaf: ECX the guest asked with
+ * @regs: on entry the host CPU's answer for @leaf/@subleaf, on return the
+ *	  guest's
+ */
+void shadowvmm_cpuid_filter(u32 leaf, u32 subleaf,
+			    struct shadowvmm_cpuid *regs)
+{
+	switch (leaf) {
+	case 0:
+		regs->eax = min_t(u32, regs->eax, MAX_BASIC_LEAF);
+		break;
+	case 1:
+		/* One vCPU, APIC ID 0, no hyper-threading. */
+		regs->ebx = (regs->ebx & 0xffff) | BIT(16);
+		regs->ecx = (regs->ecx & LEAF1_ECX_KEEP) | LEAF1_ECX_HYPERVISOR;
+		regs->edx &= LEAF1_EDX_KEEP;
+		break;
+	case 2:
+		break;
+	case 4:
+		/* Cache descriptions stay; the core and sharing counts go. */
+		regs->eax &= GENMASK(13, 0);
+		break;
+	case 7:
+		if (subleaf == 0) {
+			regs->eax = 0;
+			regs->ebx &= LEAF7_EBX_KEEP;
+			regs->ecx = 0;
+			regs->edx = 0;
+		} else {
+			zero(regs);
+		}
+		break;
+	case SHADOWVMM_CPUID_SIGNATURE:
+		regs->eax = SHADOWVMM_CPUID_SIGNATURE;
+		memcpy(&regs->ebx, "Shad", 4);
+		memcpy(&regs->ecx, "owVM", 4);
+		memcpy(&regs->edx, "MShV", 4);
+		break;
+	case 0x80000000:
+		regs->eax = min_t(u32, regs->eax, MAX_EXTENDED_LEAF);
+		break;
+	case 0x80000001:
+		regs->eax = 0;
+		regs->ebx = 0;
+		regs->ecx &= EXT1_ECX_KEEP;
+		regs->edx &= EXT1_EDX_KEEP;
+		break;
+	case 0x80000002 ... 0x80000004:	/* brand string */
+	case 0x80000006:		/* L2 cache */
+		break;
+	case 0x80000008:
+		/* Physical and linear address widths; no extra features. */
+		regs->eax &= GENMASK(15, 0);
+		regs->ebx = 0;
+		regs->ecx = 0;
+		regs->edx = 0;
+		break;
+	default:
+		zero(regs);
+		break;
+	}
+}

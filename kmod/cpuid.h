@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SHADOWVMM_CPUID_H
+#define SHADOWVMM_CPUID_H
+
+#include <linux/types.h>
+
+/* CPUID.40000000H: "ShadowVMMShV" tells a guest who runs it. */
+#define SHADOWVMM_CPUID_SIGNATURE	0x40000000
+
+struct shadowvmm_cpuid {
+	u32 eax, ebx, ecx, edx;
+};
+
+void shadowvmm_cpuid_filter(u32 leaf, u32 subleaf,
+			    struct shadowvmm_cpuid *regs);
+
+#endif

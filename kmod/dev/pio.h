@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SHADOWVMM_DEV_PIO_H
+#define SHADOWVMM_DEV_PIO_H
+
+#include <linux/types.h>
+
+struct shadowvmm_vm;
+
+#define SHADOWVMM_DEBUG_EXIT_PORT	0xf4
+#define SHADOWVMM_DEBUG_EXIT_SIZE	4
+
+void shadowvmm_devices_reset(struct shadowvmm_vm *vm);
+u32 shadowvmm_pio(struct shadowvmm_vm *vm, u16 port, unsigned int size,
+		  bool in, u32 *value);
+
+#endif

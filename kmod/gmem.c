@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/mm.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include "gmem.h"
+
+int shadowvmm_gmem_init(struct shadowvmm_gmem *gmem, u64 size)
+{
+	if (!size || !PAGE_ALIGNED(size))
+		return -EINVAL;
+	/* Charged to the creator's memory cgroup, like KVM's guest memory. */
+	gmem->ram = __vmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+				    __GFP_NOWARN);
+	if (!gmem->ram)
+		return -ENOMEM;
+	gmem->size = size;
+	return 0;
+}
+
+void shadowvmm_gmem_free(struct shadowvmm_gmem *gmem)
+{
+	vfree(gmem->ram);
+	gmem->ram = NULL;
+	gmem->size = 0;
+}
+
+/* Return: true when [@gpa, @gpa + @len) lies inside guest RAM. */
+bool shadowvmm_gmem_range_ok(const struct shadowvmm_gmem *gmem, u64 gpa,
+			     u64 len)
+{
+	return gpa <= gmem->size && len <= gmem->size - gpa;
+}
+
+int shadowvmm_gmem_write(struct shadowvmm_gmem *gmem, u64 gpa,
+			 const void *data, size_t len)
+{
+	if (!shadowvmm_gmem_range_ok(gmem, gpa, len))
+		return -ERANGE;
+	memcpy(gmem->ram + gpa, data, len);
+	return 0;
+}
+
+/* The host page frame backing @gpa, which must lie inside guest RAM. */
+unsigned long shadowvmm_gmem_pfn(const struct shadowvmm_gmem *gmem, u64 gpa)
+{
+	return vmalloc_to_pfn(gmem->ram + (gpa & PAGE_MASK));
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SHADOWVMM_GMEM_H
+#define SHADOWVMM_GMEM_H
+
+#include <linux/types.h>
+
+/*
+ * Guest RAM: one virtually contiguous, zeroed allocation, guest physical
+ * address 0 at its start. Every access from the host side goes through
+ * shadowvmm_gmem_range_ok(), so a guest-supplied address can never reach
+ * beyond it.
+ */
+struct shadowvmm_gmem {
+	void *ram;
+	u64 size;
+};
+
+int shadowvmm_gmem_init(struct shadowvmm_gmem *gmem, u64 size);
+void shadowvmm_gmem_free(struct shadowvmm_gmem *gmem);
+bool shadowvmm_gmem_range_ok(const struct shadowvmm_gmem *gmem, u64 gpa,
+			     u64 len);
+int shadowvmm_gmem_write(struct shadowvmm_gmem *gmem, u64 gpa,
+			 const void *data, size_t len);
+unsigned long shadowvmm_gmem_pfn(const struct shadowvmm_gmem *gmem, u64 gpa);
+
+#endif

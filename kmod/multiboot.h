@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SHADOWVMM_MULTIBOOT_H
+#define SHADOWVMM_MULTIBOOT_H
+
+#include <linux/bits.h>
+#include <linux/types.h>
+
+#define MULTIBOOT_BOOTLOADER_MAGIC	0x2badb002
+
+/*
+ * Where the boot information goes in guest RAM: the places QEMU's
+ * multiboot option ROM uses for the memory map (0x9000) and the
+ * information structure (0x9500), and the command line after them, all
+ * below 1 MiB and clear of page 0.
+ */
+#define SHADOWVMM_MB_MMAP_ADDR		0x9000
+#define SHADOWVMM_MB_INFO_ADDR		0x9500
+#define SHADOWVMM_MB_LOADER_NAME_ADDR	0x9700
+#define SHADOWVMM_MB_CMDLINE_ADDR	0x9800
+#define SHADOWVMM_MB_AREA_END		(SHADOWVMM_MB_CMDLINE_ADDR + 4096)
+
+#define SHADOWVMM_MB_LOW_MEM_KB		640
+
+/* Multiboot v1 information structure, as the guest reads it. */
+struct multiboot_info {
+	u32 flags;
+	u32 mem_lower;
+	u32 mem_upper;
+	u32 boot_device;
+	u32 cmdline;
+	u32 mods_count;
+	u32 mods_addr;
+	u32 syms[4];
+	u32 mmap_length;
+	u32 mmap_addr;
+	u32 drives_length;
+	u32 drives_addr;
+	u32 config_table;
+	u32 boot_loader_name;
+} __packed;
+
+struct multiboot_mmap_entry {
+	u32 size;	/* of the rest of the entry: 20 */
+	u64 addr;
+	u64 len;
+	u32 type;
+} __packed;
+
+#define MULTIBOOT_INFO_MEMORY		BIT(0)
+#define MULTIBOOT_INFO_CMDLINE		BIT(2)
+#define MULTIBOOT_INFO_MODS		BIT(3)
+#define MULTIBOOT_INFO_MEM_MAP		BIT(6)
+#define MULTIBOOT_INFO_LOADER_NAME	BIT(9)
+
+#define MULTIBOOT_MEMORY_AVAILABLE	1
+#define MULTIBOOT_MEMORY_RESERVED	2
+
+int shadowvmm_multiboot_check(u64 ram_size, u32 entry, size_t cmdline_len,
+			      const char **why);
+u32 shadowvmm_multiboot_build(void *ram, u64 ram_size, const char *cmdline);
+
+#endif

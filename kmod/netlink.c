@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family: the only way in from user space. Handlers
+ * turn attributes into calls on vm.c and replies; vm.c decides what is
+ * allowed, and says why not in a message we hand back as the extack.
+ */
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include "console.h"
+#include "netlink.h"
+#include "netlink_policy.h"
+#include "vm.h"
+
+/* Console bytes per CONSOLE_READ reply: one page-sized message. */
+#define CONSOLE_READ_MAX	3072
+
+static struct genl_family shadowvmm_family;
+
+static const struct shadowvmm_why no_such_vm = {
+	"VM_ID: no such VM", SHADOWVMM_A_VM_ID
+};
+
+static void set_err(struct genl_info *info, const struct shadowvmm_why *why)
+{
+	/* NL_SET_ERR_MSG_ATTR() wants a literal; why->msg is static already. */
+	if (info->extack && why->msg) {
+		info->extack->_msg = why->msg;
+		info->extack->bad_attr = why->attr ? info->attrs[why->attr] :
+						     NULL;
+	}
+}
+
+/* Return: the VM named by the request's VM_ID with a reference, or ERR_PTR. */
+static struct shadowvmm_vm *lookup_vm(struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[SHADOWVMM_A_VM_ID];
+	struct shadowvmm_vm *vm;
+
+	if (GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_VM_ID))
+		return ERR_PTR(-EINVAL);
+	vm = shadowvmm_vm_get(nla_get_u32(attr));
+	if (!vm) {
+		set_err(info, &no_such_vm);
+		return ERR_PTR(-ENOENT);
+	}
+	return vm;
+}
+
+static int put_stop(struct sk_buff *skb, const struct shadowvmm_stop *stop)
+{
+	if (nla_put_u32(skb, SHADOWVMM_A_STOP_REASON, stop->reason))
+		return -EMSGSIZE;
+	switch (stop->reason) {
+	case SHADOWVMM_STOP_NONE:
+		return 0;
+	case SHADOWVMM_STOP_DEBUG_EXIT:
+		if (nla_put_u32(skb, SHADOWVMM_A_EXIT_STATUS, stop->exit_status))
+			return -EMSGSIZE;
+		break;
+	case SHADOWVMM_STOP_UNHANDLED_EXIT:
+	case SHADOWVMM_STOP_ENTRY_FAILED:
+	case SHADOWVMM_STOP_TRIPLE_FAULT:
+		if (nla_put_u32(skb, SHADOWVMM_A_EXIT_REASON, stop->exit_reason) ||
+		    nla_put_u64_64bit(skb, SHADOWVMM_A_EXIT_QUALIFICATION,
+				      stop->qualification, SHADOWVMM_A_PAD))
+			return -EMSGSIZE;
+		break;
+	case SHADOWVMM_STOP_BAD_ACCESS:
+		if (nla_put_u64_64bit(skb, SHADOWVMM_A_GUEST_ADDR,
+				      stop->guest_addr, SHADOWVMM_A_PAD))
+			return -EMSGSIZE;
+		break;
+	}
+	return nla_put_u64_64bit(skb, SHADOWVMM_A_GUEST_RIP, stop->rip,
+				 SHADOWVMM_A_PAD);
+}
+
+/* One VM's description: VM_GET replies, dumps and events share it. */
+static int fill_vm(struct sk_buff *skb, struct shadowvmm_vm *vm, u8 cmd,
+		   u32 portid, u32 seq, int flags)
+{
+	struct shadowvmm_stop stop;
+	u32 state;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &shadowvmm_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+
+	mutex_lock(&vm->lock);
+	state = vm->state;
+	stop = state == SHADOWVMM_VM_STOPPED ? vm->vcpu.stop :
+					       (struct shadowvmm_stop){};
+	mutex_unlock(&vm->lock);
+
+	if (nla_put_u32(skb, SHADOWVMM_A_VM_ID, vm->id) ||
+	    nla_put_u32(skb, SHADOWVMM_A_VM_STATE, state) ||
+	    nla_put_u64_64bit(skb, SHADOWVMM_A_MEM_SIZE, vm->gmem.size,
+			      SHADOWVMM_A_PAD) ||
+	    put_stop(skb, &stop)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int reply_vm(struct genl_info *info, struct shadowvmm_vm *vm)
+{
+	struct sk_buff *skb;
+	int err;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	err = fill_vm(skb, vm, info->genlhdr->cmd, info->snd_portid,
+		      info->snd_seq, 0);
+	if (err) {
+		nlmsg_free(skb);
+		return err;
+	}
+	return genlmsg_reply(skb, info);
+}
+
+static int vm_create(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[SHADOWVMM_A_MEM_SIZE];
+	struct shadowvmm_why why = {};
+	struct shadowvmm_vm *vm;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_MEM_SIZE))
+		return -EINVAL;
+	err = shadowvmm_vm_create(nla_get_u64(attr), &vm, &why);
+	if (err) {
+		set_err(info, &why);
+		return err;
+	}
+	err = reply_vm(info, vm);
+	if (err)
+		shadowvmm_vm_destroy(vm->id);
+	else
+		shadowvmm_netlink_notify(vm);
+	shadowvmm_vm_put(vm);
+	return err;
+}
+
+static int vm_destroy(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[SHADOWVMM_A_VM_ID];
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_VM_ID))
+		return -EINVAL;
+	err = shadowvmm_vm_destroy(nla_get_u32(attr));
+	if (err == -ENOENT)
+		set_err(info, &no_such_vm);
+	return err;
+}
+
+static int vm_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct shadowvmm_vm *vm = lookup_vm(info);
+	int err;
+
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	err = reply_vm(info, vm);
+	shadowvmm_vm_put(vm);
+	return err;
+}
+
+static int vm_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	/* cb->args[0]: the lowest VM id not dumped yet. */
+	u32 next = cb->args[0] ? cb->args[0] : 1;
+	struct shadowvmm_vm *vm;
+	int err = 0;
+
+	while ((vm = shadowvmm_vm_get_next(&next))) {
+		err = fill_vm(skb, vm, SHADOWVMM_CMD_VM_GET,
+			      NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			      NLM_F_MULTI);
+		shadowvmm_vm_put(vm);
+		if (err)
+			break;
+		cb->args[0] = ++next;
+	}
+	/* A full message ends this part of the dump; user space asks again. */
+	return err == -EMSGSIZE ? skb->len : err;
+}
+
+static int mem_write(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *data = info->attrs[SHADOWVMM_A_DATA];
+	struct shadowvmm_why why = {};
+	struct shadowvmm_vm *vm;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_GPA) ||
+	    GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_DATA))
+		return -EINVAL;
+	vm = lookup_vm(info);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	err = shadowvmm_vm_write_mem(vm,
+				     nla_get_u64(info->attrs[SHADOWVMM_A_GPA]),
+				     nla_data(data), nla_len(data), &why);
+	if (err)
+		set_err(info, &why);
+	shadowvmm_vm_put(vm);
+	return err;
+}
+
+static int boot_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *entry = info->attrs[SHADOWVMM_A_BOOT_ENTRY];
+	struct nlattr *cmdline = info->attrs[SHADOWVMM_A_BOOT_CMDLINE];
+	struct shadowvmm_why why = {};
+	struct shadowvmm_vm *vm;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_BOOT_ENTRY))
+		return -EINVAL;
+	vm = lookup_vm(info);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	err = shadowvmm_vm_set_boot(vm, nla_get_u32(entry),
+				    cmdline ? nla_data(cmdline) : "", &why);
+	if (err)
+		set_err(info, &why);
+	shadowvmm_vm_put(vm);
+	return err;
+}
+
+static int vm_start(struct sk_buff *skb, struct genl_info *info)
+{
+	struct shadowvmm_vm *vm = lookup_vm(info);
+	struct shadowvmm_why why = {};
+	int err;
+
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	err = shadowvmm_vm_start(vm, &why);
+	if (err)
+		set_err(info, &why);
+	else
+		shadowvmm_netlink_notify(vm);
+	shadowvmm_vm_put(vm);
+	return err;
+}
+
+static int vm_stop(struct sk_buff *skb, struct genl_info *info)
+{
+	struct shadowvmm_vm *vm = lookup_vm(info);
+	struct shadowvmm_why why = {};
+	int err;
+
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	err = shadowvmm_vm_stop(vm, &why);
+	if (err)
+		set_err(info, &why);
+	shadowvmm_vm_put(vm);
+	return err;
+}
+
+static int put_stat(void *ctx, const char *name, u64 value, u32 kind)
+{
+	struct sk_buff *skb = ctx;
+	struct nlattr *stat;
+
+	stat = nla_nest_start(skb, SHADOWVMM_A_STAT);
+	if (!stat ||
+	    nla_put_string(skb, SHADOWVMM_A_STAT_NAME, name) ||
+	    nla_put_u64_64bit(skb, SHADOWVMM_A_STAT_VALUE, value,
+			      SHADOWVMM_A_PAD) ||
+	    nla_put_u32(skb, SHADOWVMM_A_STAT_KIND, kind))
+		return -EMSGSIZE;
+	nla_nest_end(skb, stat);
+	return 0;
+}
+
+static int stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct shadowvmm_vm *vm = lookup_vm(info);
+	struct sk_buff *msg;
+	struct nlattr *stats;
+	void *hdr;
+	int err = -EMSGSIZE;
+
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	hdr = genlmsg_put_reply(msg, info, &shadowvmm_family, 0,
+				info->genlhdr->cmd);
+	if (!hdr || nla_put_u32(msg, SHADOWVMM_A_VM_ID, vm->id))
+		goto free;
+	stats = nla_nest_start(msg, SHADOWVMM_A_STATS);
+	if (!stats || shadowvmm_stats_for_each(&vm->stats, put_stat, msg))
+		goto free;
+	nla_nest_end(msg, stats);
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+	goto out;
+free:
+	nlmsg_free(msg);
+out:
+	shadowvmm_vm_put(vm);
+	return err;
+}
+
+static int console_read(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *offset_attr = info->attrs[SHADOWVMM_A_CONSOLE_OFFSET];
+	u64 offset = offset_attr ? nla_get_u64(offset_attr) : 0;
+	struct shadowvmm_vm *vm = lookup_vm(info);
+	u64 next, dropped;
+	struct sk_buff *msg;
+	struct nlattr *data;
+	size_t len;
+	void *hdr;
+	int err = -EMSGSIZE;
+
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	hdr = genlmsg_put_reply(msg, info, &shadowvmm_family, 0,
+				info->genlhdr->cmd);
+	if (!hdr || nla_put_u32(msg, SHADOWVMM_A_VM_ID, vm->id))
+		goto free;
+	data = nla_reserve(msg, SHADOWVMM_A_DATA, CONSOLE_READ_MAX);
+	if (!data)
+		goto free;
+	len = shadowvmm_console_get(&vm->console, offset, nla_data(data),
+				    CONSOLE_READ_MAX, &next, &dropped);
+	/* Give back what the reservation did not use. */
+	nlmsg_trim(msg, (u8 *)data + nla_total_size(len));
+	data->nla_len = nla_attr_size(len);
+	if (nla_put_u64_64bit(msg, SHADOWVMM_A_CONSOLE_OFFSET, next,
+			      SHADOWVMM_A_PAD) ||
+	    nla_put_u64_64bit(msg, SHADOWVMM_A_CONSOLE_DROPPED, dropped,
+			      SHADOWVMM_A_PAD))
+		goto free;
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+	goto out;
+free:
+	nlmsg_free(msg);
+out:
+	shadowvmm_vm_put(vm);
+	return err;
+}
+
+#define OP(_cmd, _doit, _policy) {					\
+	.cmd = _cmd, .doit = _doit, .policy = _policy,			\
+	.maxattr = SHADOWVMM_A_MAX, .flags = GENL_ADMIN_PERM,		\
+}
+
+static const struct genl_ops shadowvmm_ops[] = {
+	OP(SHADOWVMM_CMD_VM_CREATE, vm_create, shadowvmm_vm_create_policy),
+	OP(SHADOWVMM_CMD_VM_DESTROY, vm_destroy, shadowvmm_vm_id_policy),
+	{
+		.cmd = SHADOWVMM_CMD_VM_GET,
+		.doit = vm_get,
+		.dumpit = vm_dump,
+		.policy = shadowvmm_vm_id_policy,
+		.maxattr = SHADOWVMM_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	OP(SHADOWVMM_CMD_MEM_WRITE, mem_write, shadowvmm_mem_write_policy),
+	OP(SHADOWVMM_CMD_BOOT_SET, boot_set, shadowvmm_boot_set_policy),
+	OP(SHADOWVMM_CMD_VM_START, vm_start, shadowvmm_vm_id_policy),
+	OP(SHADOWVMM_CMD_VM_STOP, vm_stop, shadowvmm_vm_id_policy),
+	OP(SHADOWVMM_CMD_STATS_GET, stats_get, shadowvmm_vm_id_policy),
+	OP(SHADOWVMM_CMD_CONSOLE_READ, console_read,
+	   shadowvmm_console_read_policy),
+};
+
+static const struct genl_multicast_group shadowvmm_mcgrps[] = {
+	{ .name = SHADOWVMM_MCGRP_EVENTS, .flags = GENL_UNS_ADMIN_PERM },
+};
+
+static struct genl_family shadowvmm_family __ro_after_init = {
+	.name = SHADOWVMM_GENL_NAME,
+	.version = SHADOWVMM_GENL_VERSION,
+	.maxattr = SHADOWVMM_A_MAX,
+	.netnsok = false,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = shadowvmm_ops,
+	.n_ops = ARRAY_SIZE(shadowvmm_ops),
+	.mcgrps = shadowvmm_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(shadowvmm_mcgrps),
+};
+
+/**
+ * shadowvmm_netlink_notify() - multicast a VM's state to "events"
+ * @vm: the VM, whose state just changed
+ *
+ * Context: process context.
+ */
+void shadowvmm_netlink_notify(struct shadowvmm_vm *vm)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&shadowvmm_family, &init_net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (fill_vm(skb, vm, SHADOWVMM_CMD_VM_NOTIFY, 0, 0, 0)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_multicast(&shadowvmm_family, skb, 0, 0, GFP_KERNEL);
+}
+
+int __init shadowvmm_netlink_init(void)
+{
+	return genl_register_family(&shadowvmm_family);
+}
+
+void shadowvmm_netlink_exit(void)
+{
+	genl_unregister_family(&shadowvmm_family);
+}
+
+MODULE_ALIAS_GENL_FAMILY(SHADOWVMM_GENL_NAME);

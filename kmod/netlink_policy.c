@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "netlink_policy.h"
+
+/* Not const: 6.1's nla_policy points at them without const. */
+static struct netlink_range_validation mem_size_range = {
+	.min = SHADOWVMM_MEM_SIZE_MIN,
+	.max = SHADOWVMM_MEM_SIZE_MAX,
+};
+
+static struct netlink_range_validation gpa_range = {
+	.max = SHADOWVMM_MEM_SIZE_MAX - 1,
+};
+
+#define VM_ID_POLICY	NLA_POLICY_MIN(NLA_U32, 1)
+
+const struct nla_policy shadowvmm_vm_create_policy[SHADOWVMM_A_MAX + 1] = {
+	[SHADOWVMM_A_MEM_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U64, &mem_size_range),
+};
+
+const struct nla_policy shadowvmm_vm_id_policy[SHADOWVMM_A_MAX + 1] = {
+	[SHADOWVMM_A_VM_ID] = VM_ID_POLICY,
+};
+
+const struct nla_policy shadowvmm_mem_write_policy[SHADOWVMM_A_MAX + 1] = {
+	[SHADOWVMM_A_VM_ID] = VM_ID_POLICY,
+	[SHADOWVMM_A_GPA] = NLA_POLICY_FULL_RANGE(NLA_U64, &gpa_range),
+	[SHADOWVMM_A_DATA] = NLA_POLICY_RANGE(NLA_BINARY, 1,
+					      SHADOWVMM_MEM_CHUNK_MAX),
+};
+
+const struct nla_policy shadowvmm_boot_set_policy[SHADOWVMM_A_MAX + 1] = {
+	[SHADOWVMM_A_VM_ID] = VM_ID_POLICY,
+	[SHADOWVMM_A_BOOT_ENTRY] = { .type = NLA_U32 },
+	[SHADOWVMM_A_BOOT_CMDLINE] = { .type = NLA_NUL_STRING,
+				       .len = SHADOWVMM_CMDLINE_MAX - 1 },
+};
+
+const struct nla_policy shadowvmm_console_read_policy[SHADOWVMM_A_MAX + 1] = {
+	[SHADOWVMM_A_VM_ID] = VM_ID_POLICY,
+	[SHADOWVMM_A_CONSOLE_OFFSET] = { .type = NLA_U64 },
+};

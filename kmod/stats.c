@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Counters describe themselves (name and kind), so user space prints and
+ * rates them without a list of its own. Names follow KVM's where the
+ * meaning is the same.
+ */
+#include <linux/kernel.h>
+#include <linux/shadowvmm.h>
+#include "stats.h"
+
+static const struct {
+	const char *name;
+	u32 kind;
+} stat_desc[SHADOWVMM_NR_STATS] = {
+	[SHADOWVMM_STAT_EXITS] = { "exits", SHADOWVMM_STAT_CUMULATIVE },
+	[SHADOWVMM_STAT_IO_EXITS] = { "io_exits", SHADOWVMM_STAT_CUMULATIVE },
+	[SHADOWVMM_STAT_CONSOLE_BYTES] = { "console_bytes",
+					   SHADOWVMM_STAT_CUMULATIVE },
+	[SHADOWVMM_STAT_MSR_UNHANDLED] = { "msr_unhandled",
+					   SHADOWVMM_STAT_CUMULATIVE },
+	[SHADOWVMM_STAT_GUEST_CYCLES] = { "guest_cycles",
+					  SHADOWVMM_STAT_CUMULATIVE },
+	[SHADOWVMM_STAT_BURSTS] = { "bursts", SHADOWVMM_STAT_CUMULATIVE },
+};
+
+/**
+ * shadowvmm_stats_for_each() - visit every counter
+ * @stats: the VM's counters
+ * @fn: called with each name, value and kind; a non-zero return stops
+ * @ctx: passed to @fn
+ *
+ * The fixed counters come first, then "exits_<reason>" for each exit
+ * reason seen at least once.
+ *
+ * Return: 0 or what @fn returned.
+ */
+int shadowvmm_stats_for_each(const struct shadowvmm_stats *stats,
+			     shadowvmm_stat_fn fn, void *ctx)
+{
+	char name[SHADOWVMM_STAT_NAME_MAX];
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < SHADOWVMM_NR_STATS; i++) {
+		err = fn(ctx, stat_desc[i].name, READ_ONCE(stats->counter[i]),
+			 stat_desc[i].kind);
+		if (err)
+			return err;
+	}
+	for (i = 0; i < SHADOWVMM_EXIT_REASONS; i++) {
+		u64 value = READ_ONCE(stats->exits_by_reason[i]);
+
+		if (!value)
+			continue;
+		snprintf(name, sizeof(name), "exits_%s",
+			 shadowvmm_exit_reason_name(i));
+		err = fn(ctx, name, value, SHADOWVMM_STAT_CUMULATIVE);
+		if (err)
+			return err;
+	}
+	return 0;
+}

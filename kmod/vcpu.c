@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vCPU run loop and everything that moves state between the VMCS and
+ * struct shadowvmm_vcpu.
+ *
+ * The loop runs in bursts. A burst pins the thread to a CPU (preemption
+ * off), makes the VMCS current there, and enters the guest again and again
+ * until the scheduler wants the CPU, a tick has passed or someone asks the
+ * VM to stop. Before it lets go of the CPU it VMCLEARs the VMCS. So a VMCS
+ * is never current on a CPU the thread is not holding, which is what lets
+ * CPU hot-unplug, module unload and reboot turn VMX off without first
+ * hunting down VMCSs on other CPUs. The price is a VMLAUNCH instead of a
+ * VMRESUME once per burst, against tens of exits per burst.
+ */
+#include <linux/kthread.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <asm/cpu_entry_area.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/segment.h>
+#include <asm/special_insns.h>
+#include <asm/trapnr.h>
+#include <asm/tlbflush.h>
+#include "exit.h"
+#include "vm.h"
+#include "vmx.h"
+
+int shadowvmm_vmx_run(struct shadowvmm_regs *regs, bool launched);
+extern const char shadowvmm_vmx_exit[];
+
+/* Multiboot's flat segments: the code and data selectors QEMU leaves. */
+#define BOOT_CS		0x10
+#define BOOT_DS		0x18
+#define AR_CODE32	0xc09b	/* G, D, P, DPL 0, code exec/read accessed */
+#define AR_DATA32	0xc093	/* G, B, P, DPL 0, data read/write accessed */
+#define AR_TSS32_BUSY	0x008b
+#define AR_UNUSABLE	0x10000
+
+#define DR7_INIT	0x400	/* bit 10 reads as one */
+#define FCW_INIT	0x37f
+#define MXCSR_INIT	0x1f80
+
+struct host_state {
+	unsigned long debugctl;
+};
+
+static void setup_segment(u32 selector_field, u16 selector, u32 ar)
+{
+	/* Selector, limit, AR and base fields sit at fixed strides. */
+	vmcs_write(selector_field, selector);
+	vmcs_write(GUEST_ES_LIMIT + (selector_field - GUEST_ES_SELECTOR),
+		   ar == AR_UNUSABLE ? 0 : 0xffffffff);
+	vmcs_write(GUEST_ES_AR_BYTES + (selector_field - GUEST_ES_SELECTOR), ar);
+	vmcs_write(GUEST_ES_BASE + (selector_field - GUEST_ES_SELECTOR), 0);
+}
+
+static void setup_guest_state(struct shadowvmm_vcpu *vcpu)
+{
+	setup_segment(GUEST_CS_SELECTOR, BOOT_CS, AR_CODE32);
+	setup_segment(GUEST_DS_SELECTOR, BOOT_DS, AR_DATA32);
+	setup_segment(GUEST_ES_SELECTOR, BOOT_DS, AR_DATA32);
+	setup_segment(GUEST_FS_SELECTOR, BOOT_DS, AR_DATA32);
+	setup_segment(GUEST_GS_SELECTOR, BOOT_DS, AR_DATA32);
+	setup_segment(GUEST_SS_SELECTOR, BOOT_DS, AR_DATA32);
+	setup_segment(GUEST_LDTR_SELECTOR, 0, AR_UNUSABLE);
+	/* VM entry insists on a busy TSS even though nothing uses it. */
+	vmcs_write(GUEST_TR_SELECTOR, 0);
+	vmcs_write(GUEST_TR_LIMIT, 0x67);
+	vmcs_write(GUEST_TR_AR_BYTES, AR_TSS32_BUSY);
+	vmcs_write(GUEST_TR_BASE, 0);
+	vmcs_write(GUEST_GDTR_BASE, 0);
+	vmcs_write(GUEST_GDTR_LIMIT, 0);
+	vmcs_write(GUEST_IDTR_BASE, 0);
+	vmcs_write(GUEST_IDTR_LIMIT, 0);
+
+	vmcs_write(GUEST_CR3, shadowvmm_identity_map_root(&vcpu->idmap));
+	vmcs_write(GUEST_DR7, DR7_INIT);
+	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
+	/* Guest paging is off: NXE and LME do not apply yet. */
+	vmcs_write(GUEST_IA32_EFER, 0);
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write(VMCS_LINK_POINTER, ~0UL);
+}
+
+static void setup_controls(void)
+{
+	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, shadowvmm_vmx.pin_based);
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, shadowvmm_vmx.proc_based);
+	vmcs_write(VM_EXIT_CONTROLS, shadowvmm_vmx.exit_ctls);
+	vmcs_write(VM_ENTRY_CONTROLS, shadowvmm_vmx.entry_ctls);
+	/* With mask and match zero, every #PF exits. */
+	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_PF) | BIT(X86_TRAP_MC));
+	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write(CR3_TARGET_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
+	/* The guest owns no CR0/CR4 bit: it sees the read shadows. */
+	vmcs_write(CR0_GUEST_HOST_MASK, ~0UL);
+	vmcs_write(CR4_GUEST_HOST_MASK, ~0UL);
+	vmcs_write(HOST_RIP, (unsigned long)shadowvmm_vmx_exit);
+}
+
+/* Per-CPU and per-task host state: written at the start of every burst. */
+static void write_host_state(struct host_state *host)
+{
+	int cpu = smp_processor_id();
+	struct desc_ptr idt;
+	u64 msr;
+
+	vmcs_write(HOST_CR0, native_read_cr0());
+	vmcs_write(HOST_CR3, __read_cr3());
+	vmcs_write(HOST_CR4, cr4_read_shadow());
+	vmcs_write(HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write(HOST_SS_SELECTOR, __KERNEL_DS);
+	/*
+	 * Null DS/ES/FS/GS are fine in 64-bit mode, and this kernel thread
+	 * never returns to user space: the context switch away from it
+	 * restores whatever the next task had.
+	 */
+	vmcs_write(HOST_DS_SELECTOR, 0);
+	vmcs_write(HOST_ES_SELECTOR, 0);
+	vmcs_write(HOST_FS_SELECTOR, 0);
+	vmcs_write(HOST_GS_SELECTOR, 0);
+	vmcs_write(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	rdmsrl(MSR_FS_BASE, msr);
+	vmcs_write(HOST_FS_BASE, msr);
+	rdmsrl(MSR_GS_BASE, msr);
+	vmcs_write(HOST_GS_BASE, msr);
+	vmcs_write(HOST_TR_BASE,
+		   (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
+	vmcs_write(HOST_GDTR_BASE, (unsigned long)get_cpu_gdt_ro(cpu));
+	store_idt(&idt);
+	vmcs_write(HOST_IDTR_BASE, idt.address);
+	vmcs_write(HOST_IA32_SYSENTER_CS, __KERNEL_CS);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, msr);
+	vmcs_write(HOST_IA32_SYSENTER_ESP, msr);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, msr);
+	vmcs_write(HOST_IA32_SYSENTER_EIP, msr);
+	rdmsrl(MSR_EFER, msr);
+	vmcs_write(HOST_IA32_EFER, msr);
+
+	host->debugctl = get_debugctlmsr();
+}
+
+/* Undo what a VM exit does to host state the VMCS does not cover. */
+static void restore_host_state(const struct host_state *host)
+{
+	/* VM exit leaves TR's limit at 0x67, cutting off the I/O bitmap. */
+	invalidate_tss_limit();
+	/* VM exit clears DEBUGCTL and resets DR7. */
+	if (host->debugctl)
+		update_debugctlmsr(host->debugctl);
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+}
+
+static void sync_to_vmcs(struct shadowvmm_vcpu *vcpu)
+{
+	struct shadowvmm_event *event = &vcpu->event;
+
+	vmcs_write(GUEST_RIP, vcpu->rip);
+	vmcs_write(GUEST_RSP, vcpu->rsp);
+	vmcs_write(GUEST_RFLAGS, vcpu->rflags);
+	if (vcpu->dirty & VCPU_DIRTY_CR) {
+		vmcs_write(GUEST_CR0, vcpu->hw_cr0);
+		vmcs_write(CR0_READ_SHADOW, vcpu->cr0);
+		vmcs_write(GUEST_CR4, vcpu->hw_cr4);
+		vmcs_write(CR4_READ_SHADOW, vcpu->cr4);
+	}
+	if (vcpu->dirty & VCPU_DIRTY_SYSENTER) {
+		vmcs_write(GUEST_SYSENTER_CS, vcpu->sysenter_cs);
+		vmcs_write(GUEST_SYSENTER_ESP, vcpu->sysenter_esp);
+		vmcs_write(GUEST_SYSENTER_EIP, vcpu->sysenter_eip);
+	}
+	if (vcpu->dirty & VCPU_DIRTY_INTR_SHADOW)
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
+			   ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+	vcpu->dirty = 0;
+
+	if (event->pending) {
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD,
+			   event->vector | INTR_TYPE_HARD_EXCEPTION |
+			   (event->has_error_code ? INTR_INFO_DELIVER_CODE_MASK : 0) |
+			   INTR_INFO_VALID_MASK);
+		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, event->error_code);
+		event->pending = false;
+	}
+}
+
+static void read_exit(struct shadowvmm_vcpu *vcpu, struct shadowvmm_exit *exit)
+{
+	exit->reason = vmcs_read(VM_EXIT_REASON);
+	exit->qualification = vmcs_read(EXIT_QUALIFICATION);
+	exit->intr_info = vmcs_read(VM_EXIT_INTR_INFO);
+	exit->intr_error_code = vmcs_read(VM_EXIT_INTR_ERROR_CODE);
+	exit->insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	vcpu->rip = vmcs_read(GUEST_RIP);
+	vcpu->rsp = vmcs_read(GUEST_RSP);
+	vcpu->rflags = vmcs_read(GUEST_RFLAGS);
+}
+
+static bool exit_is_nmi(const struct shadowvmm_exit *exit)
+{
+	return (exit->reason & 0xffff) == EXIT_REASON_EXCEPTION_NMI &&
+	       (exit->intr_info & INTR_INFO_VALID_MASK) &&
+	       (exit->intr_info & INTR_INFO_INTR_TYPE_MASK) ==
+	       INTR_TYPE_NMI_INTR;
+}
+
+/* One guest entry and its exit. Context: preemption off, VMCS current. */
+static u32 enter_guest(struct shadowvmm_vcpu *vcpu,
+		       const struct shadowvmm_vm *vm,
+		       const struct host_state *host)
+{
+	struct shadowvmm_exit exit;
+	u64 entered, exited;
+	int failed;
+
+	sync_to_vmcs(vcpu);
+
+	local_irq_disable();
+	/* CR2 is not switched by VMX; the guest must not see the host's. */
+	if (native_read_cr2() != vcpu->cr2)
+		native_write_cr2(vcpu->cr2);
+	entered = rdtsc();
+	failed = shadowvmm_vmx_run(&vcpu->regs, vcpu->launched);
+	exited = rdtsc();
+	vcpu->cr2 = native_read_cr2();
+	restore_host_state(host);
+	if (!failed) {
+		vcpu->launched = true;
+		read_exit(vcpu, &exit);
+		/*
+		 * An NMI that arrived in the guest belongs to the host: hand
+		 * it to the host's handler before interrupts come back on.
+		 */
+		if (exit_is_nmi(&exit))
+			asm volatile("int $2");
+	}
+	local_irq_enable();
+
+	if (failed) {
+		vcpu->stop.reason = SHADOWVMM_STOP_ENTRY_FAILED;
+		vcpu->stop.exit_reason = vmcs_read(VM_INSTRUCTION_ERROR);
+		vcpu->stop.rip = vcpu->rip;
+		return SHADOWVMM_STOP_ENTRY_FAILED;
+	}
+	shadowvmm_stat_count_exit(&vcpu->vm->stats, exit.reason);
+	shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_GUEST_CYCLES,
+			   exited - entered);
+	return shadowvmm_handle_exit(vcpu, &exit);
+}
+
+static void fpu_load_guest(struct shadowvmm_vcpu *vcpu)
+{
+	asm volatile("fxrstorq %0" : : "m" (*vcpu->fpu));
+}
+
+static void fpu_save_guest(struct shadowvmm_vcpu *vcpu)
+{
+	asm volatile("fxsaveq %0" : "=m" (*vcpu->fpu));
+}
+
+static bool burst_over(struct shadowvmm_vcpu *vcpu, unsigned long deadline)
+{
+	return atomic_read(&vcpu->stop_request) || kthread_should_stop() ||
+	       need_resched() || time_after(jiffies, deadline);
+}
+
+static u32 run_burst(struct shadowvmm_vcpu *vcpu)
+{
+	struct shadowvmm_vm *vm = vcpu->vm;
+	unsigned long deadline = jiffies + 1;
+	u32 reason = SHADOWVMM_STOP_NONE;
+	struct host_state host;
+
+	preempt_disable();
+	/* This CPU is coming up or going down: try again elsewhere. */
+	if (!shadowvmm_vmx_on_this_cpu()) {
+		preempt_enable();
+		schedule_timeout_uninterruptible(1);
+		return SHADOWVMM_STOP_NONE;
+	}
+	if (shadowvmm_vmcs_load(vcpu->vmcs)) {
+		preempt_enable();
+		vcpu->stop.reason = SHADOWVMM_STOP_ENTRY_FAILED;
+		return SHADOWVMM_STOP_ENTRY_FAILED;
+	}
+	WRITE_ONCE(vcpu->cpu, smp_processor_id());
+	if (!vcpu->vmcs_ready) {
+		setup_controls();
+		setup_guest_state(vcpu);
+		vcpu->dirty |= VCPU_DIRTY_CR | VCPU_DIRTY_SYSENTER;
+		vcpu->vmcs_ready = true;
+	}
+	write_host_state(&host);
+	shadowvmm_stat_add(&vm->stats, SHADOWVMM_STAT_BURSTS, 1);
+
+	kernel_fpu_begin_mask(0);
+	fpu_load_guest(vcpu);
+	while (reason == SHADOWVMM_STOP_NONE && !burst_over(vcpu, deadline))
+		reason = enter_guest(vcpu, vm, &host);
+	fpu_save_guest(vcpu);
+	kernel_fpu_end();
+
+	/* VM exit left the GDT limit at 0xffff; put the real one back. */
+	load_fixmap_gdt(smp_processor_id());
+	shadowvmm_vmcs_clear(vcpu->vmcs);
+	vcpu->launched = false;
+	WRITE_ONCE(vcpu->cpu, -1);
+	preempt_enable();
+	return reason;
+}
+
+/**
+ * shadowvmm_vcpu_run() - run the guest until it stops
+ * @vcpu: the vCPU, owned by the calling kernel thread
+ *
+ * Return: the stop reason; details are in @vcpu->stop.
+ */
+u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu)
+{
+	u32 reason;
+
+	for (;;) {
+		reason = atomic_read(&vcpu->stop_request);
+		if (!reason && kthread_should_stop())
+			reason = SHADOWVMM_STOP_HOST;
+		if (reason) {
+			vcpu->stop.reason = reason;
+			vcpu->stop.rip = vcpu->rip;
+			return reason;
+		}
+		reason = run_burst(vcpu);
+		if (reason)
+			return reason;
+		cond_resched();
+	}
+}
+
+static void kick(void *unused)
+{
+	/* The IPI itself did the work: it forced a VM exit. */
+}
+
+/**
+ * shadowvmm_vcpu_request_stop() - ask a running vCPU to stop
+ * @vcpu: the vCPU
+ * @reason: the stop reason to record; the first request wins
+ *
+ * Context: process context. Returns at once; the vCPU stops at its next
+ * exit, which the IPI sent here forces if it is in the guest.
+ */
+void shadowvmm_vcpu_request_stop(struct shadowvmm_vcpu *vcpu, u32 reason)
+{
+	int cpu;
+
+	atomic_cmpxchg(&vcpu->stop_request, 0, reason);
+	cpu = READ_ONCE(vcpu->cpu);
+	if (cpu >= 0)
+		smp_call_function_single(cpu, kick, NULL, 0);
+}
+
+int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
+			u32 entry, u32 mbi)
+{
+	int err;
+
+	vcpu->vm = vm;
+	vcpu->cpu = -1;
+	atomic_set(&vcpu->stop_request, 0);
+	vcpu->vmcs = shadowvmm_vmcs_alloc();
+	/* kmalloc aligns power-of-two sizes, as FXSAVE's 16 bytes need. */
+	vcpu->fpu = kzalloc(sizeof(*vcpu->fpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu->vmcs || !vcpu->fpu) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	vcpu->fpu->cwd = FCW_INIT;
+	vcpu->fpu->mxcsr = MXCSR_INIT;
+
+	err = shadowvmm_identity_map_build(&vcpu->idmap, &vm->gmem);
+	if (err)
+		goto fail;
+	shadowvmm_vcpu_reset_state(vcpu, entry, mbi);
+	return 0;
+
+fail:
+	shadowvmm_vcpu_destroy(vcpu);
+	return err;
+}
+
+/* Context: the vCPU thread has exited, so the VMCS is current nowhere. */
+void shadowvmm_vcpu_destroy(struct shadowvmm_vcpu *vcpu)
+{
+	shadowvmm_identity_map_free(&vcpu->idmap);
+	kfree(vcpu->fpu);
+	vcpu->fpu = NULL;
+	if (vcpu->vmcs)
+		shadowvmm_vmcs_free(vcpu->vmcs);
+	vcpu->vmcs = NULL;
+}

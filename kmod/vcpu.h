@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SHADOWVMM_VCPU_H
+#define SHADOWVMM_VCPU_H
+
+#include <linux/atomic.h>
+#include <linux/types.h>
+#include <asm/fpu/types.h>
+#include "mmu/identity.h"
+
+struct shadowvmm_vm;
+struct shadowvmm_vmcs;
+
+/* General-purpose registers in the VMX encoding order (RSP lives in the VMCS). */
+enum shadowvmm_reg {
+	VCPU_RAX, VCPU_RCX, VCPU_RDX, VCPU_RBX,
+	VCPU_RSP, VCPU_RBP, VCPU_RSI, VCPU_RDI,
+	VCPU_NR_REGS = 16
+};
+
+struct shadowvmm_regs {
+	unsigned long gpr[VCPU_NR_REGS];
+};
+
+/* One VM exit, decoded from the VMCS so handlers never touch it. */
+struct shadowvmm_exit {
+	u32 reason;
+	u64 qualification;
+	u32 intr_info;
+	u32 intr_error_code;
+	u32 insn_len;
+};
+
+/* Why a VM stopped, for VM_GET and the exit event. */
+struct shadowvmm_stop {
+	u32 reason;		/* enum shadowvmm_stop_reason */
+	u32 exit_status;
+	u32 exit_reason;
+	u64 qualification;
+	u64 rip;
+	u64 guest_addr;
+};
+
+/* An exception to deliver to the guest at the next entry. */
+struct shadowvmm_event {
+	bool pending;
+	bool has_error_code;
+	u8 vector;
+	u32 error_code;
+};
+
+/* State handlers changed that must reach the VMCS before the next entry. */
+#define VCPU_DIRTY_CR		BIT(0)
+#define VCPU_DIRTY_SYSENTER	BIT(1)
+#define VCPU_DIRTY_INTR_SHADOW	BIT(2)
+
+struct shadowvmm_vcpu {
+	struct shadowvmm_vm *vm;
+	struct shadowvmm_vmcs *vmcs;
+	struct shadowvmm_regs regs;
+	unsigned long rip, rsp, rflags;
+
+	/* The guest's view: what MOV from CRn and RDMSR return. */
+	unsigned long cr0, cr2, cr3, cr4;
+	u64 efer, pat;
+	u64 sysenter_cs, sysenter_esp, sysenter_eip;
+
+	/* What the hardware runs the guest with. */
+	unsigned long hw_cr0, hw_cr4;
+
+	u32 dirty;
+	struct shadowvmm_event event;
+	struct shadowvmm_stop stop;
+
+	bool launched;		/* VMLAUNCH done since the last VMCLEAR */
+	bool vmcs_ready;	/* guest state and controls written */
+	int cpu;		/* the CPU running a burst, or -1 */
+	atomic_t stop_request;	/* a stop reason, or 0 */
+
+	struct fxregs_state *fpu;
+	struct shadowvmm_identity_map idmap;
+};
+
+int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
+			u32 entry, u32 mbi);
+void shadowvmm_vcpu_destroy(struct shadowvmm_vcpu *vcpu);
+u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu);
+void shadowvmm_vcpu_request_stop(struct shadowvmm_vcpu *vcpu, u32 reason);
+void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu, u32 entry,
+				u32 mbi);
+
+#endif

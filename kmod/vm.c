@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM objects: ids, lifetime and the state machine
+ *
+ *   CREATED --start--> RUNNING --(guest exit, stop, unload)--> STOPPED
+ *
+ * A VM lives in the vms xarray from create until destroy; lookups take a
+ * reference, so a handler racing with destroy still holds valid memory,
+ * and the last reference frees it. Each running VM has one kernel thread
+ * that runs its vCPU and, once the guest has stopped, waits to be reaped
+ * by destroy.
+ */
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+#include "dev/pio.h"
+#include "multiboot.h"
+#include "netlink.h"
+#include "vm.h"
+
+static DEFINE_XARRAY_ALLOC1(vms);
+/* Guards the VM count, create/destroy and whether starts are allowed. */
+static DEFINE_MUTEX(vms_lock);
+static unsigned int nr_vms;
+static bool starts_refused;
+
+#define WHY(_why, _attr, _msg) do {	\
+	(_why)->msg = (_msg);		\
+	(_why)->attr = (_attr);		\
+} while (0)
+
+static void vm_release(struct kref *ref)
+{
+	struct shadowvmm_vm *vm = container_of(ref, struct shadowvmm_vm, ref);
+
+	shadowvmm_vcpu_destroy(&vm->vcpu);
+	shadowvmm_gmem_free(&vm->gmem);
+	shadowvmm_console_free(&vm->console);
+	kfree(vm->cmdline);
+	kfree(vm);
+}
+
+void shadowvmm_vm_put(struct shadowvmm_vm *vm)
+{
+	kref_put(&vm->ref, vm_release);
+}
+
+/**
+ * shadowvmm_vm_create() - create a VM with zeroed guest RAM
+ * @mem_size: bytes of guest RAM (range-checked by the netlink policy)
+ * @out: the new VM, with a reference for the caller
+ * @why: set when refused
+ *
+ * Return: 0, -EINVAL, -ENOSPC (max_vms reached) or -ENOMEM.
+ */
+int shadowvmm_vm_create(u64 mem_size, struct shadowvmm_vm **out,
+			struct shadowvmm_why *why)
+{
+	struct shadowvmm_vm *vm;
+	u32 id;
+	int err;
+
+	if (!PAGE_ALIGNED(mem_size)) {
+		WHY(why, SHADOWVMM_A_MEM_SIZE,
+		    "MEM_SIZE must be a multiple of 4 KiB");
+		return -EINVAL;
+	}
+	if (mem_size > (u64)READ_ONCE(shadowvmm_max_mem_mb) << 20) {
+		WHY(why, SHADOWVMM_A_MEM_SIZE,
+		    "MEM_SIZE exceeds the max_mem_mb module parameter");
+		return -EINVAL;
+	}
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	kref_init(&vm->ref);
+	mutex_init(&vm->lock);
+	init_completion(&vm->stopped);
+	vm->state = SHADOWVMM_VM_CREATED;
+	vm->vcpu.cpu = -1;
+	err = shadowvmm_console_init(&vm->console);
+	if (!err)
+		err = shadowvmm_gmem_init(&vm->gmem, mem_size);
+	if (err) {
+		WHY(why, SHADOWVMM_A_MEM_SIZE, "MEM_SIZE: cannot allocate guest RAM");
+		goto fail;
+	}
+	shadowvmm_devices_reset(vm);
+
+	mutex_lock(&vms_lock);
+	if (nr_vms >= READ_ONCE(shadowvmm_max_vms)) {
+		mutex_unlock(&vms_lock);
+		WHY(why, 0, "max_vms VMs exist already (module parameter)");
+		err = -ENOSPC;
+		goto fail;
+	}
+	/* The xarray holds the initial reference; the caller gets another. */
+	err = xa_alloc(&vms, &id, vm, XA_LIMIT(1, INT_MAX), GFP_KERNEL);
+	if (err) {
+		mutex_unlock(&vms_lock);
+		goto fail;
+	}
+	vm->id = id;
+	nr_vms++;
+	kref_get(&vm->ref);
+	mutex_unlock(&vms_lock);
+	*out = vm;
+	return 0;
+
+fail:
+	shadowvmm_vm_put(vm);
+	return err;
+}
+
+/* Return: the VM with @id and a reference to it, or NULL. */
+struct shadowvmm_vm *shadowvmm_vm_get(u32 id)
+{
+	struct shadowvmm_vm *vm;
+
+	xa_lock(&vms);
+	vm = xa_load(&vms, id);
+	if (vm && !kref_get_unless_zero(&vm->ref))
+		vm = NULL;
+	xa_unlock(&vms);
+	return vm;
+}
+
+/**
+ * shadowvmm_vm_get_next() - the VM with the lowest id at or above @id
+ * @id: where to start; set to the id found
+ *
+ * Return: the VM with a reference, or NULL when there are no more.
+ */
+struct shadowvmm_vm *shadowvmm_vm_get_next(u32 *id)
+{
+	unsigned long index = *id;
+	struct shadowvmm_vm *vm;
+
+	xa_lock(&vms);
+	vm = xa_find(&vms, &index, U32_MAX, XA_PRESENT);
+	if (vm && !kref_get_unless_zero(&vm->ref))
+		vm = NULL;
+	xa_unlock(&vms);
+	if (vm)
+		*id = index;
+	return vm;
+}
+
+static int check_created(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
+{
+	if (vm->state == SHADOWVMM_VM_CREATED && !vm->dead)
+		return 0;
+	WHY(why, SHADOWVMM_A_VM_ID, "VM_ID: VM has already been started");
+	return -EBUSY;
+}
+
+int shadowvmm_vm_write_mem(struct shadowvmm_vm *vm, u64 gpa, const void *data,
+			   size_t len, struct shadowvmm_why *why)
+{
+	int err;
+
+	mutex_lock(&vm->lock);
+	err = check_created(vm, why);
+	if (!err && shadowvmm_gmem_write(&vm->gmem, gpa, data, len)) {
+		WHY(why, SHADOWVMM_A_GPA, "GPA: DATA reaches beyond guest RAM");
+		err = -ERANGE;
+	}
+	mutex_unlock(&vm->lock);
+	return err;
+}
+
+int shadowvmm_vm_set_boot(struct shadowvmm_vm *vm, u32 entry,
+			  const char *cmdline, struct shadowvmm_why *why)
+{
+	size_t len = strlen(cmdline);
+	const char *bad;
+	char *copy;
+	int err;
+
+	if (shadowvmm_multiboot_check(vm->gmem.size, entry, len, &bad)) {
+		/* The policy bounds the command line, so it is the entry. */
+		WHY(why, SHADOWVMM_A_BOOT_ENTRY, bad);
+		return -EINVAL;
+	}
+	copy = kstrdup(cmdline, GFP_KERNEL_ACCOUNT);
+	if (!copy)
+		return -ENOMEM;
+
+	mutex_lock(&vm->lock);
+	err = check_created(vm, why);
+	if (!err) {
+		swap(vm->cmdline, copy);
+		vm->entry = entry;
+		vm->boot_set = true;
+	}
+	mutex_unlock(&vm->lock);
+	kfree(copy);
+	return err;
+}
+
+static int vcpu_thread(void *data)
+{
+	struct shadowvmm_vm *vm = data;
+
+	shadowvmm_vcpu_run(&vm->vcpu);
+
+	mutex_lock(&vm->lock);
+	vm->state = SHADOWVMM_VM_STOPPED;
+	mutex_unlock(&vm->lock);
+	shadowvmm_netlink_notify(vm);
+	complete_all(&vm->stopped);
+
+	/* Destroy reaps us; returning earlier could free the task under it. */
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/**
+ * shadowvmm_vm_start() - write the boot information and run the vCPU
+ * @vm: a VM in state CREATED with its boot state set
+ * @why: set when refused
+ *
+ * Return: 0, -EBUSY, -EINVAL, -ESHUTDOWN (host going down) or -ENOMEM.
+ */
+int shadowvmm_vm_start(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
+{
+	struct task_struct *thread;
+	u32 mbi;
+	int err;
+
+	/* vms_lock orders us against shadowvmm_vm_refuse_starts(). */
+	mutex_lock(&vms_lock);
+	mutex_lock(&vm->lock);
+	err = check_created(vm, why);
+	if (err)
+		goto out;
+	if (!vm->boot_set) {
+		WHY(why, SHADOWVMM_A_VM_ID,
+		    "VM_ID: no boot state yet (BOOT_SET comes first)");
+		err = -EINVAL;
+		goto out;
+	}
+	if (starts_refused) {
+		WHY(why, 0, "the host is shutting down");
+		err = -ESHUTDOWN;
+		goto out;
+	}
+
+	mbi = shadowvmm_multiboot_build(vm->gmem.ram, vm->gmem.size,
+					vm->cmdline);
+	err = shadowvmm_vcpu_init(&vm->vcpu, vm, vm->entry, mbi);
+	if (err)
+		goto out;
+	thread = kthread_create(vcpu_thread, vm, "shadowvmm/%u", vm->id);
+	if (IS_ERR(thread)) {
+		err = PTR_ERR(thread);
+		shadowvmm_vcpu_destroy(&vm->vcpu);
+		goto out;
+	}
+	vm->thread = thread;
+	vm->state = SHADOWVMM_VM_RUNNING;
+	wake_up_process(thread);
+out:
+	mutex_unlock(&vm->lock);
+	mutex_unlock(&vms_lock);
+	return err;
+}
+
+static void stop_and_wait(struct shadowvmm_vm *vm, u32 reason)
+{
+	shadowvmm_vcpu_request_stop(&vm->vcpu, reason);
+	wait_for_completion(&vm->stopped);
+}
+
+/**
+ * shadowvmm_vm_stop() - stop a running VM and wait until it has stopped
+ * @vm: the VM
+ * @why: set when refused
+ *
+ * Return: 0, or -EINVAL when the VM is not running.
+ */
+int shadowvmm_vm_stop(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
+{
+	bool running;
+
+	mutex_lock(&vm->lock);
+	running = vm->state == SHADOWVMM_VM_RUNNING && !vm->dead;
+	mutex_unlock(&vm->lock);
+	if (!running) {
+		WHY(why, SHADOWVMM_A_VM_ID, "VM_ID: VM is not running");
+		return -EINVAL;
+	}
+	stop_and_wait(vm, SHADOWVMM_STOP_USER);
+	return 0;
+}
+
+static void vm_teardown(struct shadowvmm_vm *vm, u32 reason)
+{
+	struct task_struct *thread;
+
+	mutex_lock(&vm->lock);
+	vm->dead = true;
+	thread = vm->thread;
+	mutex_unlock(&vm->lock);
+	if (thread) {
+		shadowvmm_vcpu_request_stop(&vm->vcpu, reason);
+		kthread_stop(thread);
+	}
+	shadowvmm_vm_put(vm);
+}
+
+/**
+ * shadowvmm_vm_destroy() - stop a VM if it runs and forget it
+ * @id: the VM's id
+ *
+ * Return: 0 or -ENOENT.
+ */
+int shadowvmm_vm_destroy(u32 id)
+{
+	struct shadowvmm_vm *vm;
+
+	mutex_lock(&vms_lock);
+	vm = xa_erase(&vms, id);
+	if (vm)
+		nr_vms--;
+	mutex_unlock(&vms_lock);
+	if (!vm)
+		return -ENOENT;
+	vm_teardown(vm, SHADOWVMM_STOP_USER);
+	return 0;
+}
+
+/* Module unload: no handler can run any more, every VM goes. */
+void shadowvmm_vm_destroy_all(void)
+{
+	struct shadowvmm_vm *vm;
+	unsigned long id;
+
+	mutex_lock(&vms_lock);
+	xa_for_each(&vms, id, vm) {
+		xa_erase(&vms, id);
+		nr_vms--;
+		vm_teardown(vm, SHADOWVMM_STOP_HOST);
+	}
+	mutex_unlock(&vms_lock);
+}
+
+/* Reboot: keep new VMs from starting, then stop every running one. */
+void shadowvmm_vm_refuse_starts(void)
+{
+	mutex_lock(&vms_lock);
+	starts_refused = true;
+	mutex_unlock(&vms_lock);
+}
+
+void shadowvmm_vm_stop_all(void)
+{
+	struct shadowvmm_vm *vm;
+	u32 id = 1;
+
+	while ((vm = shadowvmm_vm_get_next(&id))) {
+		bool running;
+
+		mutex_lock(&vm->lock);
+		running = vm->state == SHADOWVMM_VM_RUNNING && !vm->dead;
+		mutex_unlock(&vm->lock);
+		if (running)
+			stop_and_wait(vm, SHADOWVMM_STOP_HOST);
+		shadowvmm_vm_put(vm);
+		id++;
+	}
+}

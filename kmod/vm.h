@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SHADOWVMM_VM_H
+#define SHADOWVMM_VM_H
+
+#include <linux/completion.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/shadowvmm.h>
+#include "console.h"
+#include "dev/fw_cfg.h"
+#include "dev/uart.h"
+#include "gmem.h"
+#include "stats.h"
+#include "vcpu.h"
+
+struct shadowvmm_devices {
+	struct shadowvmm_uart com1;
+	struct shadowvmm_fw_cfg fw_cfg;
+	u8 pic_mask[2];
+};
+
+struct shadowvmm_vm {
+	u32 id;
+	struct kref ref;
+	/* Serialises control operations and guards state, boot and stop. */
+	struct mutex lock;
+	enum shadowvmm_vm_state state;
+
+	struct shadowvmm_gmem gmem;
+	bool boot_set;
+	bool dead;		/* destroyed: no more starts */
+	u32 entry;
+	char *cmdline;
+
+	struct shadowvmm_vcpu vcpu;
+	struct task_struct *thread;
+	struct completion stopped;
+
+	struct shadowvmm_console console;
+	struct shadowvmm_devices dev;
+	struct shadowvmm_stats stats;
+};
+
+/* Why an operation was refused: a message naming the attribute at fault. */
+struct shadowvmm_why {
+	const char *msg;
+	int attr;		/* enum shadowvmm_attr */
+};
+
+extern unsigned int shadowvmm_max_mem_mb;
+extern unsigned int shadowvmm_max_vms;
+
+int shadowvmm_vm_create(u64 mem_size, struct shadowvmm_vm **out,
+			struct shadowvmm_why *why);
+struct shadowvmm_vm *shadowvmm_vm_get(u32 id);
+struct shadowvmm_vm *shadowvmm_vm_get_next(u32 *id);
+void shadowvmm_vm_put(struct shadowvmm_vm *vm);
+int shadowvmm_vm_write_mem(struct shadowvmm_vm *vm, u64 gpa, const void *data,
+			   size_t len, struct shadowvmm_why *why);
+int shadowvmm_vm_set_boot(struct shadowvmm_vm *vm, u32 entry,
+			  const char *cmdline, struct shadowvmm_why *why);
+int shadowvmm_vm_start(struct shadowvmm_vm *vm, struct shadowvmm_why *why);
+int shadowvmm_vm_stop(struct shadowvmm_vm *vm, struct shadowvmm_why *why);
+int shadowvmm_vm_destroy(u32 id);
+void shadowvmm_vm_destroy_all(void);
+void shadowvmm_vm_stop_all(void);
+void shadowvmm_vm_refuse_starts(void);
+
+#endif

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMX on the host: is it there, may we have it, and VMXON/VMXOFF on one
+ * CPU. Which CPUs and when is main.c's business.
+ */
+#include <linux/percpu.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <asm/cpufeature.h>
+#include <asm/msr.h>
+#include <asm/tlbflush.h>
+#include <asm/asm.h>
+#include "vmx.h"
+
+struct shadowvmm_vmx_caps shadowvmm_vmx __ro_after_init;
+
+static DEFINE_PER_CPU(struct shadowvmm_vmcs *, vmxon_region);
+/* Whether this CPU is in VMX root operation because of us. */
+static DEFINE_PER_CPU(bool, vmx_on);
+
+bool shadowvmm_vmx_on_this_cpu(void)
+{
+	return this_cpu_read(vmx_on);
+}
+
+static u64 read_ctl_msr(bool true_ctls, u32 msr, u32 true_msr)
+{
+	u64 value;
+
+	rdmsrl(true_ctls ? true_msr : msr, value);
+	return value;
+}
+
+/**
+ * shadowvmm_vmx_probe() - check that this machine can run our guests
+ *
+ * Return: 0; -ENODEV without VT-x, -EOPNOTSUPP when it lacks something we
+ * need. Prints one line saying which.
+ */
+int shadowvmm_vmx_probe(void)
+{
+	struct shadowvmm_vmx_msrs msrs;
+	const char *why;
+	bool true_ctls;
+	u64 feat_ctl;
+	int err;
+
+	if (!boot_cpu_has(X86_FEATURE_VMX)) {
+		pr_err("no VMX (Intel VT-x) on this CPU: cannot run guests\n");
+		return -ENODEV;
+	}
+	/*
+	 * Firmware locks IA32_FEATURE_CONTROL; if it locked VMX off, only a
+	 * firmware setting brings it back.
+	 */
+	rdmsrl(MSR_IA32_FEAT_CTL, feat_ctl);
+	if (!(feat_ctl & FEAT_CTL_LOCKED) ||
+	    !(feat_ctl & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
+		pr_err("VT-x is disabled in firmware (IA32_FEATURE_CONTROL %#llx)\n",
+		       feat_ctl);
+		return -ENODEV;
+	}
+
+	rdmsrl(MSR_IA32_VMX_BASIC, msrs.basic);
+	true_ctls = msrs.basic & SVMM_BASIC_TRUE_CTLS;
+	msrs.pin_based = read_ctl_msr(true_ctls, MSR_IA32_VMX_PINBASED_CTLS,
+				      MSR_IA32_VMX_TRUE_PINBASED_CTLS);
+	msrs.proc_based = read_ctl_msr(true_ctls, MSR_IA32_VMX_PROCBASED_CTLS,
+				       MSR_IA32_VMX_TRUE_PROCBASED_CTLS);
+	msrs.exit_ctls = read_ctl_msr(true_ctls, MSR_IA32_VMX_EXIT_CTLS,
+				      MSR_IA32_VMX_TRUE_EXIT_CTLS);
+	msrs.entry_ctls = read_ctl_msr(true_ctls, MSR_IA32_VMX_ENTRY_CTLS,
+				       MSR_IA32_VMX_TRUE_ENTRY_CTLS);
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, msrs.cr0_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, msrs.cr0_fixed1);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, msrs.cr4_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, msrs.cr4_fixed1);
+
+	err = shadowvmm_vmx_fit_caps(&msrs, &shadowvmm_vmx, &why);
+	if (err)
+		pr_err("this CPU's VMX cannot run our guests: %s\n", why);
+	return err;
+}
+
+static int vmxon(u64 phys)
+{
+	asm goto("1: vmxon %[phys]\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : [phys] "m" (phys) : "cc", "memory" : fault);
+	return 0;
+fault:
+	return -EIO;
+}
+
+/**
+ * shadowvmm_vmx_cpu_on() - enter VMX root operation on this CPU
+ *
+ * Context: preemption disabled (runs from a CPU hotplug callback or an IPI).
+ * Return: 0; -EBUSY when CR4.VMXE is set already (another hypervisor owns
+ * VMX here); -ENOMEM or -EIO.
+ */
+int shadowvmm_vmx_cpu_on(void)
+{
+	struct shadowvmm_vmcs *region = this_cpu_read(vmxon_region);
+	int err;
+
+	if (!region)
+		return -ENOMEM;
+	if (cr4_read_shadow() & X86_CR4_VMXE)
+		return -EBUSY;
+
+	region->revision_id = shadowvmm_vmx.revision_id;
+	cr4_set_bits(X86_CR4_VMXE);
+	err = vmxon(__pa(region));
+	if (err) {
+		cr4_clear_bits(X86_CR4_VMXE);
+		return err;
+	}
+	this_cpu_write(vmx_on, true);
+	return 0;
+}
+
+/**
+ * shadowvmm_vmx_cpu_off() - leave VMX root operation on this CPU
+ *
+ * Context: preemption disabled; no VMCS of ours is current on this CPU
+ * (vcpu.c clears its VMCS before it lets go of the CPU).
+ */
+void shadowvmm_vmx_cpu_off(void)
+{
+	if (!this_cpu_read(vmx_on))
+		return;
+	this_cpu_write(vmx_on, false);
+	/* A #UD here means VMX was already off: nothing left to undo. */
+	asm goto("1: vmxoff\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : : "cc", "memory" : fault);
+fault:
+	cr4_clear_bits(X86_CR4_VMXE);
+}
+
+/**
+ * shadowvmm_vmx_alloc_cpu_region() - allocate @cpu's VMXON region
+ * @cpu: the CPU
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int shadowvmm_vmx_alloc_cpu_region(int cpu)
+{
+	struct page *page;
+
+	if (per_cpu(vmxon_region, cpu))
+		return 0;
+	page = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
+	if (!page)
+		return -ENOMEM;
+	per_cpu(vmxon_region, cpu) = page_address(page);
+	return 0;
+}
+
+void shadowvmm_vmx_free_cpu_regions(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct shadowvmm_vmcs *region = per_cpu(vmxon_region, cpu);
+
+		if (region)
+			free_page((unsigned long)region);
+		per_cpu(vmxon_region, cpu) = NULL;
+	}
+}
+
+struct shadowvmm_vmcs *shadowvmm_vmcs_alloc(void)
+{
+	struct shadowvmm_vmcs *vmcs;
+
+	vmcs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (vmcs)
+		vmcs->revision_id = shadowvmm_vmx.revision_id;
+	return vmcs;
+}
+
+void shadowvmm_vmcs_free(struct shadowvmm_vmcs *vmcs)
+{
+	free_page((unsigned long)vmcs);
+}
+
+int shadowvmm_vmcs_clear(struct shadowvmm_vmcs *vmcs)
+{
+	u64 phys = __pa(vmcs);
+	bool failed;
+
+	asm volatile("vmclear %[phys]" : "=@ccbe" (failed)
+		     : [phys] "m" (phys) : "cc", "memory");
+	return failed ? -EIO : 0;
+}
+
+int shadowvmm_vmcs_load(struct shadowvmm_vmcs *vmcs)
+{
+	u64 phys = __pa(vmcs);
+	bool failed;
+
+	asm volatile("vmptrld %[phys]" : "=@ccbe" (failed)
+		     : [phys] "m" (phys) : "cc", "memory");
+	return failed ? -EIO : 0;
+}
