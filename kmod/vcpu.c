@@ -31,9 +31,6 @@
 #include "vm.h"
 #include "vmx.h"
 
-int shadowvmm_vmx_run(struct shadowvmm_regs *regs, bool launched);
-extern const char shadowvmm_vmx_exit[];
-
 /* Multiboot's flat segments: the code and data selectors QEMU leaves. */
 #define BOOT_CS		0x10
 #define BOOT_DS		0x18

@@ -26,10 +26,11 @@ static DEFINE_MUTEX(vms_lock);
 static unsigned int nr_vms;
 static bool starts_refused;
 
-#define WHY(_why, _attr, _msg) do {	\
-	(_why)->msg = (_msg);		\
-	(_why)->attr = (_attr);		\
-} while (0)
+static void set_why(struct shadowvmm_why *why, int attr, const char *msg)
+{
+	why->msg = msg;
+	why->attr = attr;
+}
 
 static void vm_release(struct kref *ref)
 {
@@ -63,13 +64,13 @@ int shadowvmm_vm_create(u64 mem_size, struct shadowvmm_vm **out,
 	int err;
 
 	if (!PAGE_ALIGNED(mem_size)) {
-		WHY(why, SHADOWVMM_A_MEM_SIZE,
-		    "MEM_SIZE must be a multiple of 4 KiB");
+		set_why(why, SHADOWVMM_A_MEM_SIZE,
+			"MEM_SIZE must be a multiple of 4 KiB");
 		return -EINVAL;
 	}
 	if (mem_size > (u64)READ_ONCE(shadowvmm_max_mem_mb) << 20) {
-		WHY(why, SHADOWVMM_A_MEM_SIZE,
-		    "MEM_SIZE exceeds the max_mem_mb module parameter");
+		set_why(why, SHADOWVMM_A_MEM_SIZE,
+			"MEM_SIZE exceeds the max_mem_mb module parameter");
 		return -EINVAL;
 	}
 
@@ -85,7 +86,7 @@ int shadowvmm_vm_create(u64 mem_size, struct shadowvmm_vm **out,
 	if (!err)
 		err = shadowvmm_gmem_init(&vm->gmem, mem_size);
 	if (err) {
-		WHY(why, SHADOWVMM_A_MEM_SIZE, "MEM_SIZE: cannot allocate guest RAM");
+		set_why(why, SHADOWVMM_A_MEM_SIZE, "MEM_SIZE: cannot allocate guest RAM");
 		goto fail;
 	}
 	shadowvmm_devices_reset(vm);
@@ -93,7 +94,7 @@ int shadowvmm_vm_create(u64 mem_size, struct shadowvmm_vm **out,
 	mutex_lock(&vms_lock);
 	if (nr_vms >= READ_ONCE(shadowvmm_max_vms)) {
 		mutex_unlock(&vms_lock);
-		WHY(why, 0, "max_vms VMs exist already (module parameter)");
+		set_why(why, 0, "max_vms VMs exist already (module parameter)");
 		err = -ENOSPC;
 		goto fail;
 	}
@@ -153,7 +154,7 @@ static int check_created(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
 {
 	if (vm->state == SHADOWVMM_VM_CREATED && !vm->dead)
 		return 0;
-	WHY(why, SHADOWVMM_A_VM_ID, "VM_ID: VM has already been started");
+	set_why(why, SHADOWVMM_A_VM_ID, "VM_ID: VM has already been started");
 	return -EBUSY;
 }
 
@@ -165,7 +166,7 @@ int shadowvmm_vm_write_mem(struct shadowvmm_vm *vm, u64 gpa, const void *data,
 	mutex_lock(&vm->lock);
 	err = check_created(vm, why);
 	if (!err && shadowvmm_gmem_write(&vm->gmem, gpa, data, len)) {
-		WHY(why, SHADOWVMM_A_GPA, "GPA: DATA reaches beyond guest RAM");
+		set_why(why, SHADOWVMM_A_GPA, "GPA: DATA reaches beyond guest RAM");
 		err = -ERANGE;
 	}
 	mutex_unlock(&vm->lock);
@@ -182,7 +183,7 @@ int shadowvmm_vm_set_boot(struct shadowvmm_vm *vm, u32 entry,
 
 	if (shadowvmm_multiboot_check(vm->gmem.size, entry, len, &bad)) {
 		/* The policy bounds the command line, so it is the entry. */
-		WHY(why, SHADOWVMM_A_BOOT_ENTRY, bad);
+		set_why(why, SHADOWVMM_A_BOOT_ENTRY, bad);
 		return -EINVAL;
 	}
 	copy = kstrdup(cmdline, GFP_KERNEL_ACCOUNT);
@@ -244,13 +245,13 @@ int shadowvmm_vm_start(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
 	if (err)
 		goto out;
 	if (!vm->boot_set) {
-		WHY(why, SHADOWVMM_A_VM_ID,
-		    "VM_ID: no boot state yet (BOOT_SET comes first)");
+		set_why(why, SHADOWVMM_A_VM_ID,
+			"VM_ID: no boot state yet (BOOT_SET comes first)");
 		err = -EINVAL;
 		goto out;
 	}
 	if (starts_refused) {
-		WHY(why, 0, "the host is shutting down");
+		set_why(why, 0, "the host is shutting down");
 		err = -ESHUTDOWN;
 		goto out;
 	}
@@ -296,7 +297,7 @@ int shadowvmm_vm_stop(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
 	running = vm->state == SHADOWVMM_VM_RUNNING && !vm->dead;
 	mutex_unlock(&vm->lock);
 	if (!running) {
-		WHY(why, SHADOWVMM_A_VM_ID, "VM_ID: VM is not running");
+		set_why(why, SHADOWVMM_A_VM_ID, "VM_ID: VM is not running");
 		return -EINVAL;
 	}
 	stop_and_wait(vm, SHADOWVMM_STOP_USER);

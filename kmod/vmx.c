@@ -9,7 +9,7 @@
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/tlbflush.h>
-#include <asm/asm.h>
+#include <asm/special_insns.h>
 #include "vmx.h"
 
 struct shadowvmm_vmx_caps shadowvmm_vmx __ro_after_init;
@@ -82,22 +82,38 @@ int shadowvmm_vmx_probe(void)
 	return err;
 }
 
-static int vmxon(u64 phys)
+/*
+ * VMXON faults if this CPU's firmware left VMX locked off or CR0/CR4 break
+ * the VMX fixed bits; both are checked first, so no fault fixup is needed.
+ */
+static bool vmx_can_enable(void)
 {
-	asm goto("1: vmxon %[phys]\n\t"
-		 _ASM_EXTABLE(1b, %l[fault])
-		 : : [phys] "m" (phys) : "cc", "memory" : fault);
-	return 0;
-fault:
-	return -EIO;
+	unsigned long cr0 = native_read_cr0(), cr4 = cr4_read_shadow();
+
+	if (!this_cpu_has(X86_FEATURE_VMX))
+		return false;
+	cr4 |= X86_CR4_VMXE;
+	return (cr0 & shadowvmm_vmx.cr0_fixed0) == shadowvmm_vmx.cr0_fixed0 &&
+	       !(cr0 & ~shadowvmm_vmx.cr0_fixed1) &&
+	       (cr4 & shadowvmm_vmx.cr4_fixed0) == shadowvmm_vmx.cr4_fixed0 &&
+	       !(cr4 & ~shadowvmm_vmx.cr4_fixed1);
+}
+
+static int enter_vmx_root(u64 phys)
+{
+	bool failed;
+
+	asm volatile("vmxon %[phys]" : "=@ccbe" (failed)
+		     : [phys] "m" (phys) : "cc", "memory");
+	return failed ? -EIO : 0;
 }
 
 /**
  * shadowvmm_vmx_cpu_on() - enter VMX root operation on this CPU
  *
- * Context: preemption disabled (runs from a CPU hotplug callback or an IPI).
+ * Context: pinned to the CPU (CPU hotplug callback or IPI).
  * Return: 0; -EBUSY when CR4.VMXE is set already (another hypervisor owns
- * VMX here); -ENOMEM or -EIO.
+ * VMX here); -EOPNOTSUPP when this CPU cannot enable VMX; -ENOMEM or -EIO.
  */
 int shadowvmm_vmx_cpu_on(void)
 {
@@ -108,10 +124,12 @@ int shadowvmm_vmx_cpu_on(void)
 		return -ENOMEM;
 	if (cr4_read_shadow() & X86_CR4_VMXE)
 		return -EBUSY;
+	if (!vmx_can_enable())
+		return -EOPNOTSUPP;
 
 	region->revision_id = shadowvmm_vmx.revision_id;
 	cr4_set_bits(X86_CR4_VMXE);
-	err = vmxon(__pa(region));
+	err = enter_vmx_root(__pa(region));
 	if (err) {
 		cr4_clear_bits(X86_CR4_VMXE);
 		return err;
@@ -131,11 +149,7 @@ void shadowvmm_vmx_cpu_off(void)
 	if (!this_cpu_read(vmx_on))
 		return;
 	this_cpu_write(vmx_on, false);
-	/* A #UD here means VMX was already off: nothing left to undo. */
-	asm goto("1: vmxoff\n\t"
-		 _ASM_EXTABLE(1b, %l[fault])
-		 : : : "cc", "memory" : fault);
-fault:
+	asm volatile("vmxoff" : : : "cc", "memory");
 	cr4_clear_bits(X86_CR4_VMXE);
 }
 

@@ -20,6 +20,8 @@
 #define SVMM_BASIC_INS_OUTS_INFO	BIT_ULL(54)
 #define SVMM_BASIC_TRUE_CTLS		BIT_ULL(55)
 
+struct shadowvmm_regs;
+
 struct shadowvmm_vmcs {
 	u32 revision_id;
 	u32 abort;
@@ -63,6 +65,11 @@ struct shadowvmm_vmcs *shadowvmm_vmcs_alloc(void);
 void shadowvmm_vmcs_free(struct shadowvmm_vmcs *vmcs);
 int shadowvmm_vmcs_clear(struct shadowvmm_vmcs *vmcs);
 int shadowvmm_vmcs_load(struct shadowvmm_vmcs *vmcs);
+
+/* vmx_entry.S: enter the guest; returns 0 after a VM exit, 1 on VMfail. */
+int shadowvmm_vmx_run(struct shadowvmm_regs *regs, bool launched);
+/* Where VM exits land (the VMCS host RIP); not a callable function. */
+extern const char shadowvmm_vmx_exit[];
 
 /*
  * VMREAD/VMWRITE only fail when no VMCS is current or the field does not

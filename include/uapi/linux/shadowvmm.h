@@ -88,6 +88,7 @@ enum shadowvmm_cmd {
 
 	__SHADOWVMM_CMD_MAX
 };
+
 #define SHADOWVMM_CMD_MAX (__SHADOWVMM_CMD_MAX - 1)
 
 enum shadowvmm_attr {
@@ -116,6 +117,7 @@ enum shadowvmm_attr {
 
 	__SHADOWVMM_A_MAX
 };
+
 #define SHADOWVMM_A_MAX (__SHADOWVMM_A_MAX - 1)
 
 enum shadowvmm_vm_state {
