@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <kunit/test.h>
+#include "cpuid.h"
+
+#define LEAF1_ECX_VMX		BIT(5)
+#define LEAF1_ECX_PCID		BIT(17)
+#define LEAF1_ECX_X2APIC	BIT(21)
+#define LEAF1_ECX_XSAVE		BIT(26)
+#define LEAF1_ECX_AVX		BIT(28)
+#define LEAF1_ECX_HYPERVISOR	BIT(31)
+#define LEAF1_EDX_SSE2		BIT(26)
+#define LEAF1_EDX_MTRR		BIT(12)
+#define LEAF7_EBX_SMEP		BIT(7)
+#define LEAF7_EBX_BMI1		BIT(3)
+#define EXT1_EDX_LM		BIT(29)
+#define EXT1_EDX_NX		BIT(20)
+
+/* A host that has everything: the filter decides what the guest sees. */
+static struct shadowvmm_cpuid everything(void)
+{
+	return (struct shadowvmm_cpuid){ ~0U, ~0U, ~0U, ~0U };
+}
+
+static void leaf1_hides_what_we_do_not_virtualize(struct kunit *test)
+{
+	struct shadowvmm_cpuid r = everything();
+
+	shadowvmm_cpuid_filter(1, 0, &r);
+	KUNIT_EXPECT_FALSE(test, r.ecx & LEAF1_ECX_VMX);
+	KUNIT_EXPECT_FALSE(test, r.ecx & LEAF1_ECX_PCID);
+	KUNIT_EXPECT_FALSE(test, r.ecx & LEAF1_ECX_X2APIC);
+	KUNIT_EXPECT_FALSE(test, r.ecx & LEAF1_ECX_XSAVE);
+	KUNIT_EXPECT_FALSE(test, r.ecx & LEAF1_ECX_AVX);
+	KUNIT_EXPECT_FALSE(test, r.edx & LEAF1_EDX_MTRR);
+	KUNIT_EXPECT_TRUE(test, r.edx & LEAF1_EDX_SSE2);
+	KUNIT_EXPECT_TRUE(test, r.ecx & LEAF1_ECX_HYPERVISOR);
+	/* One logical CPU with APIC ID 0. */
+	KUNIT_EXPECT_EQ(test, r.ebx >> 16, 1U);
+}
+
+static void leaf1_keeps_absent_features_absent(struct kunit *test)
+{
+	struct shadowvmm_cpuid r = {};
+
+	shadowvmm_cpuid_filter(1, 0, &r);
+	KUNIT_EXPECT_EQ(test, r.ecx, (u32)LEAF1_ECX_HYPERVISOR);
+	KUNIT_EXPECT_EQ(test, r.edx, 0U);
+}
+
+static void max_leaves_are_capped(struct kunit *test)
+{
+	struct shadowvmm_cpuid r = { .eax = 0x20 };
+
+	shadowvmm_cpuid_filter(0, 0, &r);
+	KUNIT_EXPECT_EQ(test, r.eax, 7U);
+	r = (struct shadowvmm_cpuid){ .eax = 0x80000023 };
+	shadowvmm_cpuid_filter(0x80000000, 0, &r);
+	KUNIT_EXPECT_EQ(test, r.eax, 0x80000008U);
+	/* A host with fewer leaves keeps its own maximum. */
+	r = (struct shadowvmm_cpuid){ .eax = 5 };
+	shadowvmm_cpuid_filter(0, 0, &r);
+	KUNIT_EXPECT_EQ(test, r.eax, 5U);
+}
+
+static void leaf7_is_an_allow_list(struct kunit *test)
+{
+	struct shadowvmm_cpuid r = everything();
+
+	shadowvmm_cpuid_filter(7, 0, &r);
+	KUNIT_EXPECT_FALSE(test, r.ebx & LEAF7_EBX_SMEP);
+	KUNIT_EXPECT_TRUE(test, r.ebx & LEAF7_EBX_BMI1);
+	KUNIT_EXPECT_EQ(test, r.ecx, 0U);
+	KUNIT_EXPECT_EQ(test, r.edx, 0U);
+	r = everything();
+	shadowvmm_cpuid_filter(7, 1, &r);
+	KUNIT_EXPECT_EQ(test, r.eax | r.ebx | r.ecx | r.edx, 0U);
+}
+
+static void long_mode_hidden_nx_kept(struct kunit *test)
+{
+	struct shadowvmm_cpuid r = everything();
+
+	shadowvmm_cpuid_filter(0x80000001, 0, &r);
+	KUNIT_EXPECT_FALSE(test, r.edx & EXT1_EDX_LM);
+	KUNIT_EXPECT_TRUE(test, r.edx & EXT1_EDX_NX);
+}
+
+static void unknown_leaves_read_zero(struct kunit *test)
+{
+	static const u32 leaves[] = { 3, 5, 6, 0xa, 0xb, 0xd, 0x12, 0x80000007 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(leaves); i++) {
+		struct shadowvmm_cpuid r = everything();
+
+		shadowvmm_cpuid_filter(leaves[i], 0, &r);
+		KUNIT_EXPECT_EQ_MSG(test, r.eax | r.ebx | r.ecx | r.edx, 0U,
+				    "leaf %#x", leaves[i]);
+	}
+}
+
+static void hypervisor_leaf_names_us(struct kunit *test)
+{
+	struct shadowvmm_cpuid r = {};
+	char sig[13] = {};
+
+	shadowvmm_cpuid_filter(SHADOWVMM_CPUID_SIGNATURE, 0, &r);
+	memcpy(sig, &r.ebx, 4);
+	memcpy(sig + 4, &r.ecx, 4);
+	memcpy(sig + 8, &r.edx, 4);
+	KUNIT_EXPECT_STREQ(test, sig, "ShadowVMMShV");
+	KUNIT_EXPECT_EQ(test, r.eax, (u32)SHADOWVMM_CPUID_SIGNATURE);
+}
+
+static struct kunit_case cpuid_cases[] = {
+	KUNIT_CASE(leaf1_hides_what_we_do_not_virtualize),
+	KUNIT_CASE(leaf1_keeps_absent_features_absent),
+	KUNIT_CASE(max_leaves_are_capped),
+	KUNIT_CASE(leaf7_is_an_allow_list),
+	KUNIT_CASE(long_mode_hidden_nx_kept),
+	KUNIT_CASE(unknown_leaves_read_zero),
+	KUNIT_CASE(hypervisor_leaf_names_us),
+	{}
+};
+
+static struct kunit_suite cpuid_suite = {
+	.name = "shadowvmm_cpuid",
+	.test_cases = cpuid_cases,
+};
+kunit_test_suite(cpuid_suite);

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exit handlers fed synthetic exits: the decoded form vcpu.c builds from
+ * the VMCS. What each asserts is what a guest would observe afterwards.
+ */
+#include <kunit/test.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+#include <asm/trapnr.h>
+#include "exit.h"
+#include "vm.h"
+
+#define ENTRY	0x100000
+#define LEN	2
+
+static struct shadowvmm_vcpu *vcpu_new(struct kunit *test)
+{
+	struct shadowvmm_vm *vm = kunit_kzalloc(test, sizeof(*vm), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	KUNIT_ASSERT_EQ(test, shadowvmm_console_init(&vm->console), 0);
+	vm->gmem.size = 32 << 20;
+	shadowvmm_devices_reset(vm);
+	vm->vcpu.vm = vm;
+	shadowvmm_vcpu_reset_state(&vm->vcpu, ENTRY, 0x9500);
+	test->priv = vm;
+	return &vm->vcpu;
+}
+
+static void vcpu_exit(struct kunit *test)
+{
+	struct shadowvmm_vm *vm = test->priv;
+
+	if (vm)
+		shadowvmm_console_free(&vm->console);
+}
+
+static u32 run(struct shadowvmm_vcpu *vcpu, u32 reason, u64 qualification)
+{
+	struct shadowvmm_exit exit = {
+		.reason = reason,
+		.qualification = qualification,
+		.insn_len = LEN,
+	};
+
+	return shadowvmm_handle_exit(vcpu, &exit);
+}
+
+static u64 io(u16 port, unsigned int size, bool in, bool string)
+{
+	return (size - 1) | (in ? BIT(3) : 0) | (string ? BIT(4) : 0) |
+	       ((u64)port << 16);
+}
+
+static u64 cr(unsigned int crn, unsigned int type, unsigned int gpr)
+{
+	return crn | (type << 4) | (gpr << 8);
+}
+
+static void expect_exception(struct kunit *test, struct shadowvmm_vcpu *vcpu,
+			     u8 vector)
+{
+	KUNIT_EXPECT_TRUE(test, vcpu->event.pending);
+	KUNIT_EXPECT_EQ(test, vcpu->event.vector, vector);
+	/* A faulting instruction is not skipped. */
+	KUNIT_EXPECT_EQ(test, vcpu->rip, (unsigned long)ENTRY);
+	vcpu->event.pending = false;
+}
+
+static void multiboot_entry_state(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RAX], 0x2badb002UL);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RBX], 0x9500UL);
+	KUNIT_EXPECT_EQ(test, vcpu->rip, (unsigned long)ENTRY);
+	KUNIT_EXPECT_EQ(test, vcpu->cr0 & (X86_CR0_PE | X86_CR0_PG),
+			(unsigned long)X86_CR0_PE);
+	/* The hardware runs paged and protected whatever the guest sees. */
+	KUNIT_EXPECT_EQ(test, vcpu->hw_cr0 & (X86_CR0_PE | X86_CR0_PG |
+					      X86_CR0_NE),
+			(unsigned long)(X86_CR0_PE | X86_CR0_PG | X86_CR0_NE));
+	KUNIT_EXPECT_TRUE(test, vcpu->hw_cr4 & X86_CR4_VMXE);
+	KUNIT_EXPECT_TRUE(test, vcpu->hw_cr4 & X86_CR4_PAE);
+	KUNIT_EXPECT_EQ(test, vcpu->cr4, 0UL);
+	KUNIT_EXPECT_FALSE(test, vcpu->rflags & X86_EFLAGS_IF);
+}
+
+static void hlt_stops_after_the_instruction(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_HLT, 0),
+			(u32)SHADOWVMM_STOP_HALT);
+	KUNIT_EXPECT_EQ(test, vcpu->stop.rip, (u64)ENTRY + LEN);
+}
+
+static void port_output_reaches_console(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+	u64 next, dropped;
+	u8 byte;
+
+	vcpu->regs.gpr[VCPU_RAX] = 0xabcd0000 | 'Z';
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_IO_INSTRUCTION,
+				  io(0x3f8, 1, false, false)), 0U);
+	KUNIT_EXPECT_EQ(test, vcpu->rip, (unsigned long)ENTRY + LEN);
+	KUNIT_EXPECT_EQ(test, shadowvmm_console_get(&vcpu->vm->console, 0,
+						    &byte, 1, &next, &dropped),
+			1UL);
+	KUNIT_EXPECT_EQ(test, byte, 'Z');
+}
+
+static void port_input_merges_into_rax(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	vcpu->regs.gpr[VCPU_RAX] = 0x12345678;
+	run(vcpu, EXIT_REASON_IO_INSTRUCTION, io(0x3fd, 1, true, false));
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RAX], 0x12345660UL);
+	run(vcpu, EXIT_REASON_IO_INSTRUCTION, io(0x80, 2, true, false));
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RAX], 0x1234ffffUL);
+	vcpu->regs.gpr[VCPU_RAX] = ~0UL;
+	run(vcpu, EXIT_REASON_IO_INSTRUCTION, io(0x21, 4, true, false));
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RAX], 0xffffffffUL);
+}
+
+static void debug_exit_reports_status(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	vcpu->regs.gpr[VCPU_RAX] = 42;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_IO_INSTRUCTION,
+				  io(0xf4, 4, false, false)),
+			(u32)SHADOWVMM_STOP_DEBUG_EXIT);
+	KUNIT_EXPECT_EQ(test, vcpu->stop.exit_status, 42U);
+	KUNIT_EXPECT_EQ(test, vcpu->stop.reason,
+			(u32)SHADOWVMM_STOP_DEBUG_EXIT);
+}
+
+static void string_io_stops_until_emulated(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_IO_INSTRUCTION,
+				  io(0x3f8, 1, false, true)),
+			(u32)SHADOWVMM_STOP_UNHANDLED_EXIT);
+	KUNIT_EXPECT_EQ(test, vcpu->stop.exit_reason,
+			(u32)EXIT_REASON_IO_INSTRUCTION);
+	KUNIT_EXPECT_EQ(test, vcpu->stop.rip, (u64)ENTRY);
+}
+
+static void cpuid_marks_a_hypervisor(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	vcpu->regs.gpr[VCPU_RAX] = 1;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_CPUID, 0), 0U);
+	KUNIT_EXPECT_TRUE(test, vcpu->regs.gpr[VCPU_RCX] & BIT(31));
+	KUNIT_EXPECT_FALSE(test, vcpu->regs.gpr[VCPU_RCX] & BIT(5));
+	KUNIT_EXPECT_EQ(test, vcpu->rip, (unsigned long)ENTRY + LEN);
+}
+
+static void cr0_writes(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	vcpu->regs.gpr[VCPU_RDX] = X86_CR0_PE | X86_CR0_TS | X86_CR0_MP;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_CR_ACCESS, cr(0, 0, 2)), 0U);
+	KUNIT_EXPECT_EQ(test, vcpu->cr0, (unsigned long)(X86_CR0_PE | X86_CR0_TS |
+							X86_CR0_MP | X86_CR0_ET));
+	KUNIT_EXPECT_TRUE(test, vcpu->hw_cr0 & X86_CR0_TS);
+	KUNIT_EXPECT_TRUE(test, vcpu->hw_cr0 & X86_CR0_PG);
+	KUNIT_EXPECT_TRUE(test, vcpu->dirty & VCPU_DIRTY_CR);
+
+	/* CLTS clears TS in both views. */
+	vcpu->rip = ENTRY;
+	run(vcpu, EXIT_REASON_CR_ACCESS, cr(0, 2, 0));
+	KUNIT_EXPECT_FALSE(test, vcpu->cr0 & X86_CR0_TS);
+	KUNIT_EXPECT_FALSE(test, vcpu->hw_cr0 & X86_CR0_TS);
+
+	/* Reserved high bits: #GP. */
+	vcpu->rip = ENTRY;
+	vcpu->regs.gpr[VCPU_RDX] = BIT_ULL(32) | X86_CR0_PE;
+	run(vcpu, EXIT_REASON_CR_ACCESS, cr(0, 0, 2));
+	expect_exception(test, vcpu, X86_TRAP_GP);
+	/* PG without PE: #GP. */
+	vcpu->regs.gpr[VCPU_RDX] = X86_CR0_PG;
+	run(vcpu, EXIT_REASON_CR_ACCESS, cr(0, 0, 2));
+	expect_exception(test, vcpu, X86_TRAP_GP);
+}
+
+static void paging_and_real_mode_stop_for_now(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	vcpu->regs.gpr[VCPU_RAX] = X86_CR0_PE | X86_CR0_PG;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_CR_ACCESS, cr(0, 0, 0)),
+			(u32)SHADOWVMM_STOP_UNHANDLED_EXIT);
+	KUNIT_EXPECT_EQ(test, vcpu->stop.exit_reason,
+			(u32)EXIT_REASON_CR_ACCESS);
+	vcpu = vcpu_new(test);
+	vcpu->regs.gpr[VCPU_RAX] = 0;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_CR_ACCESS, cr(0, 0, 0)),
+			(u32)SHADOWVMM_STOP_UNHANDLED_EXIT);
+}
+
+static void cr3_reads_back_and_cr4_is_checked(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	vcpu->regs.gpr[VCPU_RSI] = 0x123000;
+	run(vcpu, EXIT_REASON_CR_ACCESS, cr(3, 0, VCPU_RSI));
+	run(vcpu, EXIT_REASON_CR_ACCESS, cr(3, 1, VCPU_RDI));
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RDI], 0x123000UL);
+	/* Through RSP, which lives in the VMCS, not the register file. */
+	run(vcpu, EXIT_REASON_CR_ACCESS, cr(3, 1, VCPU_RSP));
+	KUNIT_EXPECT_EQ(test, vcpu->rsp, 0x123000UL);
+
+	vcpu->rip = ENTRY;
+	vcpu->regs.gpr[VCPU_RAX] = X86_CR4_VMXE;
+	run(vcpu, EXIT_REASON_CR_ACCESS, cr(4, 0, VCPU_RAX));
+	expect_exception(test, vcpu, X86_TRAP_GP);
+	KUNIT_EXPECT_EQ(test, vcpu->cr4, 0UL);
+
+	vcpu->regs.gpr[VCPU_RAX] = X86_CR4_PSE | X86_CR4_OSFXSR;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_CR_ACCESS,
+				  cr(4, 0, VCPU_RAX)), 0U);
+	KUNIT_EXPECT_EQ(test, vcpu->cr4,
+			(unsigned long)(X86_CR4_PSE | X86_CR4_OSFXSR));
+	/* PSE means nothing to the hardware while the guest pages nothing. */
+	KUNIT_EXPECT_FALSE(test, vcpu->hw_cr4 & X86_CR4_PSE);
+	KUNIT_EXPECT_TRUE(test, vcpu->hw_cr4 & X86_CR4_OSFXSR);
+}
+
+static void msrs(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	vcpu->regs.gpr[VCPU_RCX] = MSR_IA32_CR_PAT;
+	run(vcpu, EXIT_REASON_MSR_READ, 0);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RAX], 0x00070406UL);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RDX], 0x00070406UL);
+
+	vcpu->rip = ENTRY;
+	vcpu->regs.gpr[VCPU_RCX] = MSR_IA32_CR_PAT;
+	vcpu->regs.gpr[VCPU_RAX] = 0x02;	/* reserved memory type */
+	vcpu->regs.gpr[VCPU_RDX] = 0;
+	run(vcpu, EXIT_REASON_MSR_WRITE, 0);
+	expect_exception(test, vcpu, X86_TRAP_GP);
+
+	vcpu->regs.gpr[VCPU_RCX] = MSR_EFER;
+	vcpu->regs.gpr[VCPU_RAX] = EFER_LME;
+	run(vcpu, EXIT_REASON_MSR_WRITE, 0);
+	expect_exception(test, vcpu, X86_TRAP_GP);
+	vcpu->regs.gpr[VCPU_RAX] = EFER_NX;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_MSR_WRITE, 0), 0U);
+	KUNIT_EXPECT_EQ(test, vcpu->efer, (u64)EFER_NX);
+
+	vcpu->rip = ENTRY;
+	vcpu->regs.gpr[VCPU_RCX] = MSR_IA32_MISC_ENABLE;
+	run(vcpu, EXIT_REASON_MSR_READ, 0);
+	expect_exception(test, vcpu, X86_TRAP_GP);
+	KUNIT_EXPECT_EQ(test,
+			vcpu->vm->stats.counter[SHADOWVMM_STAT_MSR_UNHANDLED],
+			1ULL);
+}
+
+static void fatal_exits(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+	struct shadowvmm_exit pf = {
+		.reason = EXIT_REASON_EXCEPTION_NMI,
+		.intr_info = INTR_INFO_VALID_MASK | INTR_TYPE_HARD_EXCEPTION |
+			     X86_TRAP_PF,
+		.qualification = 0x7000000,
+	};
+
+	KUNIT_EXPECT_EQ(test, shadowvmm_handle_exit(vcpu, &pf),
+			(u32)SHADOWVMM_STOP_BAD_ACCESS);
+	KUNIT_EXPECT_EQ(test, vcpu->stop.guest_addr, 0x7000000ULL);
+
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_TRIPLE_FAULT, 0),
+			(u32)SHADOWVMM_STOP_TRIPLE_FAULT);
+	KUNIT_EXPECT_EQ(test, run(vcpu, VMX_EXIT_REASONS_FAILED_VMENTRY |
+				  EXIT_REASON_INVALID_STATE, 0),
+			(u32)SHADOWVMM_STOP_ENTRY_FAILED);
+	KUNIT_EXPECT_EQ(test, vcpu->stop.exit_reason,
+			(u32)EXIT_REASON_INVALID_STATE);
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_XSAVES, 0x55),
+			(u32)SHADOWVMM_STOP_UNHANDLED_EXIT);
+	KUNIT_EXPECT_EQ(test, vcpu->stop.exit_reason, (u32)EXIT_REASON_XSAVES);
+	KUNIT_EXPECT_EQ(test, vcpu->stop.qualification, 0x55ULL);
+}
+
+static void hidden_instructions_raise_ud(struct kunit *test)
+{
+	static const u32 reasons[] = {
+		EXIT_REASON_VMCALL, EXIT_REASON_VMON, EXIT_REASON_VMLAUNCH,
+		EXIT_REASON_MWAIT_INSTRUCTION, EXIT_REASON_MONITOR_INSTRUCTION,
+	};
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(reasons); i++) {
+		KUNIT_EXPECT_EQ(test, run(vcpu, reasons[i], 0), 0U);
+		expect_exception(test, vcpu, X86_TRAP_UD);
+	}
+}
+
+static struct kunit_case exit_cases[] = {
+	KUNIT_CASE(multiboot_entry_state),
+	KUNIT_CASE(hlt_stops_after_the_instruction),
+	KUNIT_CASE(port_output_reaches_console),
+	KUNIT_CASE(port_input_merges_into_rax),
+	KUNIT_CASE(debug_exit_reports_status),
+	KUNIT_CASE(string_io_stops_until_emulated),
+	KUNIT_CASE(cpuid_marks_a_hypervisor),
+	KUNIT_CASE(cr0_writes),
+	KUNIT_CASE(paging_and_real_mode_stop_for_now),
+	KUNIT_CASE(cr3_reads_back_and_cr4_is_checked),
+	KUNIT_CASE(msrs),
+	KUNIT_CASE(fatal_exits),
+	KUNIT_CASE(hidden_instructions_raise_ud),
+	{}
+};
+
+static struct kunit_suite exit_suite = {
+	.name = "shadowvmm_exit",
+	.exit = vcpu_exit,
+	.test_cases = exit_cases,
+};
+kunit_test_suite(exit_suite);
