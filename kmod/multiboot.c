@@ -66,15 +66,22 @@ u32 shadowvmm_multiboot_build(void *ram, u64 ram_size, const char *cmdline)
 	struct multiboot_info *info = ram + SHADOWVMM_MB_INFO_ADDR;
 	u32 entries = 0;
 
-	/* A PC's map: base memory, the EBDA, the BIOS, then the rest. */
+	/*
+	 * A PC's map: base memory, the EBDA, the BIOS, the rest, and the
+	 * top of RAM where SeaBIOS keeps its tables under QEMU.
+	 */
 	put_mmap(&mmap[entries++], 0, SHADOWVMM_MB_LOW_MEM_KB * KB - KB,
 		 MULTIBOOT_MEMORY_AVAILABLE);
 	put_mmap(&mmap[entries++], SHADOWVMM_MB_LOW_MEM_KB * KB - KB, KB,
 		 MULTIBOOT_MEMORY_RESERVED);
 	put_mmap(&mmap[entries++], 0xf0000, 0x10000,
 		 MULTIBOOT_MEMORY_RESERVED);
-	put_mmap(&mmap[entries++], MB, ram_size - MB,
+	put_mmap(&mmap[entries++], MB,
+		 ram_size - MB - SHADOWVMM_MB_FIRMWARE_HIGH_KB * KB,
 		 MULTIBOOT_MEMORY_AVAILABLE);
+	put_mmap(&mmap[entries++],
+		 ram_size - SHADOWVMM_MB_FIRMWARE_HIGH_KB * KB,
+		 SHADOWVMM_MB_FIRMWARE_HIGH_KB * KB, MULTIBOOT_MEMORY_RESERVED);
 
 	memcpy(ram + SHADOWVMM_MB_LOADER_NAME_ADDR, loader, sizeof(loader));
 	strscpy(ram + SHADOWVMM_MB_CMDLINE_ADDR, cmdline,
@@ -85,8 +92,8 @@ u32 shadowvmm_multiboot_build(void *ram, u64 ram_size, const char *cmdline)
 		      MULTIBOOT_INFO_MODS | MULTIBOOT_INFO_MEM_MAP |
 		      MULTIBOOT_INFO_LOADER_NAME;
 	info->mem_lower = SHADOWVMM_MB_LOW_MEM_KB;
-	/* QEMU reports all RAM below 4 GiB past the first MiB. */
-	info->mem_upper = ram_size / KB - KB;
+	/* As QEMU with SeaBIOS: RAM past 1 MiB, less the firmware's top. */
+	info->mem_upper = ram_size / KB - KB - SHADOWVMM_MB_FIRMWARE_HIGH_KB;
 	info->cmdline = SHADOWVMM_MB_CMDLINE_ADDR;
 	info->mods_count = 0;
 	info->mods_addr = 0;

@@ -20,6 +20,8 @@
 #define SHADOWVMM_MB_AREA_END		(SHADOWVMM_MB_CMDLINE_ADDR + 4096)
 
 #define SHADOWVMM_MB_LOW_MEM_KB		640
+/* SeaBIOS reserves the top 128 KiB of RAM; QEMU guests see it missing. */
+#define SHADOWVMM_MB_FIRMWARE_HIGH_KB	128
 
 /* Multiboot v1 information structure, as the guest reads it. */
 struct multiboot_info {

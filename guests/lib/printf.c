@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Enough printf for test output: %s %c %d %u %x with width and zero pad. */
+#include <stdarg.h>
+#include "runtime.h"
+
+static void put_number(u32 value, unsigned int base, int negative, int width,
+		       char pad)
+{
+	char digits[12];
+	int n = 0;
+
+	do {
+		digits[n++] = "0123456789abcdef"[value % base];
+		value /= base;
+	} while (value);
+	if (negative)
+		digits[n++] = '-';
+	while (width-- > n)
+		putchar(pad);
+	while (n)
+		putchar(digits[--n]);
+}
+
+void printf(const char *fmt, ...)
+{
+	va_list ap;
+	int width;
+	char pad;
+	int d;
+
+	va_start(ap, fmt);
+	for (; *fmt; fmt++) {
+		if (*fmt != '%') {
+			putchar(*fmt);
+			continue;
+		}
+		fmt++;
+		pad = ' ';
+		if (*fmt == '0')
+			pad = *fmt++;
+		for (width = 0; *fmt >= '0' && *fmt <= '9'; fmt++)
+			width = width * 10 + *fmt - '0';
+		switch (*fmt) {
+		case 's':
+			puts(va_arg(ap, const char *));
+			break;
+		case 'c':
+			putchar(va_arg(ap, int));
+			break;
+		case 'd':
+			d = va_arg(ap, int);
+			put_number(d < 0 ? -(u32)d : (u32)d, 10, d < 0, width,
+				   pad);
+			break;
+		case 'u':
+			put_number(va_arg(ap, u32), 10, 0, width, pad);
+			break;
+		case 'x':
+			put_number(va_arg(ap, u32), 16, 0, width, pad);
+			break;
+		default:
+			putchar('%');
+			putchar(*fmt);
+			break;
+		}
+	}
+	va_end(ap);
+}
