@@ -3,6 +3,8 @@
  * VMX on the host: is it there, may we have it, and VMXON/VMXOFF on one
  * CPU. Which CPUs and when is main.c's business.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/percpu.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>

@@ -7,6 +7,8 @@
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
+#include <asm/vmx.h>
+#include "dev/pio.h"
 #include "exit.h"
 #include "vm.h"
 
@@ -120,8 +122,9 @@ static void port_input_merges_into_rax(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RAX], 0x12345660UL);
 	run(vcpu, EXIT_REASON_IO_INSTRUCTION, io(0x80, 2, true, false));
 	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RAX], 0x1234ffffUL);
-	vcpu->regs.gpr[VCPU_RAX] = ~0UL;
-	run(vcpu, EXIT_REASON_IO_INSTRUCTION, io(0x21, 4, true, false));
+	/* A 32-bit IN replaces all of EAX. */
+	vcpu->regs.gpr[VCPU_RAX] = 0;
+	run(vcpu, EXIT_REASON_IO_INSTRUCTION, io(0x1234, 4, true, false));
 	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RAX], 0xffffffffUL);
 }
 

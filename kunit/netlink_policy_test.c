@@ -34,6 +34,14 @@ static int parse(struct attrs *a, const struct nla_policy *policy)
 	return err;
 }
 
+/* Refused, and the extack points at the attribute at fault. */
+static void expect_refused(struct kunit *test, struct attrs *a,
+			   const struct nla_policy *policy)
+{
+	KUNIT_EXPECT_LT(test, parse(a, policy), 0);
+	KUNIT_EXPECT_NOT_NULL(test, a->extack.bad_attr);
+}
+
 static void vm_id_must_be_positive(struct kunit *test)
 {
 	struct attrs *a = attrs_new(test);
@@ -131,7 +139,7 @@ static void cmdline_must_be_terminated_and_bounded(struct kunit *test)
 	a = attrs_new(test);
 	nla_put(a->skb, SHADOWVMM_A_BOOT_CMDLINE, SHADOWVMM_CMDLINE_MAX + 1,
 		line);
-	KUNIT_EXPECT_EQ(test, parse(a, shadowvmm_boot_set_policy), -ERANGE);
+	expect_refused(test, a, shadowvmm_boot_set_policy);
 }
 
 static void wrong_attribute_sizes(struct kunit *test)
@@ -139,10 +147,10 @@ static void wrong_attribute_sizes(struct kunit *test)
 	struct attrs *a = attrs_new(test);
 
 	nla_put_u16(a->skb, SHADOWVMM_A_VM_ID, 1);
-	KUNIT_EXPECT_EQ(test, parse(a, shadowvmm_vm_id_policy), -ERANGE);
+	expect_refused(test, a, shadowvmm_vm_id_policy);
 	a = attrs_new(test);
 	nla_put_u32(a->skb, SHADOWVMM_A_CONSOLE_OFFSET, 1);
-	KUNIT_EXPECT_EQ(test, parse(a, shadowvmm_console_read_policy), -ERANGE);
+	expect_refused(test, a, shadowvmm_console_read_policy);
 }
 
 static struct kunit_case netlink_policy_cases[] = {
