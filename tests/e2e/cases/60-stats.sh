@@ -10,7 +10,7 @@ if ! err=$(shadowvmm start "$id" 2>&1); then
 else
 	sleep 2
 	shadowvmm stop "$id" >/dev/null 2>&1
-	wait_state "$id" stopped 10
+	wait_state "$id" 'state.*stopped' 10
 	st=$(shadowvmm stats "$id" 2>&1) || why="stats failed: $st"
 	# a line naming exits with a nonzero count
 	echo "$st" | grep -iE '(^|[^a-z_])exits([^a-z_]|$)' | grep -qE '(^|[^0-9])[1-9][0-9]*' ||
