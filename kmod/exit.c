@@ -393,7 +393,11 @@ u32 shadowvmm_handle_exit(struct shadowvmm_vcpu *vcpu,
 	case EXIT_REASON_EXCEPTION_NMI:
 		return handle_exception(vcpu, exit);
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
-		/* The host took the interrupt when vcpu.c enabled IRQs. */
+	case EXIT_REASON_PREEMPTION_TIMER:
+		/*
+		 * The host took any interrupt when vcpu.c enabled IRQs; the
+		 * run loop decides whether the guest goes on.
+		 */
 		return CONTINUE;
 	case EXIT_REASON_TRIPLE_FAULT:
 		return stop(vcpu, exit, SHADOWVMM_STOP_TRIPLE_FAULT);

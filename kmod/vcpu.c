@@ -226,6 +226,9 @@ static u32 enter_guest(struct shadowvmm_vcpu *vcpu,
 	int failed;
 
 	sync_to_vmcs(vcpu);
+	if (shadowvmm_vmx.preemption_timer)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE,
+			   shadowvmm_vmx.preemption_timer);
 
 	local_irq_disable();
 	/* CR2 is not switched by VMX; the guest must not see the host's. */

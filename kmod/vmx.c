@@ -12,6 +12,7 @@
 #include <asm/msr.h>
 #include <asm/tlbflush.h>
 #include <asm/special_insns.h>
+#include <asm/tsc.h>
 #include "vmx.h"
 
 struct shadowvmm_vmx_caps shadowvmm_vmx __ro_after_init;
@@ -77,6 +78,8 @@ int shadowvmm_vmx_probe(void)
 	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, msrs.cr0_fixed1);
 	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, msrs.cr4_fixed0);
 	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, msrs.cr4_fixed1);
+	rdmsrl(MSR_IA32_VMX_MISC, msrs.misc);
+	msrs.tsc_khz = tsc_khz;
 
 	err = shadowvmm_vmx_fit_caps(&msrs, &shadowvmm_vmx, &why);
 	if (err)

@@ -39,6 +39,8 @@ struct shadowvmm_vmx_caps {
 	u64 cr0_fixed0, cr0_fixed1;
 	u64 cr4_fixed0, cr4_fixed1;
 	bool has_ins_outs_info;
+	/* Guest time per entry is bounded by this many timer ticks, or 0. */
+	u32 preemption_timer;
 };
 
 /* The raw capability MSRs the fitting works from. */
@@ -46,6 +48,8 @@ struct shadowvmm_vmx_msrs {
 	u64 basic;
 	u64 pin_based, proc_based, exit_ctls, entry_ctls;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	u64 misc;
+	u32 tsc_khz;
 };
 
 extern struct shadowvmm_vmx_caps shadowvmm_vmx;

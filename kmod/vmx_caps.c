@@ -4,6 +4,7 @@
  * capability MSR values, so KUnit can check them with invented CPUs.
  */
 #include <linux/errno.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include "vmx.h"
 
@@ -21,6 +22,14 @@
 			 CPU_BASED_MOV_DR_EXITING | \
 			 CPU_BASED_UNCOND_IO_EXITING | \
 			 CPU_BASED_MONITOR_EXITING)
+/*
+ * The VMX-preemption timer bounds how long the guest runs per entry even
+ * when no interrupt makes it exit: Bochs, for one, does not turn external
+ * interrupts into VM exits while the guest runs with EFLAGS.IF clear.
+ */
+#define PIN_OPTIONAL	PIN_BASED_VMX_PREEMPTION_TIMER
+#define PREEMPTION_TIMER_RATE(misc)	((misc) & 0x1f)
+#define GUEST_SLICE_PER_SECOND		1000	/* at most 1 ms per entry */
 #define EXIT_REQUIRED	(VM_EXIT_HOST_ADDR_SPACE_SIZE | \
 			 VM_EXIT_LOAD_IA32_EFER | VM_EXIT_SAVE_DEBUG_CONTROLS)
 #define ENTRY_REQUIRED	(VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_DEBUG_CONTROLS)
@@ -75,9 +84,17 @@ int shadowvmm_vmx_fit_caps(const struct shadowvmm_vmx_msrs *msrs,
 	caps->has_ins_outs_info = basic & SVMM_BASIC_INS_OUTS_INFO;
 
 	*why = "pin-based controls lack external-interrupt or NMI exiting";
-	if (shadowvmm_vmx_fit_control(PIN_REQUIRED, 0, msrs->pin_based,
+	if (shadowvmm_vmx_fit_control(PIN_REQUIRED, PIN_OPTIONAL, msrs->pin_based,
 				      &caps->pin_based))
 		return -EOPNOTSUPP;
+	caps->preemption_timer = 0;
+	if (caps->pin_based & PIN_BASED_VMX_PREEMPTION_TIMER) {
+		/* The timer counts TSC ticks divided by 2^rate. */
+		u64 ticks = (u64)msrs->tsc_khz * 1000 / GUEST_SLICE_PER_SECOND;
+
+		caps->preemption_timer = clamp_t(u64,
+			ticks >> PREEMPTION_TIMER_RATE(msrs->misc), 1, U32_MAX);
+	}
 	*why = "processor-based controls lack a required exit";
 	if (shadowvmm_vmx_fit_control(PROC_REQUIRED, 0, msrs->proc_based,
 				      &caps->proc_based))

@@ -269,6 +269,17 @@ static void msrs(struct kunit *test)
 			1ULL);
 }
 
+static void interrupts_and_timer_resume_the_guest(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_EXTERNAL_INTERRUPT, 0), 0U);
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_PREEMPTION_TIMER, 0), 0U);
+	/* Nothing the guest executed completed: RIP stays. */
+	KUNIT_EXPECT_EQ(test, vcpu->rip, (unsigned long)ENTRY);
+	KUNIT_EXPECT_FALSE(test, vcpu->event.pending);
+}
+
 static void fatal_exits(struct kunit *test)
 {
 	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
@@ -323,6 +334,7 @@ static struct kunit_case exit_cases[] = {
 	KUNIT_CASE(paging_and_real_mode_stop_for_now),
 	KUNIT_CASE(cr3_reads_back_and_cr4_is_checked),
 	KUNIT_CASE(msrs),
+	KUNIT_CASE(interrupts_and_timer_resume_the_guest),
 	KUNIT_CASE(fatal_exits),
 	KUNIT_CASE(hidden_instructions_raise_ud),
 	{}

@@ -2,6 +2,7 @@
 #include <kunit/test.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
+#include <asm/tsc.h>
 #include "vmx.h"
 
 #define WB_BASIC(rev)	((u64)(rev) | (4096ULL << 32) | (6ULL << 50) | \
@@ -37,6 +38,7 @@ static struct shadowvmm_vmx_msrs capable_cpu(void)
 		.entry_ctls = ALLOW(0x000011ff, ~0U),
 		.cr0_fixed0 = 0x80000021, .cr0_fixed1 = 0xffffffff,
 		.cr4_fixed0 = 0x2000, .cr4_fixed1 = 0x3767ff,
+		.misc = 5, .tsc_khz = 2000000,
 	};
 }
 
@@ -59,6 +61,20 @@ static void fit_caps_on_a_capable_cpu(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, caps.entry_ctls & VM_ENTRY_IA32E_MODE);
 	/* Must-be-one bits always survive. */
 	KUNIT_EXPECT_EQ(test, caps.pin_based & 0x16, 0x16U);
+	/* 1 ms of a 2 GHz TSC, counted in units of 2^5 ticks. */
+	KUNIT_EXPECT_TRUE(test, caps.pin_based & PIN_BASED_VMX_PREEMPTION_TIMER);
+	KUNIT_EXPECT_EQ(test, caps.preemption_timer, 2000000U >> 5);
+}
+
+static void no_preemption_timer_is_fine(struct kunit *test)
+{
+	struct shadowvmm_vmx_msrs msrs = capable_cpu();
+	struct shadowvmm_vmx_caps caps;
+	const char *why;
+
+	msrs.pin_based = ALLOW(0x16, 0x3f);
+	KUNIT_ASSERT_EQ(test, shadowvmm_vmx_fit_caps(&msrs, &caps, &why), 0);
+	KUNIT_EXPECT_EQ(test, caps.preemption_timer, 0U);
 }
 
 static void fit_caps_refuses_what_we_need(struct kunit *test)
@@ -100,6 +116,8 @@ static void this_cpu_fits(struct kunit *test)
 	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, msrs.cr0_fixed1);
 	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, msrs.cr4_fixed0);
 	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, msrs.cr4_fixed1);
+	rdmsrl(MSR_IA32_VMX_MISC, msrs.misc);
+	msrs.tsc_khz = tsc_khz;
 	KUNIT_EXPECT_EQ_MSG(test, shadowvmm_vmx_fit_caps(&msrs, &caps, &why),
 			    0, "%s", why);
 }
@@ -108,6 +126,7 @@ static struct kunit_case vmx_caps_cases[] = {
 	KUNIT_CASE(fit_control_combines_bits),
 	KUNIT_CASE(fit_caps_on_a_capable_cpu),
 	KUNIT_CASE(fit_caps_refuses_what_we_need),
+	KUNIT_CASE(no_preemption_timer_is_fine),
 	KUNIT_CASE(this_cpu_fits),
 	{}
 };
