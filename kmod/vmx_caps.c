@@ -92,8 +92,8 @@ int shadowvmm_vmx_fit_caps(const struct shadowvmm_vmx_msrs *msrs,
 		/* The timer counts TSC ticks divided by 2^rate. */
 		u64 ticks = (u64)msrs->tsc_khz * 1000 / GUEST_SLICE_PER_SECOND;
 
-		caps->preemption_timer = clamp_t(u64,
-			ticks >> PREEMPTION_TIMER_RATE(msrs->misc), 1, U32_MAX);
+		ticks >>= PREEMPTION_TIMER_RATE(msrs->misc);
+		caps->preemption_timer = clamp_t(u64, ticks, 1, U32_MAX);
 	}
 	*why = "processor-based controls lack a required exit";
 	if (shadowvmm_vmx_fit_control(PROC_REQUIRED, 0, msrs->proc_based,

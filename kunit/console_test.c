@@ -79,4 +79,5 @@ static struct kunit_suite console_suite = {
 	.name = "shadowvmm_console",
 	.test_cases = console_cases,
 };
+
 kunit_test_suite(console_suite);

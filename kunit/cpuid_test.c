@@ -127,4 +127,5 @@ static struct kunit_suite cpuid_suite = {
 	.name = "shadowvmm_cpuid",
 	.test_cases = cpuid_cases,
 };
+
 kunit_test_suite(cpuid_suite);

@@ -158,4 +158,5 @@ static struct kunit_suite dev_suite = {
 	.name = "shadowvmm_devices",
 	.test_cases = dev_cases,
 };
+
 kunit_test_suite(dev_suite);

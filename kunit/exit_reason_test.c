@@ -44,4 +44,5 @@ static struct kunit_suite exit_reason_suite = {
 	.name = "shadowvmm_exit_reason",
 	.test_cases = exit_reason_cases,
 };
+
 kunit_test_suite(exit_reason_suite);

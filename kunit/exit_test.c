@@ -345,4 +345,5 @@ static struct kunit_suite exit_suite = {
 	.exit = vcpu_exit,
 	.test_cases = exit_cases,
 };
+
 kunit_test_suite(exit_suite);

@@ -85,6 +85,7 @@ static struct kunit_suite identity_suite = {
 	.name = "shadowvmm_identity_map",
 	.test_cases = identity_cases,
 };
+
 kunit_test_suite(identity_suite);
 
 MODULE_LICENSE("GPL");

@@ -100,4 +100,5 @@ static struct kunit_suite multiboot_suite = {
 	.exit = ram_exit,
 	.test_cases = multiboot_cases,
 };
+
 kunit_test_suite(multiboot_suite);

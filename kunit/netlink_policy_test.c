@@ -167,4 +167,5 @@ static struct kunit_suite netlink_policy_suite = {
 	.name = "shadowvmm_netlink_policy",
 	.test_cases = netlink_policy_cases,
 };
+
 kunit_test_suite(netlink_policy_suite);

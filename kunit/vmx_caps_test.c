@@ -135,4 +135,5 @@ static struct kunit_suite vmx_caps_suite = {
 	.name = "shadowvmm_vmx_caps",
 	.test_cases = vmx_caps_cases,
 };
+
 kunit_test_suite(vmx_caps_suite);
