@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Halts with interrupts off and no exit status: a guest that hangs. */
+#include "runtime.h"
+
+int main(int argc, char **argv, const struct multiboot_info *mbi)
+{
+	puts("halt: halting\n");
+	asm volatile("cli; hlt");
+	return 0;
+}
