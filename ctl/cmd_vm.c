@@ -268,16 +268,25 @@ long console_read(struct svmm *s, uint32_t id, uint64_t *offset,
 	return c.len;
 }
 
+/* COMMAND VM: the VM id, or a usage error. */
+static int one_vm_arg(int argc, char **argv, uint32_t *id)
+{
+	if (argc != 2)
+		return usage_error(argv[0], "expects exactly one VM id");
+	if (parse_vm_id(argv[1], id))
+		return usage_error(argv[0], "'%s' is not a VM id", argv[1]);
+	return EXIT_OK;
+}
+
 static int one_vm_command(int argc, char **argv, uint8_t cmd, const char *what)
 {
 	struct svmm s;
 	uint32_t id;
 	int ret;
 
-	if (argc != 2)
-		return usage_error(argv[0], "expects exactly one VM id");
-	if (parse_vm_id(argv[1], &id))
-		return usage_error(argv[0], "'%s' is not a VM id", argv[1]);
+	ret = one_vm_arg(argc, argv, &id);
+	if (ret)
+		return ret;
 	ret = connect_family(&s);
 	if (ret)
 		return ret;
@@ -429,10 +438,9 @@ int cmd_show(int argc, char **argv)
 	uint32_t id;
 	int ret, err;
 
-	if (argc != 2)
-		return usage_error(argv[0], "expects exactly one VM id");
-	if (parse_vm_id(argv[1], &id))
-		return usage_error(argv[0], "'%s' is not a VM id", argv[1]);
+	ret = one_vm_arg(argc, argv, &id);
+	if (ret)
+		return ret;
 	ret = connect_family(&s);
 	if (ret)
 		return ret;
@@ -496,10 +504,9 @@ int cmd_stats(int argc, char **argv)
 	uint32_t id;
 	int ret, err;
 
-	if (argc != 2)
-		return usage_error(argv[0], "expects exactly one VM id");
-	if (parse_vm_id(argv[1], &id))
-		return usage_error(argv[0], "'%s' is not a VM id", argv[1]);
+	ret = one_vm_arg(argc, argv, &id);
+	if (ret)
+		return ret;
 	ret = connect_family(&s);
 	if (ret)
 		return ret;

@@ -233,7 +233,10 @@ static int boot_set(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int vm_start(struct sk_buff *skb, struct genl_info *info)
+/* VM_START and VM_STOP: an operation on one VM that only acks. */
+static int vm_control(struct genl_info *info,
+		      int (*op)(struct shadowvmm_vm *vm,
+				struct shadowvmm_why *why))
 {
 	struct shadowvmm_vm *vm = lookup_vm(info);
 	struct shadowvmm_why why = {};
@@ -241,28 +244,23 @@ static int vm_start(struct sk_buff *skb, struct genl_info *info)
 
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
-	err = shadowvmm_vm_start(vm, &why);
+	err = op(vm, &why);
 	if (err)
 		set_err(info, &why);
-	else
+	else if (op == shadowvmm_vm_start)
 		shadowvmm_netlink_notify(vm);
 	shadowvmm_vm_put(vm);
 	return err;
 }
 
+static int vm_start(struct sk_buff *skb, struct genl_info *info)
+{
+	return vm_control(info, shadowvmm_vm_start);
+}
+
 static int vm_stop(struct sk_buff *skb, struct genl_info *info)
 {
-	struct shadowvmm_vm *vm = lookup_vm(info);
-	struct shadowvmm_why why = {};
-	int err;
-
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
-	err = shadowvmm_vm_stop(vm, &why);
-	if (err)
-		set_err(info, &why);
-	shadowvmm_vm_put(vm);
-	return err;
+	return vm_control(info, shadowvmm_vm_stop);
 }
 
 static int put_stat(void *ctx, const char *name, u64 value, u32 kind)
