@@ -11,7 +11,7 @@ int main(int argc, char **argv, const struct multiboot_info *mbi)
 	static const struct {
 		u16 limit;
 		u32 base;
-	} __attribute__((packed)) no_idt = { 0, 0 };
+	} __packed no_idt = { 0, 0 };
 
 	puts("triple: faulting\n");
 	asm volatile("lidt %0; ud2" : : "m" (no_idt));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Enough printf for test output: %s %c %d %u %x with width and zero pad. */
+/* Enough printf for test output: %s %c %d %u %x %p %%, width, zero pad. */
 #include <stdarg.h>
 #include "runtime.h"
 
@@ -13,8 +13,13 @@ static void put_number(u32 value, unsigned int base, int negative, int width,
 		digits[n++] = "0123456789abcdef"[value % base];
 		value /= base;
 	} while (value);
-	if (negative)
+	/* Zeros go between the sign and the digits: -0042, not 00-42. */
+	if (negative && pad == '0') {
+		putchar('-');
+		width--;
+	} else if (negative) {
 		digits[n++] = '-';
+	}
 	while (width-- > n)
 		putchar(pad);
 	while (n)
@@ -58,11 +63,23 @@ void printf(const char *fmt, ...)
 		case 'x':
 			put_number(va_arg(ap, u32), 16, 0, width, pad);
 			break;
-		default:
+		case '%':
 			putchar('%');
+			break;
+		case 'p':
+			/* Fixed width, so addresses line up in dumps. */
+			puts("0x");
+			put_number((u32)va_arg(ap, void *), 16, 0, 8, '0');
+			break;
+		default:
+			/* Unknown: print it as written, but not past the end. */
+			putchar('%');
+			if (!*fmt)
+				goto out;
 			putchar(*fmt);
 			break;
 		}
 	}
+out:
 	va_end(ap);
 }
