@@ -5,6 +5,8 @@
 int main(int argc, char **argv, const struct multiboot_info *mbi)
 {
 	puts("halt: halting\n");
-	asm volatile("cli; hlt");
+	/* An NMI or SMI can end a HLT; returning would report status 0. */
+	for (;;)
+		asm volatile("cli; hlt");
 	return 0;
 }
