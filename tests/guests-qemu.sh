@@ -91,7 +91,8 @@ while read -r name image status expected args; do
 	if [ "$got" -eq 124 ]; then
 		why="still running after ${timeout_s}s"
 	elif [ "$got" -ne "$want" ]; then
-		why="QEMU exit status $got (guest $((got >> 1))), want $want (guest $status)$(stderr_of "$name")"
+		why="QEMU exit status $got (guest $((got >> 1))), want $want"
+		why+=" (guest $status)$(stderr_of "$name")"
 	else
 		why=$(check_output "$name" "$expected")
 	fi
