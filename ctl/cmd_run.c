@@ -1,23 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shadowvmm run: create, load, start, stream the console and exit with the
- * guest's status, then destroy the VM, whatever happened in between.
+ * shadowvmm run: create, load, start, stream the console, and exit with the
+ * guest's status; the VM is destroyed whatever happens in between.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <netlink/genl/genl.h>
-#include <netlink/socket.h>
 #include "cmd.h"
+#include "console.h"
 #include "size.h"
-
-/* How often to look at the VM when no event has come, as a safety net. */
-#define POLL_MS		20
-#define CHECK_EVERY	50
+#include "vmops.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -26,162 +22,154 @@ static void on_signal(int sig)
 	interrupted = sig;
 }
 
-struct run {
-	uint32_t id;
-	bool stopped;
+struct run_args {
+	const char *path;
+	const char *args;
+	uint64_t mem_size;
 };
 
-static int on_event(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *tb[SHADOWVMM_A_MAX + 1];
-	struct run *run = arg;
-
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, SHADOWVMM_A_MAX, NULL) ||
-	    !tb[SHADOWVMM_A_VM_ID] || !tb[SHADOWVMM_A_VM_STATE])
-		return NL_OK;
-	if (nla_get_u32(tb[SHADOWVMM_A_VM_ID]) == run->id &&
-	    nla_get_u32(tb[SHADOWVMM_A_VM_STATE]) == SHADOWVMM_VM_STOPPED)
-		run->stopped = true;
-	return NL_OK;
-}
-
-static int drain_console(struct svmm *s, uint32_t id, uint64_t *offset,
-			 uint64_t *dropped)
-{
-	long n;
-
-	do {
-		n = console_read(s, id, offset, dropped);
-	} while (n > 0);
-	if (n < 0)
-		svmm_perror(s, "console", n);
-	return n < 0 ? EXIT_ERROR : EXIT_OK;
-}
-
-/* Follow the console until the VM stops or we are interrupted. */
-static int follow(struct svmm *s, struct nl_sock *events, struct run *run,
-		  uint64_t *dropped)
-{
-	struct pollfd pfd = { .fd = nl_socket_get_fd(events), .events = POLLIN };
-	uint64_t offset = 0;
-	struct vm_info vm;
-	unsigned int idle = 0;
-	long n;
-
-	nl_socket_modify_cb(events, NL_CB_VALID, NL_CB_CUSTOM, on_event, run);
-	while (!run->stopped && !interrupted) {
-		n = console_read(s, run->id, &offset, dropped);
-		if (n < 0) {
-			svmm_perror(s, "console", n);
-			return EXIT_ERROR;
-		}
-		if (n > 0)
-			continue;
-		if (poll(&pfd, 1, POLL_MS) > 0)
-			nl_recvmsgs_default(events);
-		/* Events can be lost when the socket overruns: ask. */
-		if (++idle % CHECK_EVERY == 0 && !vm_get(s, run->id, &vm) &&
-		    vm.state == SHADOWVMM_VM_STOPPED)
-			run->stopped = true;
-	}
-	return drain_console(s, run->id, &offset, dropped);
-}
-
-static int report(struct svmm *s, uint32_t id)
-{
-	struct vm_info vm;
-	char why[200];
-	int err;
-
-	err = vm_get(s, id, &vm);
-	if (err) {
-		svmm_perror(s, "run", err);
-		return EXIT_ERROR;
-	}
-	if (vm.stop_reason == SHADOWVMM_STOP_DEBUG_EXIT)
-		return vm.exit_status & 0xff;
-	describe_stop(&vm, why, sizeof(why));
-	fprintf(stderr, "shadowvmm: VM %" PRIu32 " %s\n", id, why);
-	return EXIT_ERROR;
-}
-
-int cmd_run(int argc, char **argv)
+static int parse_args(int argc, char **argv, struct run_args *ra)
 {
 	static const struct option opts[] = {
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cmdline", required_argument, NULL, 'c' },
 		{}
 	};
-	struct sigaction sa = { .sa_handler = on_signal };
-	uint64_t mem_size = DEFAULT_MEM_SIZE, dropped = 0;
-	struct guest_image img = {};
-	const char *args = NULL;
-	struct nl_sock *events;
-	struct run run = {};
-	struct svmm s;
-	int c, ret, err;
+	int c;
 
+	ra->mem_size = DEFAULT_MEM_SIZE;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "m:c:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			if (parse_size(optarg, &mem_size))
+			if (parse_size(optarg, &ra->mem_size))
 				return usage_error(argv[0], "bad size '%s'", optarg);
 			break;
 		case 'c':
-			args = optarg;
+			ra->args = optarg;
 			break;
 		default:
-			return usage_error(argv[0], "unknown option");
+			return option_error(argv[0], argv, c);
 		}
 	}
-	if (argc - optind != 1)
-		return usage_error(argv[0], "expects exactly one guest image");
-	/* A bad image is reported before anything else can go wrong. */
-	ret = image_open(&img, argv[optind], mem_size);
-	if (ret)
-		return ret;
+	if (optind == argc)
+		return usage_error(argv[0], "missing the guest image");
+	if (argc - optind > 1)
+		return usage_error(argv[0], "unexpected argument '%s'", argv[optind + 1]);
+	ra->path = argv[optind];
+	return EXIT_OK;
+}
 
-	ret = connect_family(&s);
-	if (ret)
-		goto free_image;
-	err = svmm_events_open(&s, &events);
-	if (err) {
-		fprintf(stderr, "shadowvmm: run: cannot subscribe to VM events: %s\n", strerror(-err));
-		svmm_close(&s);
-		ret = EXIT_ERROR;
-		goto free_image;
-	}
-	if (vm_create(&s, mem_size, &run.id)) {
-		ret = EXIT_ERROR;
-		goto close;
-	}
+/* SIGINT and SIGTERM stop the VM instead of leaving it behind. */
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A closed stdout is a write error we report, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+}
 
-	ret = load_image(&s, run.id, &img, args);
+/* The guest's exit status, or 1 with one line saying how it ended. */
+static int guest_status(const struct vm_info *vm)
+{
+	char why[256];
+
+	if (vm->stop_reason == SHADOWVMM_STOP_DEBUG_EXIT && vm->has_exit_status)
+		return vm->exit_status & 0xff;
+	describe_stop(vm, why, sizeof(why));
+	fprintf(stderr, "shadowvmm: VM %" PRIu32 " stopped: %s\n", vm->id, why);
+	return EXIT_ERROR;
+}
+
+/* Start the loaded VM and follow it. Return: the command's exit status. */
+static int run_vm(struct svmm *s, struct nl_sock *events, uint32_t id)
+{
+	struct console con = { .id = id };
+	struct vm_info vm;
+	int err, ret;
+
+	if (interrupted)
+		return 128 + interrupted;
+	err = vm_op(s, SHADOWVMM_CMD_VM_START, id);
+	if (err) {
+		vm_perror(s, "start", id, err);
+		return EXIT_ERROR;
+	}
+	ret = console_follow(s, events, &con, &interrupted, &vm);
+	console_report_dropped(&con);
+	if (ret < 0)
+		return EXIT_ERROR;
+	if (ret > 0)
+		return 128 + interrupted;
+	return guest_status(&vm);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args ra = {};
+	struct guest_image img;
+	struct nl_sock *events;
+	char *cmdline;
+	struct svmm s;
+	uint32_t id;
+	int ret, err;
+
+	ret = parse_args(argc, argv, &ra);
 	if (ret)
-		goto destroy;
-	if (vm_simple(&s, SHADOWVMM_CMD_VM_START, run.id, "start")) {
-		ret = EXIT_ERROR;
-		goto destroy;
+		return ret;
+	cmdline = boot_cmdline(ra.path, ra.args);
+	if (!cmdline)
+		return EXIT_USAGE;
+	/* A bad image is reported before any VM exists. */
+	ret = EXIT_ERROR;
+	if (image_open(&img, ra.path, ra.mem_size))
+		goto free_cmdline;
+	if (svmm_connect(&s))
+		goto close_image;
+	/* Join "events" before VM_START, or the stop event could be missed. */
+	err = svmm_events_open(&events);
+	if (err) {
+		if (err == -EPERM)
+			svmm_perror(&s, "run", err);
+		else
+			fprintf(stderr, "shadowvmm: cannot listen to VM events: %s\n",
+				strerror(-err));
+		goto close;
 	}
-	ret = follow(&s, events, &run, &dropped);
-	if (dropped)
-		fprintf(stderr, "shadowvmm: console: %" PRIu64 " bytes were lost before they could be read\n", dropped);
-	if (interrupted) {
-		vm_simple(&s, SHADOWVMM_CMD_VM_STOP, run.id, "stop");
-		fprintf(stderr, "shadowvmm: interrupted: VM %" PRIu32 " stopped and destroyed\n", run.id);
+	catch_signals();
+	err = vm_create(&s, ra.mem_size, &id);
+	if (err) {
+		svmm_perror(&s, "create VM", err);
+		goto close_events;
+	}
+	err = vm_load(&s, id, &img, cmdline, &interrupted);
+	if (err == -EINTR)
 		ret = 128 + interrupted;
-	} else if (!ret) {
-		ret = report(&s, run.id);
+	else if (!err)
+		ret = run_vm(&s, events, id);
+
+	if (interrupted) {
+		/* The VM may have stopped on its own meanwhile: not an error. */
+		vm_op(&s, SHADOWVMM_CMD_VM_STOP, id);
+		fprintf(stderr, "shadowvmm: %s: VM %" PRIu32 " stopped and destroyed\n",
+			strsignal(interrupted), id);
+		ret = 128 + interrupted;
 	}
-destroy:
-	vm_simple(&s, SHADOWVMM_CMD_VM_DESTROY, run.id, "destroy");
-close:
+	err = vm_op(&s, SHADOWVMM_CMD_VM_DESTROY, id);
+	if (err && err != -ENOENT) {
+		vm_perror(&s, "destroy", id, err);
+		ret = EXIT_ERROR;
+	}
+close_events:
 	nl_socket_free(events);
+close:
 	svmm_close(&s);
-free_image:
+close_image:
 	image_close(&img);
+free_cmdline:
+	free(cmdline);
 	return ret;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libnl glue: resolve the family, send a request, collect replies, and
- * keep what the kernel said when it refused (libnl has no extended-ACK
- * API, so the error message is parsed here, as iw does).
+ * libnl glue: resolve the family, send a request, collect the replies, and
+ * keep what the kernel said when it refused. libnl has no extended-ACK API
+ * and reports its own -NLE_* codes instead of the kernel's errno, so both
+ * are taken from the ACK here, as iw does.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,57 +14,145 @@
 #include <netlink/socket.h>
 #include "genl.h"
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
 #endif
 
+/* A request in flight: the callbacks' shared state. */
 struct request {
 	struct svmm *s;
+	const struct nlmsghdr *sent;
+	uint8_t cmd;		/* the request's, which replies reuse */
 	svmm_reply_fn fn;
 	void *arg;
-	int err;
-	bool done;
-	const struct nlmsghdr *sent;
+	int err;		/* first error: kernel errno or our own, negative */
+	bool done;		/* ACK, error or NLMSG_DONE seen */
+};
+
+/* What every attribute should look like in a reply; libnl checks lengths. */
+static struct nla_policy reply_policy[SHADOWVMM_A_MAX + 1] = {
+	[SHADOWVMM_A_VM_ID]		= { .type = NLA_U32 },
+	[SHADOWVMM_A_MEM_SIZE]		= { .type = NLA_U64 },
+	[SHADOWVMM_A_VM_STATE]		= { .type = NLA_U32 },
+	[SHADOWVMM_A_GPA]		= { .type = NLA_U64 },
+	[SHADOWVMM_A_DATA]		= { .type = NLA_UNSPEC },
+	[SHADOWVMM_A_BOOT_ENTRY]	= { .type = NLA_U32 },
+	[SHADOWVMM_A_BOOT_CMDLINE]	= { .type = NLA_STRING },
+	[SHADOWVMM_A_STOP_REASON]	= { .type = NLA_U32 },
+	[SHADOWVMM_A_EXIT_STATUS]	= { .type = NLA_U32 },
+	[SHADOWVMM_A_EXIT_REASON]	= { .type = NLA_U32 },
+	[SHADOWVMM_A_EXIT_QUALIFICATION] = { .type = NLA_U64 },
+	[SHADOWVMM_A_GUEST_RIP]		= { .type = NLA_U64 },
+	[SHADOWVMM_A_GUEST_ADDR]	= { .type = NLA_U64 },
+	[SHADOWVMM_A_CONSOLE_OFFSET]	= { .type = NLA_U64 },
+	[SHADOWVMM_A_CONSOLE_DROPPED]	= { .type = NLA_U64 },
+	[SHADOWVMM_A_STATS]		= { .type = NLA_NESTED },
+	[SHADOWVMM_A_STAT]		= { .type = NLA_NESTED },
+	[SHADOWVMM_A_STAT_NAME]		= { .type = NLA_STRING,
+					    .maxlen = SHADOWVMM_STAT_NAME_MAX },
+	[SHADOWVMM_A_STAT_VALUE]	= { .type = NLA_U64 },
+	[SHADOWVMM_A_STAT_KIND]		= { .type = NLA_U32 },
 };
 
 static const char *const attr_names[SHADOWVMM_A_MAX + 1] = {
-	[SHADOWVMM_A_VM_ID] = "VM_ID",
-	[SHADOWVMM_A_MEM_SIZE] = "MEM_SIZE",
-	[SHADOWVMM_A_VM_STATE] = "VM_STATE",
-	[SHADOWVMM_A_GPA] = "GPA",
-	[SHADOWVMM_A_DATA] = "DATA",
-	[SHADOWVMM_A_BOOT_ENTRY] = "BOOT_ENTRY",
-	[SHADOWVMM_A_BOOT_CMDLINE] = "BOOT_CMDLINE",
-	[SHADOWVMM_A_CONSOLE_OFFSET] = "CONSOLE_OFFSET",
+	[SHADOWVMM_A_PAD]		= "PAD",
+	[SHADOWVMM_A_VM_ID]		= "VM_ID",
+	[SHADOWVMM_A_MEM_SIZE]		= "MEM_SIZE",
+	[SHADOWVMM_A_VM_STATE]		= "VM_STATE",
+	[SHADOWVMM_A_GPA]		= "GPA",
+	[SHADOWVMM_A_DATA]		= "DATA",
+	[SHADOWVMM_A_BOOT_ENTRY]	= "BOOT_ENTRY",
+	[SHADOWVMM_A_BOOT_CMDLINE]	= "BOOT_CMDLINE",
+	[SHADOWVMM_A_STOP_REASON]	= "STOP_REASON",
+	[SHADOWVMM_A_EXIT_STATUS]	= "EXIT_STATUS",
+	[SHADOWVMM_A_EXIT_REASON]	= "EXIT_REASON",
+	[SHADOWVMM_A_EXIT_QUALIFICATION] = "EXIT_QUALIFICATION",
+	[SHADOWVMM_A_GUEST_RIP]		= "GUEST_RIP",
+	[SHADOWVMM_A_GUEST_ADDR]	= "GUEST_ADDR",
+	[SHADOWVMM_A_CONSOLE_OFFSET]	= "CONSOLE_OFFSET",
+	[SHADOWVMM_A_CONSOLE_DROPPED]	= "CONSOLE_DROPPED",
+	[SHADOWVMM_A_STATS]		= "STATS",
+	[SHADOWVMM_A_STAT]		= "STAT",
+	[SHADOWVMM_A_STAT_NAME]		= "STAT_NAME",
+	[SHADOWVMM_A_STAT_VALUE]	= "STAT_VALUE",
+	[SHADOWVMM_A_STAT_KIND]		= "STAT_KIND",
 };
 
 const char *svmm_attr_name(int attr)
 {
 	if (attr > 0 && attr <= SHADOWVMM_A_MAX && attr_names[attr])
 		return attr_names[attr];
-	return "attribute";
+	return "unknown attribute";
+}
+
+/* libnl's error codes, back to the errno they mostly came from. */
+static int nlerr_to_errno(int nlerr)
+{
+	switch (-nlerr) {
+	case 0:
+		return 0;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_NOACCESS:
+		return -EACCES;
+	case NLE_INTR:
+		return -EINTR;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	case NLE_BUSY:
+		return -EBUSY;
+	case NLE_INVAL:
+		return -EINVAL;
+	case NLE_RANGE:
+		return -ERANGE;
+	case NLE_OBJ_NOTFOUND:
+		return -ENOENT;
+	case NLE_OPNOTSUPP:
+		return -EOPNOTSUPP;
+	case NLE_MSGSIZE:
+		return -EMSGSIZE;
+	case NLE_DUMP_INTR:
+		/* The VM list changed under the dump: the caller retries. */
+		return -EAGAIN;
+	default:
+		return -EPROTO;
+	}
 }
 
 int svmm_open(struct svmm *s)
 {
-	int one = 1;
+	int one = 1, err;
 
 	memset(s, 0, sizeof(*s));
 	s->sk = nl_socket_alloc();
 	if (!s->sk)
 		return -ENOMEM;
-	if (genl_connect(s->sk)) {
-		nl_socket_free(s->sk);
-		return -ENOTCONN;
-	}
-	setsockopt(nl_socket_get_fd(s->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
-		   sizeof(one));
+	err = genl_connect(s->sk);
+	if (err < 0)
+		goto fail;
+	/*
+	 * Extended ACKs carry the kernel's reason; capped ACKs leave out the
+	 * echo of our request (a 16 KiB MEM_WRITE) from every error. Kernels
+	 * without either still answer, just less helpfully: ignore failures.
+	 */
+	setsockopt(nl_socket_get_fd(s->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(s->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+	/* Let libnl size its receive buffer to the largest reply. */
+	nl_socket_enable_msg_peek(s->sk);
 	s->family = genl_ctrl_resolve(s->sk, SHADOWVMM_GENL_NAME);
 	if (s->family < 0) {
-		nl_socket_free(s->sk);
-		return -ENOENT;
+		err = s->family;
+		goto fail;
 	}
 	return 0;
+fail:
+	nl_socket_free(s->sk);
+	s->sk = NULL;
+	return nlerr_to_errno(err);
 }
 
 void svmm_close(struct svmm *s)
@@ -74,7 +163,8 @@ void svmm_close(struct svmm *s)
 
 struct nl_msg *svmm_msg(struct svmm *s, uint8_t cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc_size(SHADOWVMM_MEM_CHUNK_MAX + 4096);
+	/* Room for the largest request: a MEM_WRITE chunk and its header. */
+	struct nl_msg *msg = nlmsg_alloc_size(SHADOWVMM_MEM_CHUNK_MAX + 1024);
 
 	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, s->family, 0,
 				flags, cmd, SHADOWVMM_GENL_VERSION)) {
@@ -84,18 +174,43 @@ struct nl_msg *svmm_msg(struct svmm *s, uint8_t cmd, int flags)
 	return msg;
 }
 
+static void set_err(struct request *req, int err)
+{
+	if (!req->err)
+		req->err = err;
+}
+
 static int on_valid(struct nl_msg *msg, void *arg)
 {
-	struct request *req = arg;
 	struct nlattr *tb[SHADOWVMM_A_MAX + 1];
+	struct request *req = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int err;
 
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, SHADOWVMM_A_MAX, NULL) < 0) {
-		req->err = -EPROTO;
-		return NL_STOP;
+	if (!genlmsg_valid_hdr(nlh, 0)) {
+		set_err(req, -EPROTO);
+		return NL_SKIP;
 	}
-	if (req->fn && req->fn(tb, req->arg) < 0)
-		return NL_STOP;
+	/* Replies reuse the request's command; anything else is not ours. */
+	if (genlmsg_hdr(nlh)->cmd != req->cmd)
+		return NL_SKIP;
+	if (genlmsg_parse(nlh, 0, tb, SHADOWVMM_A_MAX, reply_policy) < 0) {
+		set_err(req, -EPROTO);
+		return NL_SKIP;
+	}
+	/* On a callback error keep reading: the rest of a dump must drain. */
+	if (req->fn && !req->err) {
+		err = req->fn(tb, req->arg);
+		if (err < 0)
+			set_err(req, err);
+	}
 	return NL_OK;
+}
+
+int svmm_parse_nested(struct nlattr **tb, struct nlattr *nest)
+{
+	return nla_parse_nested(tb, SHADOWVMM_A_MAX, nest, reply_policy) < 0 ?
+	       -EPROTO : 0;
 }
 
 /* Which attribute of the request an NLMSGERR_ATTR_OFFS offset points at. */
@@ -104,8 +219,6 @@ static int attr_at_offset(const struct nlmsghdr *sent, uint32_t offset)
 	const struct nlattr *nla;
 	int rem;
 
-	if (!sent)
-		return -1;
 	nla = (const struct nlattr *)((const char *)nlmsg_data(sent) + GENL_HDRLEN);
 	rem = sent->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
 	for (; nla_ok(nla, rem); nla = nla_next(nla, &rem))
@@ -114,46 +227,57 @@ static int attr_at_offset(const struct nlmsghdr *sent, uint32_t offset)
 	return -1;
 }
 
-static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
+/* Keep the extended-ACK attributes that follow an error or a DONE. */
+static void parse_ack_tlvs(struct request *req, const struct nlmsghdr *nlh,
+			   size_t tlv_offset)
 {
-	struct nlmsghdr *nlh = (struct nlmsghdr *)err - 1;
-	struct request *req = arg;
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	int ack_len = sizeof(*nlh) + sizeof(int) + sizeof(*nlh);
-	struct svmm *s = req->s;
+	struct svmm_ack *ack = &req->s->ack;
 
-	req->err = err->error;
-	req->done = true;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return NL_STOP;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		ack_len += err->msg.nlmsg_len - sizeof(*nlh);
-	if ((int)nlh->nlmsg_len <= ack_len ||
-	    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)nlh + ack_len),
-		      nlh->nlmsg_len - ack_len, NULL))
-		return NL_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || nlh->nlmsg_len <= tlv_offset)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)nlh + tlv_offset),
+		      nlh->nlmsg_len - tlv_offset, NULL) < 0)
+		return;
 	if (tb[NLMSGERR_ATTR_MSG])
-		snprintf(s->ext_msg, sizeof(s->ext_msg), "%s",
-			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
-#ifdef NLMSGERR_ATTR_MISS_TYPE
-	if (tb[NLMSGERR_ATTR_MISS_TYPE])
-		s->missing_attr = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
-#endif
-	if (tb[NLMSGERR_ATTR_OFFS])
-		s->bad_attr = attr_at_offset(req->sent,
-					     nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
+		nla_strlcpy(ack->msg, tb[NLMSGERR_ATTR_MSG], sizeof(ack->msg));
+	if (tb[NLMSGERR_ATTR_MISS_TYPE] && nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) >= 4)
+		ack->missing_attr = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) >= 4)
+		ack->bad_attr = attr_at_offset(req->sent,
+					       nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
+}
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	/* libnl hands us the payload; the header sits just before it. */
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct request *req = arg;
+	size_t payload = sizeof(*e);
+
+	set_err(req, e->error);
+	req->done = true;
+	/* Without NETLINK_CAP_ACK (old kernels) our request is echoed whole. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		payload += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	parse_ack_tlvs(req, nlh, NLMSG_HDRLEN + NLMSG_ALIGN(payload));
 	return NL_STOP;
 }
 
+/* libnl does not look at a dump's result, which arrives in NLMSG_DONE. */
 static int on_finish(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct request *req = arg;
+	int err;
 
-	/* libnl ignores a dump's error, which arrives in NLMSG_DONE. */
-	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
-	    *(int *)nlmsg_data(nlh) < 0)
-		req->err = *(int *)nlmsg_data(nlh);
+	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		if (err < 0)
+			set_err(req, err);
+		parse_ack_tlvs(req, nlh, NLMSG_LENGTH(sizeof(int)));
+	}
 	req->done = true;
 	return NL_STOP;
 }
@@ -167,10 +291,12 @@ static int on_ack(struct nl_msg *msg, void *arg)
 }
 
 /**
- * svmm_request() - send @msg (consumed) and handle every reply
+ * svmm_request() - send @msg (consumed) and pass every reply to @fn
  *
- * Return: 0 or a negative errno; on kernel errors s->ext_msg and friends
- * say more.
+ * Waits for the ACK, or for NLMSG_DONE on a dump.
+ *
+ * Return: 0; the kernel's negative errno, with s->ack saying more; -EAGAIN
+ * when a dump was interrupted by a change (retry it); or @fn's error.
  */
 int svmm_request(struct svmm *s, struct nl_msg *msg, svmm_reply_fn fn,
 		 void *arg)
@@ -179,9 +305,9 @@ int svmm_request(struct svmm *s, struct nl_msg *msg, svmm_reply_fn fn,
 	struct nl_cb *cb;
 	int err;
 
-	s->ext_msg[0] = '\0';
-	s->missing_attr = -1;
-	s->bad_attr = -1;
+	memset(&s->ack, 0, sizeof(s->ack));
+	s->ack.missing_attr = -1;
+	s->ack.bad_attr = -1;
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(msg);
@@ -192,19 +318,23 @@ int svmm_request(struct svmm *s, struct nl_msg *msg, svmm_reply_fn fn,
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &req);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &req);
 
-	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
 	req.sent = nlmsg_hdr(msg);
+	req.cmd = genlmsg_hdr(nlmsg_hdr(msg))->cmd;
+	/* nl_send_auto() adds NLM_F_ACK: every doit ends in an ACK or error. */
 	err = nl_send_auto(s->sk, msg);
 	if (err < 0) {
-		req.err = -EIO;
+		req.err = nlerr_to_errno(err);
 		goto out;
 	}
-	while (!req.done && !req.err) {
+	while (!req.done) {
 		err = nl_recvmsgs(s->sk, cb);
-		if (err < 0 && !req.err) {
-			req.err = err == -NLE_DUMP_INTR ? -EAGAIN : -EIO;
+		/* Our callbacks stop libnl with the kernel's errno already kept. */
+		if (err < 0 && !req.done) {
+			set_err(&req, nlerr_to_errno(err));
 			break;
 		}
+		if (err == -NLE_DUMP_INTR)
+			set_err(&req, -EAGAIN);
 	}
 out:
 	nl_cb_put(cb);
@@ -212,53 +342,114 @@ out:
 	return req.err;
 }
 
-static int ignore_seq(struct nl_msg *msg, void *arg)
-{
-	return NL_OK;
-}
-
-/* A second socket subscribed to "events", for VM state changes. */
-int svmm_events_open(struct svmm *s, struct nl_sock **events)
+/*
+ * svmm_events_open() - a second socket in the "events" group
+ *
+ * Separate from the request socket so that waiting for an event never
+ * swallows a reply, or a reply an event. Non-blocking: poll() its fd.
+ */
+int svmm_events_open(struct nl_sock **events)
 {
 	struct nl_sock *sk = nl_socket_alloc();
-	int grp;
+	int grp, err;
 
 	if (!sk)
 		return -ENOMEM;
-	if (genl_connect(sk))
+	err = genl_connect(sk);
+	if (err < 0)
 		goto fail;
-	nl_socket_disable_seq_check(sk);
-	nl_socket_modify_cb(sk, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, ignore_seq, NULL);
 	grp = genl_ctrl_resolve_grp(sk, SHADOWVMM_GENL_NAME, SHADOWVMM_MCGRP_EVENTS);
-	if (grp < 0 || nl_socket_add_membership(sk, grp))
+	if (grp < 0) {
+		err = grp;
 		goto fail;
-	nl_socket_set_nonblocking(sk);
+	}
+	err = nl_socket_add_membership(sk, grp);
+	if (err < 0)
+		goto fail;
+	/* Events carry no sequence number of ours. */
+	nl_socket_disable_seq_check(sk);
+	err = nl_socket_set_nonblocking(sk);
+	if (err < 0)
+		goto fail;
 	*events = sk;
 	return 0;
 fail:
 	nl_socket_free(sk);
-	return -EIO;
+	return nlerr_to_errno(err);
 }
 
-/* One line on stderr naming the cause, with the kernel's words if any. */
-void svmm_perror(struct svmm *s, const char *what, int err)
+struct event_ctx {
+	svmm_reply_fn fn;
+	void *arg;
+};
+
+static int on_event(struct nl_msg *msg, void *arg)
 {
+	struct nlattr *tb[SHADOWVMM_A_MAX + 1];
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct event_ctx *ctx = arg;
+
+	if (!genlmsg_valid_hdr(nlh, 0) ||
+	    genlmsg_hdr(nlh)->cmd != SHADOWVMM_CMD_VM_NOTIFY ||
+	    genlmsg_parse(nlh, 0, tb, SHADOWVMM_A_MAX, reply_policy) < 0)
+		return NL_SKIP;
+	ctx->fn(tb, ctx->arg);
+	return NL_OK;
+}
+
+/*
+ * svmm_events_read() - hand every queued VM_NOTIFY to @fn, without blocking
+ *
+ * Return: 0, or a negative errno; -ENOBUFS means events were lost (the
+ * socket overran), so the caller must ask for the state it waits for.
+ */
+int svmm_events_read(struct nl_sock *events, svmm_reply_fn fn, void *arg)
+{
+	struct event_ctx ctx = { .fn = fn, .arg = arg };
+	struct nl_cb *sk_cb = nl_socket_get_cb(events);
+	struct nl_cb *cb = nl_cb_clone(sk_cb);
+	int n;
+
+	nl_cb_put(sk_cb);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &ctx);
+	/* One datagram per call; stop when the socket is empty. */
+	do {
+		n = nl_recvmsgs_report(events, cb);
+	} while (n > 0);
+	nl_cb_put(cb);
+	if (n == -NLE_NOMEM)	/* what libnl makes of ENOBUFS */
+		return -ENOBUFS;
+	return n == -NLE_AGAIN ? 0 : nlerr_to_errno(n);
+}
+
+/*
+ * svmm_perror() - one line on stderr: "shadowvmm: WHAT: ERROR[: KERNEL]"
+ */
+void svmm_perror(const struct svmm *s, const char *what, int err)
+{
+	const struct svmm_ack *ack = &s->ack;
+	const char *bad;
+
 	if (err == -EPERM) {
-		fprintf(stderr, "shadowvmm: %s: permission denied: need CAP_NET_ADMIN (run as root)\n", what);
+		fprintf(stderr, "shadowvmm: permission denied: need CAP_NET_ADMIN (run as root)\n");
 		return;
 	}
-	if (s->missing_attr > 0) {
-		fprintf(stderr, "shadowvmm: %s: %s: missing attribute %s\n", what,
-			strerror(-err), svmm_attr_name(s->missing_attr));
+	if (ack->missing_attr > 0) {
+		fprintf(stderr, "shadowvmm: %s: %s: missing attribute %s%s%s\n", what,
+			strerror(-err), svmm_attr_name(ack->missing_attr),
+			ack->msg[0] ? ": " : "", ack->msg);
 		return;
 	}
-	if (s->ext_msg[0] && s->bad_attr > 0 &&
-	    !strstr(s->ext_msg, svmm_attr_name(s->bad_attr)))
-		fprintf(stderr, "shadowvmm: %s: %s: %s: %s\n", what, strerror(-err),
-			svmm_attr_name(s->bad_attr), s->ext_msg);
-	else if (s->ext_msg[0])
-		fprintf(stderr, "shadowvmm: %s: %s: %s\n", what, strerror(-err),
-			s->ext_msg);
-	else
+	if (!ack->msg[0]) {
 		fprintf(stderr, "shadowvmm: %s: %s\n", what, strerror(-err));
+		return;
+	}
+	/* Name the attribute at fault unless the message already does. */
+	bad = ack->bad_attr > 0 ? svmm_attr_name(ack->bad_attr) : NULL;
+	if (bad && strstr(ack->msg, bad))
+		bad = NULL;
+	fprintf(stderr, "shadowvmm: %s: %s: %s%s%s\n", what, strerror(-err),
+		bad ? bad : "", bad ? ": " : "", ack->msg);
 }

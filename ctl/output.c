@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Turning the family's attributes into words people and scripts read. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/shadowvmm.h>
 #include "output.h"
 
-void vm_info_parse(struct nlattr **tb, struct vm_info *vm)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Return: 0, or -EPROTO when the kernel left out what every VM has. */
+int vm_info_parse(struct nlattr **tb, struct vm_info *vm)
 {
 	memset(vm, 0, sizeof(*vm));
-	if (tb[SHADOWVMM_A_VM_ID])
-		vm->id = nla_get_u32(tb[SHADOWVMM_A_VM_ID]);
-	if (tb[SHADOWVMM_A_VM_STATE])
-		vm->state = nla_get_u32(tb[SHADOWVMM_A_VM_STATE]);
+	if (!tb[SHADOWVMM_A_VM_ID] || !tb[SHADOWVMM_A_VM_STATE])
+		return -EPROTO;
+	vm->id = nla_get_u32(tb[SHADOWVMM_A_VM_ID]);
+	vm->state = nla_get_u32(tb[SHADOWVMM_A_VM_STATE]);
 	if (tb[SHADOWVMM_A_MEM_SIZE])
 		vm->mem_size = nla_get_u64(tb[SHADOWVMM_A_MEM_SIZE]);
 	if (tb[SHADOWVMM_A_STOP_REASON])
@@ -25,14 +29,19 @@ void vm_info_parse(struct nlattr **tb, struct vm_info *vm)
 		vm->has_exit_reason = true;
 		vm->exit_reason = nla_get_u32(tb[SHADOWVMM_A_EXIT_REASON]);
 	}
-	if (tb[SHADOWVMM_A_EXIT_QUALIFICATION])
+	if (tb[SHADOWVMM_A_EXIT_QUALIFICATION]) {
+		vm->has_qualification = true;
 		vm->qualification = nla_get_u64(tb[SHADOWVMM_A_EXIT_QUALIFICATION]);
-	if (tb[SHADOWVMM_A_GUEST_RIP])
+	}
+	if (tb[SHADOWVMM_A_GUEST_RIP]) {
+		vm->has_rip = true;
 		vm->rip = nla_get_u64(tb[SHADOWVMM_A_GUEST_RIP]);
+	}
 	if (tb[SHADOWVMM_A_GUEST_ADDR]) {
 		vm->has_guest_addr = true;
 		vm->guest_addr = nla_get_u64(tb[SHADOWVMM_A_GUEST_ADDR]);
 	}
+	return 0;
 }
 
 const char *vm_state_name(uint32_t state)
@@ -43,7 +52,7 @@ const char *vm_state_name(uint32_t state)
 		[SHADOWVMM_VM_STOPPED] = "stopped",
 	};
 
-	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "unknown";
+	return state < ARRAY_SIZE(names) ? names[state] : "unknown";
 }
 
 const char *stop_reason_name(uint32_t reason)
@@ -60,55 +69,151 @@ const char *stop_reason_name(uint32_t reason)
 		[SHADOWVMM_STOP_HOST] = "host",
 	};
 
-	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] : "unknown";
+	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
+}
+
+const char *stat_kind_name(uint32_t kind)
+{
+	static const char *const names[] = {
+		[SHADOWVMM_STAT_CUMULATIVE] = "cumulative",
+		[SHADOWVMM_STAT_INSTANT] = "instant",
+		[SHADOWVMM_STAT_PEAK] = "peak",
+	};
+
+	return kind < ARRAY_SIZE(names) ? names[kind] : "unknown";
+}
+
+/* VMX basic exit reasons (SDM vol. 3, appendix C). */
+const char *vmx_exit_name(uint32_t reason)
+{
+	static const char *const names[] = {
+		[0] = "exception or NMI", [1] = "external interrupt",
+		[2] = "triple fault", [3] = "INIT signal", [4] = "SIPI",
+		[5] = "I/O SMI", [6] = "other SMI", [7] = "interrupt window",
+		[8] = "NMI window", [9] = "task switch", [10] = "CPUID",
+		[11] = "GETSEC", [12] = "HLT", [13] = "INVD", [14] = "INVLPG",
+		[15] = "RDPMC", [16] = "RDTSC", [17] = "RSM", [18] = "VMCALL",
+		[19] = "VMCLEAR", [20] = "VMLAUNCH", [21] = "VMPTRLD",
+		[22] = "VMPTRST", [23] = "VMREAD", [24] = "VMRESUME",
+		[25] = "VMWRITE", [26] = "VMXOFF", [27] = "VMXON",
+		[28] = "CR access", [29] = "MOV DR", [30] = "I/O instruction",
+		[31] = "RDMSR", [32] = "WRMSR",
+		[33] = "entry failure: invalid guest state",
+		[34] = "entry failure: MSR loading", [36] = "MWAIT",
+		[37] = "monitor trap flag", [39] = "MONITOR", [40] = "PAUSE",
+		[41] = "entry failure: machine check",
+		[43] = "TPR below threshold", [44] = "APIC access",
+		[45] = "virtualized EOI", [46] = "GDTR/IDTR access",
+		[47] = "LDTR/TR access", [48] = "EPT violation",
+		[49] = "EPT misconfiguration", [50] = "INVEPT", [51] = "RDTSCP",
+		[52] = "VMX-preemption timer", [53] = "INVVPID",
+		[54] = "WBINVD", [55] = "XSETBV", [56] = "APIC write",
+		[57] = "RDRAND", [58] = "INVPCID", [59] = "VMFUNC",
+		[60] = "ENCLS", [61] = "RDSEED", [62] = "PML full",
+		[63] = "XSAVES", [64] = "XRSTORS", [67] = "UMWAIT",
+		[68] = "TPAUSE",
+	};
+	uint32_t basic = reason & 0xffff;
+
+	return basic < ARRAY_SIZE(names) && names[basic] ? names[basic] : "unknown";
+}
+
+/* VM-instruction errors (SDM vol. 3, 31.4) a VM entry can end with. */
+static const char *vm_insn_error_name(uint32_t err)
+{
+	switch (err) {
+	case 4:
+		return "VMLAUNCH with non-clear VMCS";
+	case 5:
+		return "VMRESUME with non-launched VMCS";
+	case 6:
+		return "VMRESUME after VMXOFF";
+	case 7:
+		return "invalid control fields";
+	case 8:
+		return "invalid host-state fields";
+	case 26:
+		return "events blocked by MOV SS";
+	default:
+		return NULL;
+	}
 }
 
 /* Why a VM stopped, as one phrase: "triple fault at rip 0x100234". */
 void describe_stop(const struct vm_info *vm, char *buf, size_t len)
 {
+	const char *what;
+
 	switch (vm->stop_reason) {
 	case SHADOWVMM_STOP_DEBUG_EXIT:
 		snprintf(buf, len, "exited with status %" PRIu32, vm->exit_status);
 		break;
 	case SHADOWVMM_STOP_HALT:
-		snprintf(buf, len, "halted without writing an exit status (rip %#" PRIx64 ")", vm->rip);
+		snprintf(buf, len, "halted without writing an exit status");
 		break;
 	case SHADOWVMM_STOP_TRIPLE_FAULT:
 		snprintf(buf, len, "triple fault at rip %#" PRIx64, vm->rip);
 		break;
 	case SHADOWVMM_STOP_UNHANDLED_EXIT:
-		snprintf(buf, len, "unhandled VM exit, reason %" PRIu32 " qualification %#" PRIx64 " at rip %#" PRIx64,
-			 vm->exit_reason, vm->qualification, vm->rip);
+		snprintf(buf, len, "unhandled exit reason %" PRIu32 " (%s) qualification %#" PRIx64 " at rip %#" PRIx64,
+			 vm->exit_reason & 0xffff, vmx_exit_name(vm->exit_reason),
+			 vm->qualification, vm->rip);
 		break;
 	case SHADOWVMM_STOP_ENTRY_FAILED:
-		snprintf(buf, len, "VM entry failed (error %" PRIu32 ") at rip %#" PRIx64, vm->exit_reason, vm->rip);
+		what = vm_insn_error_name(vm->exit_reason);
+		snprintf(buf, len, "VM entry failed (VM-instruction error %" PRIu32 "%s%s)",
+			 vm->exit_reason, what ? ": " : "", what ? what : "");
 		break;
 	case SHADOWVMM_STOP_BAD_ACCESS:
-		snprintf(buf, len, "access to %#" PRIx64 " outside guest RAM at rip %#" PRIx64, vm->guest_addr, vm->rip);
+		snprintf(buf, len, "bad access to guest address %#" PRIx64 " at rip %#" PRIx64,
+			 vm->guest_addr, vm->rip);
 		break;
 	case SHADOWVMM_STOP_USER:
-		snprintf(buf, len, "stopped by the user");
+		snprintf(buf, len, "stopped by user");
 		break;
 	case SHADOWVMM_STOP_HOST:
 		snprintf(buf, len, "stopped by the host (module unload or reboot)");
 		break;
+	case SHADOWVMM_STOP_NONE:
+		snprintf(buf, len, "-");
+		break;
 	default:
-		snprintf(buf, len, "%s", vm_state_name(vm->state));
+		snprintf(buf, len, "stop reason %" PRIu32, vm->stop_reason);
 		break;
 	}
 }
 
+void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Keys are the attribute names in snake_case; numbers stay raw. */
 void print_vm_json(FILE *f, const struct vm_info *vm)
 {
 	fprintf(f, "{\"vm_id\":%" PRIu32 ",\"vm_state\":\"%s\",\"mem_size\":%" PRIu64 ",\"stop_reason\":\"%s\"",
-		vm->id, vm_state_name(vm->state), vm->mem_size, stop_reason_name(vm->stop_reason));
+		vm->id, vm_state_name(vm->state), vm->mem_size,
+		stop_reason_name(vm->stop_reason));
 	if (vm->has_exit_status)
 		fprintf(f, ",\"exit_status\":%" PRIu32, vm->exit_status);
 	if (vm->has_exit_reason)
-		fprintf(f, ",\"exit_reason\":%" PRIu32 ",\"exit_qualification\":%" PRIu64, vm->exit_reason, vm->qualification);
+		fprintf(f, ",\"exit_reason\":%" PRIu32, vm->exit_reason);
+	if (vm->has_qualification)
+		fprintf(f, ",\"exit_qualification\":%" PRIu64, vm->qualification);
+	if (vm->has_rip)
+		fprintf(f, ",\"guest_rip\":%" PRIu64, vm->rip);
 	if (vm->has_guest_addr)
 		fprintf(f, ",\"guest_addr\":%" PRIu64, vm->guest_addr);
-	if (vm->state == SHADOWVMM_VM_STOPPED)
-		fprintf(f, ",\"guest_rip\":%" PRIu64, vm->rip);
-	fprintf(f, "}\n");
+	fputc('}', f);
 }

@@ -3,17 +3,19 @@
 #define SHADOWVMM_CTL_OUTPUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <netlink/attr.h>
 
-/* A VM as VM_GET, dumps and events describe it. */
+/* A VM as VM_GET replies, dumps and VM_NOTIFY events describe it. */
 struct vm_info {
 	uint32_t id;
 	uint32_t state;
 	uint64_t mem_size;
 	uint32_t stop_reason;
-	bool has_exit_status, has_exit_reason, has_guest_addr;
+	bool has_exit_status, has_exit_reason, has_qualification;
+	bool has_rip, has_guest_addr;
 	uint32_t exit_status;
 	uint32_t exit_reason;
 	uint64_t qualification;
@@ -21,10 +23,14 @@ struct vm_info {
 	uint64_t guest_addr;
 };
 
-void vm_info_parse(struct nlattr **tb, struct vm_info *vm);
+int vm_info_parse(struct nlattr **tb, struct vm_info *vm);
 const char *vm_state_name(uint32_t state);
 const char *stop_reason_name(uint32_t reason);
+const char *stat_kind_name(uint32_t kind);
+const char *vmx_exit_name(uint32_t reason);
 void describe_stop(const struct vm_info *vm, char *buf, size_t len);
+
+void json_string(FILE *f, const char *s);
 void print_vm_json(FILE *f, const struct vm_info *vm);
 
 #endif

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The CLI's usage and input errors, which need no module: each must exit
-# with its documented status and say why in one line on stderr.
+# The CLI's usage and input errors, which need no kernel module: each must
+# exit with its documented status (0 ok, 1 runtime error, 2 usage error) and
+# say why in one line on stderr that starts "shadowvmm: ". Prints one
+# "PASS ctl/cli-<case>" or "FAIL ctl/cli-<case>: why" line per case.
 set -u
 
 ctl=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,51 +13,87 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
 
-# case NAME STATUS STDERR-WORDS -- ARGS...
-case_() {
+if [ ! -x "$bin" ]; then
+	echo "FAIL ctl/cli-build: $bin missing (make -C ctl)"
+	exit 1
+fi
+
+fail() {
+	echo "FAIL ctl/cli-$1: $2"
+	failed=1
+}
+
+# expect NAME STATUS WORDS ARGS...: run the CLI, check status and stderr.
+# Errors (status 1 and 2) must be one line starting "shadowvmm: ".
+expect() {
 	local name=$1 want=$2 words=$3 got lines
-	shift 4
-	"$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	shift 3
+	"$bin" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 	got=$?
 	lines=$(wc -l <"$tmp/err")
 	if [ "$got" -ne "$want" ]; then
-		echo "FAIL ctl/cli-$name: exit status $got, want $want: $(head -1 "$tmp/err")"
-		failed=1
-	elif [ -n "$words" ] && ! grep -q -- "$words" "$tmp/err"; then
-		echo "FAIL ctl/cli-$name: stderr lacks '$words': $(head -1 "$tmp/err")"
-		failed=1
-	elif [ "$want" -ne 0 ] && [ "$lines" -ne 1 ] && [ "$want" -ne 2 ]; then
-		echo "FAIL ctl/cli-$name: $lines lines on stderr, want one"
-		failed=1
+		fail "$name" "exit status $got, want $want: $(head -n 1 "$tmp/err")"
+	elif [ -n "$words" ] && ! grep -qF -- "$words" "$tmp/err" "$tmp/out"; then
+		fail "$name" "output lacks '$words': $(head -n 1 "$tmp/err")"
+	elif [ "$want" -ne 0 ] && [ "$lines" -ne 1 ] && [ "$name" != no-args ]; then
+		fail "$name" "$lines lines on stderr, want 1: $(head -n 3 "$tmp/err" | tr '\n' '|')"
+	elif [ "$want" -ne 0 ] && [ "$name" != no-args ] && ! grep -q '^shadowvmm: ' "$tmp/err"; then
+		fail "$name" "stderr does not start with 'shadowvmm: ': $(head -n 1 "$tmp/err")"
 	else
 		echo "PASS ctl/cli-$name"
 	fi
 }
 
-head -c 200 /dev/zero | tr '\0' 'x' >"$tmp/text.elf"
-head -c 100 "$ctl/../guests/hello.elf" >"$tmp/trunc.elf" 2>/dev/null || : >"$tmp/trunc.elf"
+printf 'this is not an ELF image\n' >"$tmp/text.elf"
+"$ctl/tests/unit" --write-image "$tmp/good.elf" 2>/dev/null ||
+	echo "SKIP ctl/cli-image: tests/unit not built: no valid image"
+head -c 40 "$tmp/good.elf" >"$tmp/trunc.elf" 2>/dev/null || : >"$tmp/trunc.elf"
 
-case_ version 0 "" -- --version
-grep -q "shadowvmm .* version 1" "$tmp/out" || { echo "FAIL ctl/cli-version-text: $(cat "$tmp/out")"; failed=1; }
-case_ help 0 "" -- help
-case_ help-command 0 "" -- help run
-case_ help-unknown 2 "unknown command" -- help frobnicate
-case_ no-args 2 "usage" --
-case_ unknown-command 2 "unknown command 'frobnicate'" -- frobnicate
-case_ unknown-option 2 "unknown option" -- --frob
-case_ bad-size 2 "bad size '12Q'" -- create --mem 12Q
-case_ bad-vm-id 2 "'abc' is not a VM id" -- start abc
-case_ missing-vm-id 2 "expects exactly one VM id" -- stop
-case_ run-missing-file 1 "/nonexistent.elf: No such file or directory" -- run /nonexistent.elf
-case_ run-not-elf 1 "not an ELF file" -- run "$tmp/text.elf"
-case_ run-truncated 1 "truncated" -- run "$tmp/trunc.elf"
-# A real image is needed here; the e2e and unit tests cover it otherwise.
-if [ -f "$ctl/../guests/hello.elf" ]; then
-	case_ run-too-big 1 "larger than guest RAM" -- run --mem 1M "$ctl/../guests/hello.elf"
-else
-	echo "SKIP ctl/cli-run-too-big: guests/hello.elf not built"
+expect version 0 "" --version
+grep -q "^shadowvmm .* version 1)$" "$tmp/out" ||
+	fail version-text "want tool and uapi versions: $(cat "$tmp/out")"
+expect version-short 0 "" -V
+expect help 0 "Usage: shadowvmm" help
+grep -q "^  run " "$tmp/out" || fail help-lists-run "help does not list run"
+expect help-option 0 "Usage: shadowvmm" --help
+expect help-short 0 "Usage: shadowvmm" -h
+expect help-command 0 "shadowvmm run GUEST.elf" help run
+expect command-help 0 "shadowvmm stats" stats --help
+expect help-unknown 2 "unknown command 'frobnicate'" help frobnicate
+expect no-args 2 "Usage: shadowvmm"
+expect unknown-command 2 "unknown command 'frobnicate'" frobnicate
+expect unknown-option 2 "unknown option '--frob'" --frob
+expect bad-size 2 "bad size '12Q'" create --mem 12Q
+expect bad-size-run 2 "bad size '1.5G'" run --mem 1.5G "$tmp/good.elf"
+expect missing-size 2 "needs an argument" create --mem
+expect create-extra 2 "unexpected argument 'x'" create x
+expect bad-vm-id 2 "bad VM id 'abc'" start abc
+expect zero-vm-id 2 "bad VM id '0'" show 0
+expect missing-vm-id 2 "missing the VM id" stop
+expect extra-vm-id 2 "unexpected argument '2'" destroy 1 2
+expect load-missing-image 2 "needs a VM id and a guest image" load 1
+expect run-missing-image 2 "missing the guest image" run
+expect run-unknown-option 2 "unknown option '--frob'" run --frob "$tmp/good.elf"
+expect console-bad-option 2 "unknown option '-x'" console -x 1
+expect list-extra 2 "unexpected argument 'x'" list x
+expect run-missing-file 1 "/nonexistent.elf: No such file or directory" run /nonexistent.elf
+expect run-not-elf 1 "$tmp/text.elf: not an ELF file" run "$tmp/text.elf"
+expect run-truncated 1 "truncated" run "$tmp/trunc.elf"
+expect run-directory 1 "not a regular file" run "$tmp"
+if [ -s "$tmp/good.elf" ]; then
+	# The image is linked at 1 MiB: 1 MiB of RAM cannot hold it.
+	expect run-too-big 1 "larger than guest RAM: segment 0x100000-0x102000 does not fit in 1 MiB" \
+		run --mem 1M "$tmp/good.elf"
+	expect run-cmdline-too-long 2 "command line" \
+		run --cmdline "$(head -c 5000 /dev/zero | tr '\0' x)" "$tmp/good.elf"
 fi
 if [ ! -d /sys/module/shadowvmm ]; then
-	case_ list-no-module 1 "module is not loaded" -- list
+	expect list-no-module 1 "the shadowvmm module is not loaded (modprobe shadowvmm)" list
+	expect show-no-module 1 "module is not loaded" show 1
+	if [ -s "$tmp/good.elf" ]; then
+		expect run-no-module 1 "module is not loaded" run "$tmp/good.elf"
+	fi
+else
+	echo "SKIP ctl/cli-list-no-module: the module is loaded"
 fi
 exit $failed

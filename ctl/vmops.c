@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The requests the commands share: one function per family command. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/genl/genl.h>
+#include "vmops.h"
+
+/**
+ * svmm_connect() - open the family, or say in one line why not
+ *
+ * Return: 0, or -1 with the reason on stderr.
+ */
+int svmm_connect(struct svmm *s)
+{
+	int err = svmm_open(s);
+
+	if (err == -ENOENT)
+		fprintf(stderr, "shadowvmm: the shadowvmm module is not loaded (modprobe shadowvmm)\n");
+	else if (err)
+		fprintf(stderr, "shadowvmm: cannot open a generic netlink socket: %s\n",
+			strerror(-err));
+	return err ? -1 : 0;
+}
+
+/* "shadowvmm: VM 9: no such VM", or svmm_perror() naming the operation. */
+void vm_perror(const struct svmm *s, const char *op, uint32_t id, int err)
+{
+	char what[64];
+
+	/* ENOENT is what the kernel says for an unknown VM_ID (and only then). */
+	if (err == -ENOENT && (s->ack.bad_attr == SHADOWVMM_A_VM_ID ||
+			       !s->ack.msg[0] || strstr(s->ack.msg, "no such VM"))) {
+		fprintf(stderr, "shadowvmm: VM %" PRIu32 ": no such VM\n", id);
+		return;
+	}
+	snprintf(what, sizeof(what), "%s VM %" PRIu32, op, id);
+	svmm_perror(s, what, err);
+}
+
+static struct nl_msg *vm_msg(struct svmm *s, uint8_t cmd, uint32_t id)
+{
+	struct nl_msg *msg = svmm_msg(s, cmd, 0);
+
+	if (msg && nla_put_u32(msg, SHADOWVMM_A_VM_ID, id) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+static int parse_vm(struct nlattr **tb, void *arg)
+{
+	return vm_info_parse(tb, arg);
+}
+
+int vm_get(struct svmm *s, uint32_t id, struct vm_info *vm)
+{
+	struct nl_msg *msg = vm_msg(s, SHADOWVMM_CMD_VM_GET, id);
+
+	memset(vm, 0, sizeof(*vm));
+	if (!msg)
+		return -ENOMEM;
+	return svmm_request(s, msg, parse_vm, vm);
+}
+
+/* A command that names a VM and gets only an ACK: start, stop, destroy. */
+int vm_op(struct svmm *s, uint8_t cmd, uint32_t id)
+{
+	struct nl_msg *msg = vm_msg(s, cmd, id);
+
+	if (!msg)
+		return -ENOMEM;
+	return svmm_request(s, msg, NULL, NULL);
+}
+
+static int parse_id(struct nlattr **tb, void *arg)
+{
+	if (!tb[SHADOWVMM_A_VM_ID])
+		return -EPROTO;
+	*(uint32_t *)arg = nla_get_u32(tb[SHADOWVMM_A_VM_ID]);
+	return 0;
+}
+
+int vm_create(struct svmm *s, uint64_t mem_size, uint32_t *id)
+{
+	struct nl_msg *msg = svmm_msg(s, SHADOWVMM_CMD_VM_CREATE, 0);
+	int err;
+
+	*id = 0;
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u64(msg, SHADOWVMM_A_MEM_SIZE, mem_size) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	err = svmm_request(s, msg, parse_id, id);
+	/* An ACK without a reply would leave us an id we never got. */
+	if (!err && !*id)
+		err = -EPROTO;
+	return err;
+}
+
+static int mem_write(struct svmm *s, uint32_t id, uint64_t gpa,
+		     const uint8_t *data, uint32_t len)
+{
+	struct nl_msg *msg = vm_msg(s, SHADOWVMM_CMD_MEM_WRITE, id);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u64(msg, SHADOWVMM_A_GPA, gpa) < 0 ||
+	    nla_put(msg, SHADOWVMM_A_DATA, len, data) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return svmm_request(s, msg, NULL, NULL);
+}
+
+static int boot_set(struct svmm *s, uint32_t id, uint32_t entry,
+		    const char *cmdline)
+{
+	struct nl_msg *msg = vm_msg(s, SHADOWVMM_CMD_BOOT_SET, id);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, SHADOWVMM_A_BOOT_ENTRY, entry) < 0 ||
+	    nla_put_string(msg, SHADOWVMM_A_BOOT_CMDLINE, cmdline) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return svmm_request(s, msg, NULL, NULL);
+}
+
+/*
+ * Only the file bytes are written: fresh guest RAM reads as zero, so the
+ * rest of each segment (its bss) is already there.
+ */
+static int write_segment(struct svmm *s, uint32_t id, const struct mb_segment *seg,
+			 volatile sig_atomic_t *interrupted)
+{
+	uint32_t done, n;
+	int err;
+
+	for (done = 0; done < seg->filesz; done += n) {
+		if (interrupted && *interrupted)
+			return -EINTR;
+		n = seg->filesz - done;
+		if (n > SHADOWVMM_MEM_CHUNK_MAX)
+			n = SHADOWVMM_MEM_CHUNK_MAX;
+		err = mem_write(s, id, (uint64_t)seg->paddr + done, seg->data + done, n);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * boot_cmdline() - the guest's command line: "<path as typed>[ <args>]",
+ * as QEMU's -kernel and -append make it
+ *
+ * Return: a malloc()ed string, or NULL with one line on stderr (too long
+ * for the kernel, or out of memory).
+ */
+char *boot_cmdline(const char *path, const char *args)
+{
+	char *cmdline;
+
+	if (asprintf(&cmdline, "%s%s%s", path, args ? " " : "",
+		     args ? args : "") < 0) {
+		fprintf(stderr, "shadowvmm: %s\n", strerror(ENOMEM));
+		return NULL;
+	}
+	if (strlen(cmdline) >= SHADOWVMM_CMDLINE_MAX) {
+		fprintf(stderr, "shadowvmm: the guest command line is %zu bytes, at most %d fit\n",
+			strlen(cmdline), SHADOWVMM_CMDLINE_MAX - 1);
+		free(cmdline);
+		return NULL;
+	}
+	return cmdline;
+}
+
+/**
+ * vm_load() - write a checked image into a created VM and set its boot state
+ *
+ * Return: 0; -EINTR if *@interrupted was set (nothing printed); or another
+ * negative errno with one line on stderr.
+ */
+int vm_load(struct svmm *s, uint32_t id, const struct guest_image *img,
+	    const char *cmdline, volatile sig_atomic_t *interrupted)
+{
+	char what[64];
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < img->mb.nr_segments; i++) {
+		const struct mb_segment *seg = &img->mb.segments[i];
+
+		err = write_segment(s, id, seg, interrupted);
+		if (err == -EINTR)
+			return err;
+		if (err) {
+			snprintf(what, sizeof(what), "load segment %#" PRIx32 " into", seg->paddr);
+			vm_perror(s, what, id, err);
+			return err;
+		}
+	}
+	err = boot_set(s, id, img->mb.entry, cmdline);
+	if (err)
+		vm_perror(s, "set boot state of", id, err);
+	return err;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SHADOWVMM_CTL_VMOPS_H
+#define SHADOWVMM_CTL_VMOPS_H
+
+#include <signal.h>
+#include <stdint.h>
+#include "genl.h"
+#include "image.h"
+#include "output.h"
+
+int svmm_connect(struct svmm *s);
+void vm_perror(const struct svmm *s, const char *op, uint32_t id, int err);
+
+/* These return 0 or a negative errno and print nothing. */
+int vm_get(struct svmm *s, uint32_t id, struct vm_info *vm);
+int vm_op(struct svmm *s, uint8_t cmd, uint32_t id);
+int vm_create(struct svmm *s, uint64_t mem_size, uint32_t *id);
+
+/* These print their error: they have several causes to tell apart. */
+char *boot_cmdline(const char *path, const char *args);
+int vm_load(struct svmm *s, uint32_t id, const struct guest_image *img,
+	    const char *cmdline, volatile sig_atomic_t *interrupted);
+
+#endif
