@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+# bash completion for shadowvmm(8)
+
+_shadowvmm_vms()
+{
+	# The ids of existing VMs; nothing when the module or root is missing.
+	shadowvmm list 2>/dev/null | awk 'NR > 1 { print $1 }'
+}
+
+_shadowvmm()
+{
+	local cur prev cmd i
+	local commands="run create load start stop destroy list show stats console help"
+
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-*) ;;
+		*) cmd=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+	if [ -z "$cmd" ]; then
+		COMPREPLY=($(compgen -W "$commands -j --json -h --help -V --version" -- "$cur"))
+		return
+	fi
+	case $prev in
+	--mem) COMPREPLY=($(compgen -W "16M 32M 64M 128M 256M" -- "$cur")); return ;;
+	--cmdline) return ;;
+	esac
+	case $cmd in
+	run)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--mem --cmdline" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -X '!*.elf' -- "$cur") $(compgen -d -- "$cur"))
+		fi ;;
+	create) COMPREPLY=($(compgen -W "--mem -j --json" -- "$cur")) ;;
+	load)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--cmdline" -- "$cur"))
+		elif [ "$prev" = load ]; then
+			COMPREPLY=($(compgen -W "$(_shadowvmm_vms)" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -X '!*.elf' -- "$cur") $(compgen -d -- "$cur"))
+		fi ;;
+	start | stop | destroy) COMPREPLY=($(compgen -W "$(_shadowvmm_vms)" -- "$cur")) ;;
+	show | stats) COMPREPLY=($(compgen -W "-j --json $(_shadowvmm_vms)" -- "$cur")) ;;
+	console) COMPREPLY=($(compgen -W "--follow $(_shadowvmm_vms)" -- "$cur")) ;;
+	list) COMPREPLY=($(compgen -W "-j --json" -- "$cur")) ;;
+	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
+	esac
+}
+
+complete -F _shadowvmm shadowvmm
