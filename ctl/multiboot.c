@@ -185,25 +185,34 @@ int mb_parse(const uint8_t *buf, size_t len, uint64_t mem_size,
 	if (check_ehdr(buf, len, &eh, err, errlen) ||
 	    find_header(buf, len, image, err, errlen))
 		return -1;
+	image->entry = eh.e_entry;
 	for (i = 0; i < eh.e_phnum; i++) {
 		Elf32_Phdr ph;
 
 		memcpy(&ph, buf + eh.e_phoff + i * sizeof(ph), sizeof(ph));
 		/* An empty PT_LOAD loads nothing; QEMU skips it too. */
-		if (ph.p_type != PT_LOAD || !ph.p_memsz)
+		if (ph.p_type != PT_LOAD || (!ph.p_memsz && !ph.p_filesz))
 			continue;
 		if (add_segment(buf, len, mem_size, &ph, image, err, errlen))
 			return -1;
+		/*
+		 * e_entry is virtual. A higher-half kernel links its code at
+		 * one address and loads it at another: like QEMU, enter at
+		 * the physical address of the executable segment holding it.
+		 */
+		if (ph.p_vaddr != ph.p_paddr && (ph.p_flags & PF_X) &&
+		    eh.e_entry >= ph.p_vaddr &&
+		    eh.e_entry - ph.p_vaddr < ph.p_filesz)
+			image->entry = eh.e_entry - ph.p_vaddr + ph.p_paddr;
 	}
 	if (!image->nr_segments)
 		return fail(err, errlen, "no loadable (PT_LOAD) segments");
 	if (check_overlaps(image, err, errlen))
 		return -1;
-	if (eh.e_entry >= mem_size) {
+	if (image->entry >= mem_size) {
 		ram_words(mem_size, ram, sizeof(ram));
 		return fail(err, errlen, "entry point %#" PRIx32 " is outside %s of guest RAM",
-			    eh.e_entry, ram);
+			    image->entry, ram);
 	}
-	image->entry = eh.e_entry;
 	return 0;
 }

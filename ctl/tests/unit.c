@@ -136,6 +136,13 @@ static void test_valid(void)
 	expect_ok("multiboot-fits-exactly", img, MEM, &out);
 
 	img = build(1);
+	img->ph[0].p_vaddr = 0xc0100000;	/* a higher-half kernel */
+	img->eh->e_entry = 0xc0100010;
+	expect_ok("multiboot-higher-half", img, MEM, &out);
+	check("multiboot-higher-half-entry", out.entry == 0x100010,
+	      "entry not translated to the segment's physical address");
+
+	img = build(1);
 	memset(img->buf + HDR_OFF, 0, 12);
 	put_header(img, MB_SEARCH - 12, 0);	/* last 12 bytes of the window */
 	expect_ok("multiboot-header-at-limit", img, MEM, &out);
@@ -233,6 +240,9 @@ static void test_segments(void)
 	img = build(1);
 	img->ph[0].p_filesz = 0x2001;
 	expect_error("multiboot-filesz-gt-memsz", img, MEM, "exceeds memory size");
+	img = build(1);
+	img->ph[0].p_memsz = 0;
+	expect_error("multiboot-memsz-zero", img, MEM, "exceeds memory size");
 	img = build(1);
 	img->ph[0].p_filesz = 0x4000;
 	img->ph[0].p_memsz = 0x4000;
