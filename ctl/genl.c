@@ -256,6 +256,7 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	struct request *req = arg;
 	size_t payload = sizeof(*e);
 
+	(void)who;
 	set_err(req, e->error);
 	req->done = true;
 	/* Without NETLINK_CAP_ACK (old kernels) our request is echoed whole. */
@@ -286,6 +287,7 @@ static int on_ack(struct nl_msg *msg, void *arg)
 {
 	struct request *req = arg;
 
+	(void)msg;
 	req->done = true;
 	return NL_STOP;
 }
