@@ -26,14 +26,12 @@ static void put_number(u32 value, unsigned int base, int negative, int width,
 		putchar(digits[--n]);
 }
 
-void printf(const char *fmt, ...)
+void vprintf(const char *fmt, va_list ap)
 {
-	va_list ap;
 	int width;
 	char pad;
 	int d;
 
-	va_start(ap, fmt);
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
 			putchar(*fmt);
@@ -72,14 +70,21 @@ void printf(const char *fmt, ...)
 			put_number((u32)va_arg(ap, void *), 16, 0, 8, '0');
 			break;
 		default:
-			/* Unknown: print it as written, but not past the end. */
+			/* Unknown: print it as is, but not past the end. */
 			putchar('%');
 			if (!*fmt)
-				goto out;
+				return;
 			putchar(*fmt);
 			break;
 		}
 	}
-out:
+}
+
+void printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
 	va_end(ap);
 }

@@ -2,6 +2,7 @@
 #ifndef GUEST_RUNTIME_H
 #define GUEST_RUNTIME_H
 
+#include <stdarg.h>
 #include "multiboot.h"
 
 /* Each guest provides main(); argv[0] is the image name from the loader. */
@@ -14,6 +15,7 @@ void serial_init(void);
 void putchar(int c);
 void puts(const char *s);
 __printf(1, 2) void printf(const char *fmt, ...);
+__printf(1, 0) void vprintf(const char *fmt, va_list ap);
 void __noreturn exit(u32 status);
 
 static inline void outb(u16 port, u8 value)

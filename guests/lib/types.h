@@ -11,5 +11,10 @@ typedef unsigned long long u64;
 #define __packed		__attribute__((packed))
 #define __noreturn		__attribute__((noreturn))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
+#define __aligned(n)		__attribute__((aligned(n)))
+
+/* Memory the CPU (A and D bits) or another mapping changes behind our back. */
+#define READ_ONCE(x)		(*(const volatile typeof(x) *)&(x))
+#define WRITE_ONCE(x, val)	(*(volatile typeof(x) *)&(x) = (val))
 
 #endif

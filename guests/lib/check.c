@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/* TAP lines for the checks, and the exit status they add up to. */
+#include "runtime.h"
+#include "check.h"
+#include "trap.h"
+#include "x86.h"
+
+static int checks, failures;
+
+static void begin(int ok, const char *fmt, va_list ap)
+{
+	if (!ok)
+		failures++;
+	printf("%sok %d - ", ok ? "" : "not ", ++checks);
+	vprintf(fmt, ap);
+}
+
+/* What the last probe really did, for a failing line. */
+static void end(int ok)
+{
+	if (ok)
+		puts("\n");
+	else if (last_fault.vector == NO_FAULT)
+		puts(" (got no fault)\n");
+	else
+		printf(" (got vector %u err=0x%x cr2=0x%08x)\n",
+		       last_fault.vector, last_fault.error, last_fault.cr2);
+}
+
+void check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	begin(ok, fmt, ap);
+	va_end(ap);
+	puts("\n");
+}
+
+void check_pf(u32 error, u32 cr2, const char *fmt, ...)
+{
+	int ok = last_fault.vector == VECTOR_PF &&
+		 last_fault.error == error && last_fault.cr2 == cr2;
+	va_list ap;
+
+	va_start(ap, fmt);
+	begin(ok, fmt, ap);
+	va_end(ap);
+	printf(" faults, err=0x%x cr2=0x%08x", error, cr2);
+	end(ok);
+}
+
+void check_exception(u32 vector, u32 error, const char *fmt, ...)
+{
+	int ok = last_fault.vector == vector && last_fault.error == error;
+	va_list ap;
+
+	va_start(ap, fmt);
+	begin(ok, fmt, ap);
+	va_end(ap);
+	printf(" raises vector %u err=0x%x", vector, error);
+	end(ok);
+}
+
+void check_nofault(const char *fmt, ...)
+{
+	int ok = last_fault.vector == NO_FAULT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	begin(ok, fmt, ap);
+	va_end(ap);
+	puts(" succeeds");
+	end(ok);
+}
+
+void check_value(u32 got, u32 want, const char *fmt, ...)
+{
+	int ok = last_fault.vector == NO_FAULT && got == want;
+	va_list ap;
+
+	va_start(ap, fmt);
+	begin(ok, fmt, ap);
+	va_end(ap);
+	printf(" gives 0x%08x", want);
+	if (!ok && last_fault.vector == NO_FAULT)
+		printf(" (got 0x%08x)\n", got);
+	else
+		end(ok);
+}
+
+int check_done(void)
+{
+	printf("1..%d\n", checks);
+	return failures ? 1 : 0;
+}
+
+void bail_out(const char *fmt, ...)
+{
+	va_list ap;
+
+	puts("Bail out! ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	puts("\n");
+	exit(1);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the last probed access did: the fault the trap handler recorded. */
+#ifndef GUEST_TRAP_H
+#define GUEST_TRAP_H
+
+#include "types.h"
+
+#define NO_FAULT	0xffffffffu
+
+struct fault {
+	u32 vector;	/* NO_FAULT if the access completed */
+	u32 error;
+	u32 cr2;	/* page faults only */
+};
+
+extern struct fault last_fault;
+
+/*
+ * An instruction fetch that faults does so at its target, which no fixup
+ * entry can name in advance: the exec probes set this before they jump.
+ */
+struct exec_probe {
+	u32 target, resume;
+};
+
+extern struct exec_probe exec_probe;
+
+#endif
