@@ -16,7 +16,12 @@ static int index_bits(const struct pgtable *pt)
 	return pt->mode == PAGING_32 ? 10 : 9;
 }
 
-static u32 entry_size(const struct pgtable *pt)
+u32 table_entries(const struct pgtable *pt)
+{
+	return 1u << index_bits(pt);
+}
+
+u32 entry_size(const struct pgtable *pt)
 {
 	return pt->mode == PAGING_32 ? 4 : 8;
 }
@@ -48,7 +53,7 @@ static int is_large(const struct pgtable *pt, u64 entry, int level)
 	return level == LEVEL_PDE && (entry & PTE_PS);
 }
 
-static u64 entry_get(const struct pgtable *pt, u32 addr)
+u64 pte_load(const struct pgtable *pt, u32 addr)
 {
 	if (pt->mode == PAGING_32)
 		return READ_ONCE(*(u32 *)addr);
@@ -60,7 +65,7 @@ static u64 entry_get(const struct pgtable *pt, u32 addr)
  * PAE: the half with P last when it becomes present, first when it goes,
  * so a walk between the two stores never sees a mix.
  */
-static void entry_set(const struct pgtable *pt, u32 addr, u64 entry)
+void pte_store(const struct pgtable *pt, u32 addr, u64 entry)
 {
 	u32 *half = (u32 *)addr;
 
@@ -84,14 +89,14 @@ u32 pte_addr(const struct pgtable *pt, u64 va, int level, int create)
 
 	for (l = top_level(pt); l > level; l--) {
 		addr = table + entry_index(pt, va, l) * entry_size(pt);
-		entry = entry_get(pt, addr);
+		entry = pte_load(pt, addr);
 		if ((entry & PTE_P) && is_large(pt, entry, l))
 			return 0;	/* no table below a large page */
 		if (!(entry & PTE_P)) {
 			if (!create)
 				return 0;
 			entry = frame_alloc() | table_flags(pt, l);
-			entry_set(pt, addr, entry);
+			pte_store(pt, addr, entry);
 		}
 		table = entry & PTE_ADDR;
 	}
@@ -102,7 +107,7 @@ u64 pte_read(const struct pgtable *pt, u64 va, int level)
 {
 	u32 addr = pte_addr(pt, va, level, 0);
 
-	return addr ? entry_get(pt, addr) : 0;
+	return addr ? pte_load(pt, addr) : 0;
 }
 
 void pte_write(const struct pgtable *pt, u64 va, int level, u64 entry)
@@ -111,7 +116,7 @@ void pte_write(const struct pgtable *pt, u64 va, int level, u64 entry)
 
 	if (!addr)
 		bail_out("no table for 0x%08x at level %d", (u32)va, level);
-	entry_set(pt, addr, entry);
+	pte_store(pt, addr, entry);
 }
 
 u64 pte_change(const struct pgtable *pt, u64 va, int level, u64 set,

@@ -47,11 +47,17 @@ void pgtable_init_shared(struct pgtable *pt, const struct pgtable *kernel);
 
 /* Bytes mapped by one entry at level: 4 KiB, 4 or 2 MiB, 1 GiB, ... */
 u64 level_size(const struct pgtable *pt, int level);
+/* Entries in a table, and bytes in one entry. */
+u32 table_entries(const struct pgtable *pt);
+u32 entry_size(const struct pgtable *pt);
 /*
  * Physical address of the entry that maps va at level, or 0 if a table
  * above it is missing; with create, missing tables are made instead.
  */
 u32 pte_addr(const struct pgtable *pt, u64 va, int level, int create);
+/* The entry at addr, a linear address: through a self-map, say. */
+u64 pte_load(const struct pgtable *pt, u32 addr);
+void pte_store(const struct pgtable *pt, u32 addr, u64 entry);
 u64 pte_read(const struct pgtable *pt, u64 va, int level);
 /* Creates the tables above; never leaves a half-written present entry. */
 void pte_write(const struct pgtable *pt, u64 va, int level, u64 entry);
