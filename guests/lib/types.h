@@ -13,6 +13,8 @@ typedef unsigned long long u64;
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define __aligned(n)		__attribute__((aligned(n)))
 
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
 /* Memory the CPU (A and D bits) or another mapping changes behind our back. */
 #define READ_ONCE(x)		(*(const volatile typeof(x) *)&(x))
 #define WRITE_ONCE(x, val)	(*(volatile typeof(x) *)&(x) = (val))
