@@ -22,6 +22,10 @@ static void end(int ok)
 		puts("\n");
 	else if (last_fault.vector == NO_FAULT)
 		puts(" (got no fault)\n");
+	else if (last_fault.cr2_high)
+		printf(" (got vector %u err=0x%x cr2=0x%08x%08x)\n",
+		       last_fault.vector, last_fault.error,
+		       last_fault.cr2_high, last_fault.cr2);
 	else
 		printf(" (got vector %u err=0x%x cr2=0x%08x)\n",
 		       last_fault.vector, last_fault.error, last_fault.cr2);
@@ -37,22 +41,33 @@ void check(int ok, const char *fmt, ...)
 	puts("\n");
 }
 
-static void vcheck_pf(u32 error, u32 cr2, u32 ignore, const char *fmt,
+/* 8 hex digits, or 16 for an address only long mode has. */
+static void print_address(u64 va)
+{
+	if (va >> 32)
+		printf("0x%08x%08x", (u32)(va >> 32), (u32)va);
+	else
+		printf("0x%08x", (u32)va);
+}
+
+static void vcheck_pf(u32 error, u64 cr2, u32 ignore, const char *fmt,
 		      va_list ap)
 {
 	int ok = last_fault.vector == VECTOR_PF &&
 		 (last_fault.error & ~ignore) == (error & ~ignore) &&
-		 last_fault.cr2 == cr2;
+		 last_fault.cr2 == (u32)cr2 &&
+		 last_fault.cr2_high == (u32)(cr2 >> 32);
 
 	begin(ok, fmt, ap);
 	printf(" faults, err=0x%x", error);
 	if (ignore & PF_P)
 		puts(" (P not compared)");
-	printf(" cr2=0x%08x", cr2);
+	puts(" cr2=");
+	print_address(cr2);
 	end(ok);
 }
 
-void check_pf(u32 error, u32 cr2, const char *fmt, ...)
+void check_pf(u32 error, u64 cr2, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -67,7 +82,7 @@ void check_pf(u32 error, u32 cr2, const char *fmt, ...)
  * clear. Only the bits both agree on can make output every one of them
  * prints the same.
  */
-void check_pf_rsvd(u32 error, u32 cr2, const char *fmt, ...)
+void check_pf_rsvd(u32 error, u64 cr2, const char *fmt, ...)
 {
 	va_list ap;
 

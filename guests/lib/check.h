@@ -12,9 +12,9 @@
 
 __printf(2, 3) void check(int ok, const char *fmt, ...);
 /* The last probe took a page fault with this error code and CR2. */
-__printf(3, 4) void check_pf(u32 error, u32 cr2, const char *fmt, ...);
+__printf(3, 4) void check_pf(u32 error, u64 cr2, const char *fmt, ...);
 /* A reserved-bit page fault: error gets PF_P and PF_RSVD added. */
-__printf(3, 4) void check_pf_rsvd(u32 error, u32 cr2, const char *fmt, ...);
+__printf(3, 4) void check_pf_rsvd(u32 error, u64 cr2, const char *fmt, ...);
 /* The last probe raised another exception: #GP, #UD. */
 __printf(3, 4) void check_exception(u32 vector, u32 error,
 				    const char *fmt, ...);

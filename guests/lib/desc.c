@@ -2,9 +2,6 @@
 /* The flat 32-bit GDT, a TSS for ring-3 faults, and the exception IDT. */
 #include "desc.h"
 
-#define IDT_VECTORS		256
-#define EXCEPTION_VECTORS	32
-#define TRAP_STUB_SIZE		16	/* trap.S aligns each stub to this */
 #define TRAP_STACK_SIZE		8192
 
 /* access byte, flags nibble: present, DPL, code/data, granularity, size */
@@ -50,21 +47,40 @@ static u64 gate(const void *handler, u8 type)
 	       (u64)(offset >> 16) << 48;
 }
 
+void tss_load(const void *tss_base, u32 size)
+{
+	u32 base = (u32)tss_base;
+
+	/* Available, not busy: LTR refuses a busy one. */
+	gdt[TSS_SEL / 8] = (size - 1) | (u64)(base & 0xffffff) << 16 |
+			   (u64)TSS_AVAILABLE << 40 |
+			   (u64)(base >> 24) << 56;
+	gdt[TSS_SEL / 8 + 1] = 0;
+	asm volatile("ltr %w0" : : "r" (TSS_SEL) : "memory");
+}
+
+void idt_load(const void *base, u32 size)
+{
+	struct dtr idtr = { size - 1, (u32)base };
+
+	asm volatile("lidt %0" : : "m" (idtr) : "memory");
+}
+
+void desc_protected(void)
+{
+	idt_load(idt, sizeof(idt));
+	tss_load(&tss, sizeof(tss));
+}
+
 void desc_init(void)
 {
 	struct dtr gdtr = { sizeof(gdt) - 1, (u32)gdt };
-	struct dtr idtr = { sizeof(idt) - 1, (u32)idt };
-	u32 base = (u32)&tss;
 	int v;
 
 	/* Faults from ring 3 switch to this stack; no I/O bitmap. */
 	tss.esp0 = (u32)trap_stack + TRAP_STACK_SIZE;
 	tss.ss0 = KERNEL_DS;
 	tss.iomap_base = sizeof(tss);
-	gdt[TSS_SEL / 8] = (sizeof(tss) - 1) | (u64)(base & 0xffffff) << 16 |
-			   (u64)TSS_AVAILABLE << 40 |
-			   (u64)(base >> 24) << 56;
-
 	for (v = 0; v < EXCEPTION_VECTORS; v++)
 		idt[v] = gate(trap_stubs + v * TRAP_STUB_SIZE, GATE_INT32);
 	idt[USER_RETURN_VECTOR] = gate(user_return, GATE_INT32 | GATE_DPL3);
@@ -75,10 +91,8 @@ void desc_init(void)
 		     "mov %2, %%es\n\t"
 		     "mov %2, %%ss\n\t"
 		     "mov %2, %%fs\n\t"
-		     "mov %2, %%gs\n\t"
-		     "ltr %w3\n\t"
-		     "lidt %4"
-		     : : "m" (gdtr), "i" (KERNEL_CS), "r" (KERNEL_DS),
-			 "r" (TSS_SEL), "m" (idtr)
+		     "mov %2, %%gs"
+		     : : "m" (gdtr), "i" (KERNEL_CS), "r" (KERNEL_DS)
 		     : "memory");
+	desc_protected();
 }

@@ -17,10 +17,20 @@
 /* User code returns to the kernel with "int $USER_RETURN_VECTOR". */
 #define USER_RETURN_VECTOR	0x80
 
+#define IDT_VECTORS		256
+#define EXCEPTION_VECTORS	32
+/* trap_entry.S and trap64.S put their stubs this far apart. */
+#define TRAP_STUB_SIZE		16
+
 #ifndef __ASSEMBLER__
 #include "types.h"
 
 void desc_init(void);
+/* Protected mode's IDT and TSS, loaded again (after long mode, say). */
+void desc_protected(void);
+/* Either mode's: through the one TSS descriptor, and the IDTR. */
+void tss_load(const void *tss, u32 size);
+void idt_load(const void *idt, u32 size);
 
 /* trap_entry.S: the exception stubs, 16 bytes apart, and the int $0x80 gate. */
 extern const u8 trap_stubs[];

@@ -160,10 +160,17 @@ void pgtable_init_shared(struct pgtable *pt, const struct pgtable *kernel)
 
 void paging_enable(const struct pgtable *pt)
 {
-	if (pt->mode != PAGING_32)
+	if (pt->mode == PAGING_32)
+		write_cr4(read_cr4() & ~CR4_PAE);
+	else
 		write_cr4(read_cr4() | CR4_PAE);
 	if (pt->mode == PAGING_4LEVEL)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_LME);
 	write_cr3(pt->root);
 	write_cr0(read_cr0() | CR0_PG | CR0_WP);
+}
+
+void paging_disable(void)
+{
+	write_cr0(read_cr0() & ~CR0_PG);
 }

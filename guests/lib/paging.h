@@ -78,7 +78,11 @@ static inline void poke(u32 va, u32 value)
 	WRITE_ONCE(*(u32 *)va, value);
 }
 
-/* Turns paging on with pt: CR4.PAE for PAE, CR0.PG and CR0.WP. */
+/*
+ * Turns paging on with pt, from paging off: CR4.PAE as its mode wants,
+ * EFER.LME for 4-level (long_mode.h does the rest), CR0.PG and CR0.WP.
+ */
 void paging_enable(const struct pgtable *pt);
+void paging_disable(void);
 
 #endif

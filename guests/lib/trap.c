@@ -12,7 +12,7 @@ struct trap_frame {
 	u32 eip, cs, eflags;
 };
 
-struct fault last_fault = { NO_FAULT, 0, 0 };
+struct fault last_fault = { NO_FAULT, 0, 0, 0 };
 struct exec_probe exec_probe;
 
 static int resume_at(u32 eip, u32 *resume)
@@ -45,5 +45,6 @@ void trap(struct trap_frame *f)
 	last_fault.vector = f->vector;
 	last_fault.error = f->error;
 	last_fault.cr2 = cr2;
+	last_fault.cr2_high = 0;
 	f->eip = resume;
 }

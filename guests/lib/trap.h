@@ -11,6 +11,7 @@ struct fault {
 	u32 vector;	/* NO_FAULT if the access completed */
 	u32 error;
 	u32 cr2;	/* page faults only */
+	u32 cr2_high;	/* long mode: the upper half of a 64-bit CR2 */
 };
 
 extern struct fault last_fault;

@@ -85,6 +85,7 @@ user_return:
 
 	.bss
 	.align 4
+	.globl user_saved_esp
 user_saved_esp:
 	.long 0
 
