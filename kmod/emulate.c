@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The store emulator (see emulate.h). It knows the few forms guests use to
+ * write page-table entries and declines everything else: a decline costs
+ * the caller an unprotect and a native re-execution, a wrong store
+ * corrupts the guest, so every doubt ends in -EOPNOTSUPP.
+ *
+ * Every form runs as read, compute, compare-and-write. The write's compare
+ * is what makes LOCKed and implicitly locked forms atomic against other
+ * vCPUs, and registers and flags are committed only once the write has
+ * succeeded, so a lost race (-EAGAIN) leaves the vCPU as it was.
+ */
+#include <linux/bitops.h>
+#include <linux/errno.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include <asm/processor-flags.h>
+#include "emulate.h"
+
+/* The architectural limit: longer is #GP, however the bytes look. */
+#define EM_MAX_LEN	15
+#define EM_NR_GPRS	16
+
+/* Register numbers as ModRM and SIB encode them, which is em->gpr's order. */
+enum { EM_RAX, EM_RCX, EM_RDX, EM_RBX, EM_RSP, EM_RBP, EM_RSI, EM_RDI };
+
+#define REX_B		BIT(0)
+#define REX_X		BIT(1)
+#define REX_R		BIT(2)
+#define REX_W		BIT(3)
+
+enum em_op {
+	EM_MOV, EM_XCHG, EM_CMPXCHG, EM_CMPXCHG8B, EM_OR, EM_AND, EM_BTS,
+	EM_BTR,
+};
+
+enum em_src {
+	EM_SRC_REG,	/* ModRM.reg */
+	EM_SRC_IMM8,	/* sign-extended to the operand size */
+	EM_SRC_IMMZ,	/* imm16 or imm32, sign-extended to 64 bits */
+	EM_SRC_NONE,
+};
+
+#define EM_BYTE		BIT(0)	/* an 8-bit operand whatever the prefixes */
+#define EM_LOCK		BIT(1)	/* LOCK allowed; anywhere else it is #UD */
+#define EM_0F		BIT(2)	/* behind the 0F escape */
+
+struct em_form {
+	u8 opcode;
+	s8 ext;		/* ModRM.reg of a group opcode, -1 if it is a register */
+	u8 flags;
+	u8 op;		/* enum em_op */
+	u8 src;		/* enum em_src */
+};
+
+/* Only memory destinations: a register-direct ModRM is declined earlier. */
+static const struct em_form em_forms[] = {
+	{ 0x08, -1, EM_BYTE | EM_LOCK,		EM_OR,		EM_SRC_REG },
+	{ 0x09, -1, EM_LOCK,			EM_OR,		EM_SRC_REG },
+	{ 0x20, -1, EM_BYTE | EM_LOCK,		EM_AND,		EM_SRC_REG },
+	{ 0x21, -1, EM_LOCK,			EM_AND,		EM_SRC_REG },
+	{ 0x80,  1, EM_BYTE | EM_LOCK,		EM_OR,		EM_SRC_IMM8 },
+	{ 0x80,  4, EM_BYTE | EM_LOCK,		EM_AND,		EM_SRC_IMM8 },
+	{ 0x81,  1, EM_LOCK,			EM_OR,		EM_SRC_IMMZ },
+	{ 0x81,  4, EM_LOCK,			EM_AND,		EM_SRC_IMMZ },
+	{ 0x83,  1, EM_LOCK,			EM_OR,		EM_SRC_IMM8 },
+	{ 0x83,  4, EM_LOCK,			EM_AND,		EM_SRC_IMM8 },
+	{ 0x86, -1, EM_BYTE | EM_LOCK,		EM_XCHG,	EM_SRC_REG },
+	{ 0x87, -1, EM_LOCK,			EM_XCHG,	EM_SRC_REG },
+	{ 0x88, -1, EM_BYTE,			EM_MOV,		EM_SRC_REG },
+	{ 0x89, -1, 0,				EM_MOV,		EM_SRC_REG },
+	{ 0xc6,  0, EM_BYTE,			EM_MOV,		EM_SRC_IMM8 },
+	{ 0xc7,  0, 0,				EM_MOV,		EM_SRC_IMMZ },
+	{ 0xab, -1, EM_0F | EM_LOCK,		EM_BTS,		EM_SRC_REG },
+	{ 0xb3, -1, EM_0F | EM_LOCK,		EM_BTR,		EM_SRC_REG },
+	{ 0xb0, -1, EM_0F | EM_BYTE | EM_LOCK,	EM_CMPXCHG,	EM_SRC_REG },
+	{ 0xb1, -1, EM_0F | EM_LOCK,		EM_CMPXCHG,	EM_SRC_REG },
+	{ 0xba,  5, EM_0F | EM_LOCK,		EM_BTS,		EM_SRC_IMM8 },
+	{ 0xba,  6, EM_0F | EM_LOCK,		EM_BTR,		EM_SRC_IMM8 },
+	{ 0xc7,  1, EM_0F | EM_LOCK,		EM_CMPXCHG8B,	EM_SRC_NONE },
+};
+
+/* The 16-bit addressing forms, by ModRM.rm; -1 is no register. */
+static const s8 em_base16[8] = {
+	EM_RBX, EM_RBX, EM_RBP, EM_RBP, -1, -1, EM_RBP, EM_RBX
+};
+
+static const s8 em_index16[8] = {
+	EM_RSI, EM_RDI, EM_RSI, EM_RDI, EM_RSI, EM_RDI, -1, -1
+};
+
+struct em_insn {
+	const u8 *bytes;
+	unsigned int len, limit;
+	enum shadowvmm_cpu_mode mode;
+	const struct em_form *form;
+	bool lock, opsize_prefix, asize_prefix;
+	u8 rex, modrm;
+	int seg;		/* an override, or -1 */
+	enum shadowvmm_seg def_seg;
+	unsigned int size, asize;	/* operand and address size, bytes */
+	bool rip_rel;
+	u64 ea, imm;
+};
+
+static u64 em_trunc(u64 v, unsigned int size)
+{
+	return size >= 8 ? v : v & (BIT_ULL(size * 8) - 1);
+}
+
+/* @n bytes of the instruction, little-endian and sign-extended. */
+static int em_fetch(struct em_insn *d, unsigned int n, u64 *val)
+{
+	u64 v = 0;
+	unsigned int i;
+
+	if (d->len + n > d->limit)
+		return -EOPNOTSUPP;
+	for (i = 0; i < n; i++)
+		v |= (u64)d->bytes[d->len + i] << (8 * i);
+	d->len += n;
+	*val = sign_extend64(v, 8 * n - 1);
+	return 0;
+}
+
+/* Segment override prefixes, by enum shadowvmm_seg. */
+static const u8 em_seg_prefixes[] = {
+	[SHADOWVMM_SEG_ES] = 0x26, [SHADOWVMM_SEG_CS] = 0x2e,
+	[SHADOWVMM_SEG_SS] = 0x36, [SHADOWVMM_SEG_DS] = 0x3e,
+	[SHADOWVMM_SEG_FS] = 0x64, [SHADOWVMM_SEG_GS] = 0x65,
+};
+
+static int em_seg_prefix(u8 b)
+{
+	unsigned int seg;
+
+	for (seg = 0; seg < ARRAY_SIZE(em_seg_prefixes); seg++)
+		if (em_seg_prefixes[seg] == b)
+			return seg;
+	return -1;
+}
+
+/* Returns the opcode byte after the prefixes, or an error. */
+static int em_prefixes(struct em_insn *d)
+{
+	int seg;
+	u64 b;
+
+	for (;;) {
+		if (em_fetch(d, 1, &b))
+			return -EOPNOTSUPP;
+		b = (u8)b;
+		seg = em_seg_prefix(b);
+		if (seg >= 0) {
+			/* Two different overrides: not worth guessing. */
+			if (d->seg >= 0 && d->seg != seg)
+				return -EOPNOTSUPP;
+			d->seg = seg;
+		} else if (b == 0xf0) {
+			d->lock = true;
+		} else if (b == 0x66) {
+			d->opsize_prefix = true;
+		} else if (b == 0x67) {
+			d->asize_prefix = true;
+		} else if ((b & 0xf0) == 0x40 && d->mode == SHADOWVMM_MODE_64) {
+			/* Outside 64-bit mode 40h-4Fh are INC/DEC: declined. */
+			d->rex = b;
+			continue;
+		} else {
+			/* F2h/F3h (REP, XACQUIRE/XRELEASE) end up here too. */
+			return b;
+		}
+		/* A REX prefix counts only right before the opcode. */
+		d->rex = 0;
+	}
+}
+
+static const struct em_form *em_find_form(bool escaped, u8 opcode, u8 modrm)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(em_forms); i++) {
+		const struct em_form *f = &em_forms[i];
+
+		if (!!(f->flags & EM_0F) == escaped && f->opcode == opcode &&
+		    (f->ext < 0 || f->ext == ((modrm >> 3) & 7)))
+			return f;
+	}
+	return NULL;
+}
+
+static int em_decode_ea16(struct em_insn *d, const unsigned long *gpr)
+{
+	unsigned int mod = d->modrm >> 6, rm = d->modrm & 7;
+	int base = em_base16[rm], index = em_index16[rm];
+	u64 disp = 0;
+
+	if (mod == 0 && rm == 6) {
+		base = -1;
+		if (em_fetch(d, 2, &disp))
+			return -EOPNOTSUPP;
+	} else if (mod && em_fetch(d, mod == 1 ? 1 : 2, &disp)) {
+		return -EOPNOTSUPP;
+	}
+	d->ea = disp;
+	if (base >= 0)
+		d->ea += gpr[base];
+	if (index >= 0)
+		d->ea += gpr[index];
+	if (base == EM_RBP)
+		d->def_seg = SHADOWVMM_SEG_SS;
+	return 0;
+}
+
+static int em_decode_ea32(struct em_insn *d, const unsigned long *gpr)
+{
+	unsigned int mod = d->modrm >> 6, rm = d->modrm & 7;
+	int base = rm | (d->rex & REX_B ? 8 : 0);
+	u64 sib, disp = 0;
+
+	if (rm == 4) {
+		unsigned int index;
+
+		if (em_fetch(d, 1, &sib))
+			return -EOPNOTSUPP;
+		/* Index 100b means none, but REX.X makes it R12. */
+		index = ((sib >> 3) & 7) | (d->rex & REX_X ? 8 : 0);
+		if (index != EM_RSP)
+			d->ea = (u64)gpr[index] << ((sib >> 6) & 3);
+		/* REX.B does not rescue base 101b without a displacement. */
+		base = (sib & 7) | (d->rex & REX_B ? 8 : 0);
+		if ((sib & 7) == 5 && mod == 0)
+			base = -1;
+	} else if (rm == 5 && mod == 0) {
+		base = -1;
+		d->rip_rel = d->mode == SHADOWVMM_MODE_64;
+	}
+	if (mod == 1) {
+		if (em_fetch(d, 1, &disp))
+			return -EOPNOTSUPP;
+	} else if (mod == 2 || base < 0) {
+		if (em_fetch(d, 4, &disp))
+			return -EOPNOTSUPP;
+	}
+	d->ea += disp;
+	if (base >= 0)
+		d->ea += gpr[base];
+	if (base == EM_RSP || base == EM_RBP)
+		d->def_seg = SHADOWVMM_SEG_SS;
+	return 0;
+}
+
+static int em_decode(struct em_insn *d, const struct shadowvmm_emulate *em)
+{
+	const struct em_form *f;
+	bool escaped = false;
+	u64 b;
+	int op;
+
+	op = em_prefixes(d);
+	if (op < 0)
+		return op;
+	if (op == 0x0f) {
+		if (em_fetch(d, 1, &b))
+			return -EOPNOTSUPP;
+		op = (u8)b;
+		escaped = true;
+	}
+	if (em_fetch(d, 1, &b))
+		return -EOPNOTSUPP;
+	d->modrm = b;
+	/* Every form here stores to memory; mod 11b never faults on one. */
+	if ((d->modrm >> 6) == 3)
+		return -EOPNOTSUPP;
+	f = em_find_form(escaped, op, d->modrm);
+	if (!f || (d->lock && !(f->flags & EM_LOCK)))
+		return -EOPNOTSUPP;
+	d->form = f;
+
+	if (f->flags & EM_BYTE)
+		d->size = 1;
+	else if (f->op == EM_CMPXCHG8B && d->opsize_prefix)
+		return -EOPNOTSUPP;	/* the SDM does not say: decline */
+	else if (f->op == EM_CMPXCHG8B)
+		d->size = d->rex & REX_W ? 16 : 8;
+	else if (d->rex & REX_W)
+		d->size = 8;
+	else
+		d->size = (d->mode == SHADOWVMM_MODE_16) != d->opsize_prefix ?
+			  2 : 4;
+
+	switch (d->mode) {
+	case SHADOWVMM_MODE_16:
+		d->asize = d->asize_prefix ? 4 : 2;
+		break;
+	case SHADOWVMM_MODE_32:
+		d->asize = d->asize_prefix ? 2 : 4;
+		break;
+	default:
+		d->asize = d->asize_prefix ? 4 : 8;
+		break;
+	}
+
+	if (d->asize == 2 ? em_decode_ea16(d, em->gpr) :
+			    em_decode_ea32(d, em->gpr))
+		return -EOPNOTSUPP;
+
+	if (f->src == EM_SRC_IMM8 && em_fetch(d, 1, &d->imm))
+		return -EOPNOTSUPP;
+	if (f->src == EM_SRC_IMMZ &&
+	    em_fetch(d, d->size == 2 ? 2 : 4, &d->imm))
+		return -EOPNOTSUPP;
+
+	/* Relative to the next instruction, so after any immediate. */
+	if (d->rip_rel)
+		d->ea += em->rip + d->len;
+	return 0;
+}
+
+/* ModRM.reg as a register number, and whether it names AH, CH, DH or BH. */
+static unsigned int em_reg(const struct em_insn *d, bool *high8)
+{
+	unsigned int reg = ((d->modrm >> 3) & 7) | (d->rex & REX_R ? 8 : 0);
+
+	*high8 = d->size == 1 && !d->rex && reg >= 4;
+	return *high8 ? reg - 4 : reg;
+}
+
+static u64 em_reg_read(const unsigned long *gpr, unsigned int reg, bool high8,
+		       unsigned int size)
+{
+	return em_trunc(high8 ? gpr[reg] >> 8 : gpr[reg], size);
+}
+
+/*
+ * 8- and 16-bit results merge into the register; 32-bit ones zero-extend.
+ * Outside 64-bit mode the upper half is undefined, so zero-extending there
+ * too is as right as anything (and what KVM does).
+ */
+static void em_reg_write(unsigned long *gpr, unsigned int reg, bool high8,
+			 unsigned int size, u64 val)
+{
+	switch (size) {
+	case 1:
+		if (high8)
+			gpr[reg] = (gpr[reg] & ~0xff00UL) | (val & 0xff) << 8;
+		else
+			gpr[reg] = (gpr[reg] & ~0xffUL) | (val & 0xff);
+		break;
+	case 2:
+		gpr[reg] = (gpr[reg] & ~0xffffUL) | (val & 0xffff);
+		break;
+	case 4:
+		gpr[reg] = (u32)val;
+		break;
+	default:
+		gpr[reg] = val;
+		break;
+	}
+}
+
+#define EM_ARITH_FLAGS	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
+			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_OF)
+
+static unsigned long em_result_flags(u64 res, unsigned int size)
+{
+	unsigned long f = 0;
+
+	if (!em_trunc(res, size))
+		f |= X86_EFLAGS_ZF;
+	if ((res >> (size * 8 - 1)) & 1)
+		f |= X86_EFLAGS_SF;
+	if (!(hweight8(res & 0xff) & 1))
+		f |= X86_EFLAGS_PF;
+	return f;
+}
+
+/* OR and AND: AF is undefined, and hardware-faithful means leave it. */
+static unsigned long em_logic_flags(unsigned long flags, u64 res,
+				    unsigned int size)
+{
+	return (flags & ~(EM_ARITH_FLAGS & ~X86_EFLAGS_AF)) |
+	       em_result_flags(res, size);
+}
+
+/* CMPXCHG sets the flags of CMP accumulator, memory. */
+static unsigned long em_sub_flags(unsigned long flags, u64 a, u64 b,
+				  unsigned int size)
+{
+	u64 res = em_trunc(a - b, size);
+	unsigned long f = em_result_flags(res, size);
+
+	if (a < b)
+		f |= X86_EFLAGS_CF;
+	if ((((a ^ b) & (a ^ res)) >> (size * 8 - 1)) & 1)
+		f |= X86_EFLAGS_OF;
+	if ((a ^ b ^ res) & 0x10)
+		f |= X86_EFLAGS_AF;
+	return (flags & ~EM_ARITH_FLAGS) | f;
+}
+
+/*
+ * CMPXCHG8B/16B. On a mismatch the old value is written back, as hardware
+ * does: the write's compare then proves that what EDX:EAX receives was one
+ * atomic snapshot, which a 16-byte read alone cannot promise.
+ */
+static int em_cmpxchg_double(struct shadowvmm_emulate *em,
+			     const struct shadowvmm_emulate_ops *ops,
+			     unsigned long *gpr, unsigned long *flags)
+{
+	u64 old[2] = {}, cmp[2] = {}, val[2] = {};
+	int err;
+
+	if (em->size == 8) {
+		cmp[0] = (u32)gpr[EM_RAX] | (u64)(u32)gpr[EM_RDX] << 32;
+		val[0] = (u32)gpr[EM_RBX] | (u64)(u32)gpr[EM_RCX] << 32;
+	} else {
+		cmp[0] = gpr[EM_RAX];
+		cmp[1] = gpr[EM_RDX];
+		val[0] = gpr[EM_RBX];
+		val[1] = gpr[EM_RCX];
+	}
+	err = ops->read(ops->ctx, em->gva, old, em->size);
+	if (err)
+		return err;
+	if (old[0] == cmp[0] && old[1] == cmp[1]) {
+		*flags |= X86_EFLAGS_ZF;
+	} else {
+		*flags &= ~X86_EFLAGS_ZF;
+		memcpy(val, old, sizeof(val));
+		if (em->size == 8) {
+			gpr[EM_RAX] = (u32)old[0];
+			gpr[EM_RDX] = old[0] >> 32;
+		} else {
+			gpr[EM_RAX] = old[0];
+			gpr[EM_RDX] = old[1];
+		}
+	}
+	return ops->write(ops->ctx, em->gva, old, val, em->size);
+}
+
+static int em_execute(struct shadowvmm_emulate *em,
+		      const struct shadowvmm_emulate_ops *ops,
+		      const struct em_insn *d, unsigned long *gpr,
+		      unsigned long *flags)
+{
+	unsigned int size = d->size, bit = 0;
+	u64 old = 0, val, src = em_trunc(d->imm, size);
+	bool high8 = false;
+	unsigned int reg = 0;
+	int err;
+
+	if (d->form->src == EM_SRC_REG) {
+		reg = em_reg(d, &high8);
+		src = em_reg_read(gpr, reg, high8, size);
+	}
+	if (d->form->op == EM_BTS || d->form->op == EM_BTR)
+		bit = src & (size * 8 - 1);
+
+	err = ops->read(ops->ctx, em->gva, &old, size);
+	if (err)
+		return err;
+
+	switch (d->form->op) {
+	case EM_MOV:
+		val = src;
+		break;
+	case EM_XCHG:
+		val = src;
+		em_reg_write(gpr, reg, high8, size, old);
+		break;
+	case EM_CMPXCHG:
+		/*
+		 * A mismatch writes the old value back, as hardware does, so
+		 * that the accumulator is loaded from an atomic snapshot.
+		 */
+		*flags = em_sub_flags(*flags, em_trunc(gpr[EM_RAX], size), old,
+				      size);
+		if (*flags & X86_EFLAGS_ZF) {
+			val = src;
+		} else {
+			val = old;
+			em_reg_write(gpr, EM_RAX, false, size, old);
+		}
+		break;
+	case EM_OR:
+		val = old | src;
+		*flags = em_logic_flags(*flags, val, size);
+		break;
+	case EM_AND:
+		val = old & src;
+		*flags = em_logic_flags(*flags, val, size);
+		break;
+	default:	/* BTS, BTR: OF, SF, AF and PF are undefined: kept */
+		val = d->form->op == EM_BTS ? old | BIT_ULL(bit) :
+					      old & ~BIT_ULL(bit);
+		*flags &= ~X86_EFLAGS_CF;
+		if (old & BIT_ULL(bit))
+			*flags |= X86_EFLAGS_CF;
+		break;
+	}
+	return ops->write(ops->ctx, em->gva, &old, &val, size);
+}
+
+/**
+ * shadowvmm_emulate_store() - carry out a guest store to a protected frame
+ * @em: the instruction and register state; on success insn_len, gva and
+ *	size describe it and the registers and RFLAGS are updated
+ * @ops: segment bases and the memory operand
+ *
+ * Decodes one MOV, XCHG, CMPXCHG, CMPXCHG8B/16B, OR, AND, BTS or BTR with
+ * a memory destination, reads the operand once and writes it at most once
+ * (CMPXCHG writes the old value back on a mismatch, as hardware does).
+ * Declined with -EOPNOTSUPP, for the caller to run natively: any other
+ * instruction, REP/REPNE prefixes, a register destination, LOCK where it
+ * is #UD, conflicting segment overrides, a misaligned CMPXCHG16B, and
+ * bytes past insn_avail or 15.
+ *
+ * Return: 0, -EOPNOTSUPP, or the callbacks' error (then the registers and
+ * RFLAGS are untouched, so the caller may retry on -EAGAIN).
+ */
+int shadowvmm_emulate_store(struct shadowvmm_emulate *em,
+			    const struct shadowvmm_emulate_ops *ops)
+{
+	struct em_insn d = {
+		.bytes = em->insn,
+		.limit = min_t(unsigned int, em->insn_avail, EM_MAX_LEN),
+		.mode = em->mode,
+		.seg = -1,
+		.def_seg = SHADOWVMM_SEG_DS,
+	};
+	unsigned long gpr[EM_NR_GPRS], flags = *em->rflags;
+	enum shadowvmm_seg seg;
+	u64 base = 0;
+	int err;
+
+	if (em->mode > SHADOWVMM_MODE_64)
+		return -EOPNOTSUPP;
+	err = em_decode(&d, em);
+	if (err)
+		return err;
+
+	/* The register form's signed offset can reach outside the operand. */
+	if ((d.form->op == EM_BTS || d.form->op == EM_BTR) &&
+	    d.form->src == EM_SRC_REG) {
+		bool high8;
+		s64 off = sign_extend64(em->gpr[em_reg(&d, &high8)],
+					d.size * 8 - 1);
+
+		d.ea += (off >> (3 + ilog2(d.size))) * d.size;
+	}
+
+	seg = d.def_seg;
+	if (d.seg >= 0)
+		seg = d.seg;
+	/* 64-bit mode ignores every base but FS and GS. */
+	if (d.mode != SHADOWVMM_MODE_64 || seg == SHADOWVMM_SEG_FS ||
+	    seg == SHADOWVMM_SEG_GS)
+		base = ops->seg_base(ops->ctx, seg);
+	em->gva = base + em_trunc(d.ea, d.asize);
+	if (d.mode != SHADOWVMM_MODE_64)
+		em->gva = (u32)em->gva;
+	em->size = d.size;
+	/* Misaligned CMPXCHG16B is #GP: let the guest take it natively. */
+	if (d.size == 16 && ((em->gva | d.ea) & 15))
+		return -EOPNOTSUPP;
+
+	memcpy(gpr, em->gpr, sizeof(gpr));
+	if (d.form->op == EM_CMPXCHG8B)
+		err = em_cmpxchg_double(em, ops, gpr, &flags);
+	else
+		err = em_execute(em, ops, &d, gpr, &flags);
+	if (err)
+		return err;
+
+	memcpy(em->gpr, gpr, sizeof(gpr));
+	*em->rflags = flags;
+	em->insn_len = d.len;
+	return 0;
+}
