@@ -67,6 +67,7 @@ const char *stop_reason_name(uint32_t reason)
 		[SHADOWVMM_STOP_BAD_ACCESS] = "bad_access",
 		[SHADOWVMM_STOP_USER] = "user",
 		[SHADOWVMM_STOP_HOST] = "host",
+		[SHADOWVMM_STOP_NO_MEMORY] = "no_memory",
 	};
 
 	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
@@ -173,6 +174,9 @@ void describe_stop(const struct vm_info *vm, char *buf, size_t len)
 		break;
 	case SHADOWVMM_STOP_HOST:
 		snprintf(buf, len, "stopped by the host (module unload or reboot)");
+		break;
+	case SHADOWVMM_STOP_NO_MEMORY:
+		snprintf(buf, len, "the host ran out of memory for shadow page tables");
 		break;
 	case SHADOWVMM_STOP_NONE:
 		snprintf(buf, len, "-");

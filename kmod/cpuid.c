@@ -4,13 +4,14 @@
  * only what this VMM virtualizes, so a guest never finds a feature that
  * would reach host state or that we would have to emulate and don't:
  * VMX itself, XSAVE/AVX (XCR0 stays the host's), PCID/INVPCID, x2APIC,
- * long mode and SYSCALL (not virtualized yet), MTRR/MCA MSRs, PMU, and the
+ * SYSCALL (not virtualized yet), MTRR/MCA MSRs, PMU, and the
  * speculation-control MSRs. Allow-lists, so a newer CPU's new features stay
  * hidden until someone decides otherwise.
  */
 #include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <asm/processor.h>
 #include "cpuid.h"
 
 #define MAX_BASIC_LEAF		0x7
@@ -31,13 +32,15 @@
 			 BIT(19) /* CLFSH */ | BIT(23) /* MMX */ | \
 			 BIT(24) /* FXSR */ | BIT(25) /* SSE */ | \
 			 BIT(26) /* SSE2 */)
-#define LEAF7_EBX_KEEP	(BIT(3) /* BMI1 */ | BIT(8) /* BMI2 */ | \
+#define LEAF7_EBX_KEEP	(BIT(3) /* BMI1 */ | BIT(7) /* SMEP */ | \
+			 BIT(8) /* BMI2 */ | BIT(20) /* SMAP */ | \
 			 BIT(9) /* ERMS */ | BIT(18) /* RDSEED */ | \
 			 BIT(19) /* ADX */ | BIT(23) /* CLFLUSHOPT */ | \
 			 BIT(29) /* SHA */)
 #define EXT1_ECX_KEEP	(BIT(0) /* LAHF/SAHF */ | BIT(5) /* LZCNT */ | \
 			 BIT(8) /* PREFETCHW */)
-#define EXT1_EDX_KEEP	(BIT(20) /* NX */)
+#define EXT1_EDX_KEEP	(BIT(20) /* NX */ | BIT(26) /* 1 GiB pages */ | \
+			 BIT(29) /* long mode */)
 
 static void zero(struct shadowvmm_cpuid *regs)
 {
@@ -109,4 +112,23 @@ void shadowvmm_cpuid_filter(u32 leaf, u32 subleaf,
 		zero(regs);
 		break;
 	}
+}
+
+/**
+ * shadowvmm_cpuid_maxphyaddr() - the physical address width guests see
+ *
+ * The shadow MMU treats guest entry bits from here up as reserved, so it
+ * must be the width CPUID leaf 0x80000008 reports to the guest.
+ *
+ * Return: the width in bits.
+ */
+u8 shadowvmm_cpuid_maxphyaddr(void)
+{
+	struct shadowvmm_cpuid r = {};
+
+	if (cpuid_eax(0x80000000) < 0x80000008)
+		return 36;
+	cpuid_count(0x80000008, 0, &r.eax, &r.ebx, &r.ecx, &r.edx);
+	shadowvmm_cpuid_filter(0x80000008, 0, &r);
+	return r.eax & 0xff;
 }

@@ -13,5 +13,6 @@ struct shadowvmm_cpuid {
 
 void shadowvmm_cpuid_filter(u32 leaf, u32 subleaf,
 			    struct shadowvmm_cpuid *regs);
+u8 shadowvmm_cpuid_maxphyaddr(void);
 
 #endif

@@ -16,22 +16,14 @@
 #include "cpuid.h"
 #include "dev/pio.h"
 #include "exit.h"
+#include "paging.h"
+#include "pf.h"
 #include "vm.h"
 #include "vmx.h"
 
 #define CONTINUE	SHADOWVMM_STOP_NONE
 
 #define PAT_POWER_ON	0x0007040600070406ULL
-
-/* CR0 bits that reach the hardware CR0 the guest runs with. */
-#define HW_CR0_GUEST_BITS	(X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | \
-				 X86_CR0_AM | X86_CR0_WP)
-/* CR4 bits a guest may set, and those of them the hardware sees. */
-#define GUEST_CR4_ALLOWED	(X86_CR4_PSE | X86_CR4_PAE | X86_CR4_PGE | \
-				 X86_CR4_DE | X86_CR4_TSD | X86_CR4_PCE | \
-				 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
-#define HW_CR4_GUEST_BITS	(X86_CR4_DE | X86_CR4_TSD | X86_CR4_PCE | \
-				 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 
 /* Exit qualification of a control-register access. */
 #define CR_NUMBER(q)		((q) & 0xf)
@@ -47,42 +39,15 @@ enum { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
 #define IO_PORT(q)		((u16)((q) >> 16))
 
 /**
- * shadowvmm_hw_cr0() - the CR0 the hardware runs the guest with
- * @vcpu: the vCPU, whose guest-visible CR0 decides the FPU and alignment
- *	  bits
- *
- * Paging and protection are always on: the VMM's own table stands in for
- * the guest's paging-off view.
- *
- * Return: a CR0 value that satisfies the CPU's VMX fixed bits.
- */
-unsigned long shadowvmm_hw_cr0(const struct shadowvmm_vcpu *vcpu)
-{
-	unsigned long cr0 = X86_CR0_PE | X86_CR0_PG | X86_CR0_NE |
-			    X86_CR0_ET | (vcpu->cr0 & HW_CR0_GUEST_BITS);
-
-	return (cr0 | shadowvmm_vmx.cr0_fixed0) & shadowvmm_vmx.cr0_fixed1;
-}
-
-/**
- * shadowvmm_hw_cr4() - the CR4 the hardware runs the guest with
+ * shadowvmm_stop_vcpu() - stop the VM because of this exit
  * @vcpu: the vCPU
+ * @exit: the exit, recorded as the cause
+ * @reason: enum shadowvmm_stop_reason
  *
- * PAE for the VMM's table, MCE so a machine check reaches the host, VMXE
- * because VMX requires it; the guest's own bits where they mean the same.
- *
- * Return: a CR4 value that satisfies the CPU's VMX fixed bits.
+ * Return: @reason, for handlers to return.
  */
-unsigned long shadowvmm_hw_cr4(const struct shadowvmm_vcpu *vcpu)
-{
-	unsigned long cr4 = X86_CR4_VMXE | X86_CR4_PAE | X86_CR4_MCE |
-			    (vcpu->cr4 & HW_CR4_GUEST_BITS);
-
-	return (cr4 | shadowvmm_vmx.cr4_fixed0) & shadowvmm_vmx.cr4_fixed1;
-}
-
-static u32 stop(struct shadowvmm_vcpu *vcpu, const struct shadowvmm_exit *exit,
-		u32 reason)
+u32 shadowvmm_stop_vcpu(struct shadowvmm_vcpu *vcpu,
+			const struct shadowvmm_exit *exit, u32 reason)
 {
 	vcpu->stop.reason = reason;
 	vcpu->stop.exit_reason = exit->reason & 0xffff;
@@ -94,37 +59,116 @@ static u32 stop(struct shadowvmm_vcpu *vcpu, const struct shadowvmm_exit *exit,
 static u32 unhandled(struct shadowvmm_vcpu *vcpu,
 		     const struct shadowvmm_exit *exit)
 {
-	return stop(vcpu, exit, SHADOWVMM_STOP_UNHANDLED_EXIT);
+	return shadowvmm_stop_vcpu(vcpu, exit, SHADOWVMM_STOP_UNHANDLED_EXIT);
 }
 
 static u32 skip_instruction(struct shadowvmm_vcpu *vcpu,
 			    const struct shadowvmm_exit *exit)
 {
-	/* Outside long mode the instruction pointer wraps at 4 GiB. */
-	vcpu->rip = (u32)(vcpu->rip + exit->insn_len);
+	vcpu->rip += exit->insn_len;
+	/* Outside 64-bit code the instruction pointer wraps at 4 GiB. */
+	if (!shadowvmm_vcpu_in_64bit_code(vcpu))
+		vcpu->rip = (u32)vcpu->rip;
 	/* The instruction completed: an STI or MOV SS shadow ends with it. */
 	vcpu->dirty |= VCPU_DIRTY_INTR_SHADOW;
 	return CONTINUE;
 }
 
-static u32 inject(struct shadowvmm_vcpu *vcpu, u8 vector, bool has_error_code)
+static bool has_error_code(u8 vector)
 {
+	switch (vector) {
+	case X86_TRAP_DF:
+	case X86_TRAP_TS:
+	case X86_TRAP_NP:
+	case X86_TRAP_SS:
+	case X86_TRAP_GP:
+	case X86_TRAP_PF:
+	case X86_TRAP_AC:
+		return true;
+	}
+	return false;
+}
+
+/* Exceptions that turn a second one during their delivery into #DF. */
+static bool contributory(u8 vector)
+{
+	return vector == X86_TRAP_DE || vector == X86_TRAP_TS ||
+	       vector == X86_TRAP_NP || vector == X86_TRAP_SS ||
+	       vector == X86_TRAP_GP;
+}
+
+/**
+ * shadowvmm_queue_exception() - deliver an exception at the next entry
+ * @vcpu: the vCPU
+ * @exit: the exit being handled; if it interrupted the delivery of
+ *	  another exception, the two combine as the SDM's table says
+ * @vector: the exception
+ * @error_code: its error code, if it has one
+ *
+ * Return: SHADOWVMM_STOP_NONE, or SHADOWVMM_STOP_TRIPLE_FAULT when a
+ * fault while delivering #DF shuts the guest down.
+ */
+u32 shadowvmm_queue_exception(struct shadowvmm_vcpu *vcpu,
+			      const struct shadowvmm_exit *exit, u8 vector,
+			      u32 error_code)
+{
+	u32 info = exit->idt_vectoring_info;
+	u8 first = info & INTR_INFO_VECTOR_MASK;
+
+	if ((info & INTR_INFO_VALID_MASK) &&
+	    (info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_HARD_EXCEPTION &&
+	    (vector == X86_TRAP_PF || contributory(vector))) {
+		if (first == X86_TRAP_DF)
+			return shadowvmm_stop_vcpu(vcpu, exit,
+						   SHADOWVMM_STOP_TRIPLE_FAULT);
+		if (first == X86_TRAP_PF || (contributory(first) &&
+					     contributory(vector))) {
+			vector = X86_TRAP_DF;
+			error_code = 0;
+		}
+	}
 	vcpu->event = (struct shadowvmm_event){
 		.pending = true,
 		.vector = vector,
-		.has_error_code = has_error_code,
+		.type = INTR_TYPE_HARD_EXCEPTION,
+		.has_error_code = has_error_code(vector),
+		.error_code = error_code,
 	};
 	return CONTINUE;
 }
 
-static u32 inject_gp(struct shadowvmm_vcpu *vcpu)
+static u32 inject_gp(struct shadowvmm_vcpu *vcpu,
+		     const struct shadowvmm_exit *exit)
 {
-	return inject(vcpu, X86_TRAP_GP, true);
+	return shadowvmm_queue_exception(vcpu, exit, X86_TRAP_GP, 0);
 }
 
-static u32 inject_ud(struct shadowvmm_vcpu *vcpu)
+static u32 inject_ud(struct shadowvmm_vcpu *vcpu,
+		     const struct shadowvmm_exit *exit)
 {
-	return inject(vcpu, X86_TRAP_UD, false);
+	return shadowvmm_queue_exception(vcpu, exit, X86_TRAP_UD, 0);
+}
+
+/*
+ * The exit interrupted an event's delivery (say, a guest stack page not
+ * yet shadowed while pushing an interrupt frame) and the handler fixed
+ * what stood in the way: deliver the event again.
+ */
+static void redeliver_interrupted_event(struct shadowvmm_vcpu *vcpu,
+					const struct shadowvmm_exit *exit)
+{
+	u32 info = exit->idt_vectoring_info;
+
+	if (!(info & INTR_INFO_VALID_MASK) || vcpu->event.pending)
+		return;
+	vcpu->event = (struct shadowvmm_event){
+		.pending = true,
+		.vector = info & INTR_INFO_VECTOR_MASK,
+		.type = info & INTR_INFO_INTR_TYPE_MASK,
+		.has_error_code = info & INTR_INFO_DELIVER_CODE_MASK,
+		.error_code = exit->idt_vectoring_error_code,
+		.insn_len = exit->insn_len,
+	};
 }
 
 static unsigned long gpr_read(struct shadowvmm_vcpu *vcpu, unsigned int reg)
@@ -150,49 +194,27 @@ static u32 handle_exception(struct shadowvmm_vcpu *vcpu,
 	/* vcpu.c passed the NMI on to the host already. */
 	if (type == INTR_TYPE_NMI_INTR)
 		return CONTINUE;
-	/*
-	 * With the guest's paging off, the only addresses our table leaves
-	 * unmapped are those beyond guest RAM.
-	 */
-	if (vector == X86_TRAP_PF) {
-		vcpu->stop.guest_addr = exit->qualification;
-		return stop(vcpu, exit, SHADOWVMM_STOP_BAD_ACCESS);
-	}
+	if (vector == X86_TRAP_PF)
+		return shadowvmm_handle_page_fault(vcpu, exit);
 	return unhandled(vcpu, exit);
 }
 
-static u32 set_cr0(struct shadowvmm_vcpu *vcpu,
-		   const struct shadowvmm_exit *exit, unsigned long value)
+/* Turn a paging.c verdict into what the guest sees. */
+static u32 cr_result(struct shadowvmm_vcpu *vcpu,
+		     const struct shadowvmm_exit *exit, int err)
 {
-	if (value >> 32)
-		return inject_gp(vcpu);
-	value |= X86_CR0_ET;
-	if (((value & X86_CR0_PG) && !(value & X86_CR0_PE)) ||
-	    ((value & X86_CR0_NW) && !(value & X86_CR0_CD)))
-		return inject_gp(vcpu);
-	/*
-	 * Real mode needs unrestricted guest, which shadow paging rules
-	 * out; guest paging arrives with the shadow MMU. Until then a guest
-	 * asking for either stops with the CR access as its reason.
-	 */
-	if (!(value & X86_CR0_PE) || (value & X86_CR0_PG))
-		return unhandled(vcpu, exit);
-
-	vcpu->cr0 = value;
-	vcpu->hw_cr0 = shadowvmm_hw_cr0(vcpu);
-	vcpu->dirty |= VCPU_DIRTY_CR;
-	return skip_instruction(vcpu, exit);
-}
-
-static u32 set_cr4(struct shadowvmm_vcpu *vcpu,
-		   const struct shadowvmm_exit *exit, unsigned long value)
-{
-	if (value & ~GUEST_CR4_ALLOWED)
-		return inject_gp(vcpu);
-	vcpu->cr4 = value;
-	vcpu->hw_cr4 = shadowvmm_hw_cr4(vcpu);
-	vcpu->dirty |= VCPU_DIRTY_CR;
-	return skip_instruction(vcpu, exit);
+	switch (err) {
+	case 0:
+		return skip_instruction(vcpu, exit);
+	case -EINVAL:
+		return inject_gp(vcpu, exit);
+	case -EAGAIN:
+		/* Top up the MMU's stock, then run the instruction again. */
+		vcpu->need_topup = true;
+		return CONTINUE;
+	}
+	/* Real mode: shadow paging without unrestricted guest can't. */
+	return unhandled(vcpu, exit);
 }
 
 static u32 handle_cr_access(struct shadowvmm_vcpu *vcpu,
@@ -206,30 +228,36 @@ static u32 handle_cr_access(struct shadowvmm_vcpu *vcpu,
 		value = gpr_read(vcpu, CR_GPR(q));
 		switch (CR_NUMBER(q)) {
 		case 0:
-			return set_cr0(vcpu, exit, value);
+			return cr_result(vcpu, exit, shadowvmm_set_cr0(vcpu, value));
 		case 3:
-			/*
-			 * Paging is off, so nothing walks CR3 yet; remember it
-			 * for reads and for the day the guest turns paging on.
-			 */
-			vcpu->cr3 = (u32)value;
-			return skip_instruction(vcpu, exit);
+			return cr_result(vcpu, exit, shadowvmm_set_cr3(vcpu, value));
 		case 4:
-			return set_cr4(vcpu, exit, value);
+			return cr_result(vcpu, exit, shadowvmm_set_cr4(vcpu, value));
+		case 8:
+			/* No interrupt controller yet: the TPR only reads back. */
+			if (value & ~0xfUL)
+				return inject_gp(vcpu, exit);
+			vcpu->cr8 = value;
+			return skip_instruction(vcpu, exit);
 		}
 		break;
 	case CR_MOV_FROM:
-		if (CR_NUMBER(q) == 3) {
+		switch (CR_NUMBER(q)) {
+		case 3:
 			gpr_write(vcpu, CR_GPR(q), vcpu->cr3);
+			return skip_instruction(vcpu, exit);
+		case 8:
+			gpr_write(vcpu, CR_GPR(q), vcpu->cr8);
 			return skip_instruction(vcpu, exit);
 		}
 		break;
 	case CR_CLTS:
-		return set_cr0(vcpu, exit, vcpu->cr0 & ~X86_CR0_TS);
+		return cr_result(vcpu, exit,
+				 shadowvmm_set_cr0(vcpu, vcpu->cr0 & ~X86_CR0_TS));
 	case CR_LMSW:
 		/* LMSW loads PE, MP, EM and TS, and cannot clear PE. */
 		value = (vcpu->cr0 & ~0xeUL) | (CR_LMSW_SOURCE(q) & 0xf);
-		return set_cr0(vcpu, exit, value);
+		return cr_result(vcpu, exit, shadowvmm_set_cr0(vcpu, value));
 	}
 	return unhandled(vcpu, exit);
 }
@@ -268,7 +296,7 @@ static u32 handle_io(struct shadowvmm_vcpu *vcpu,
 	reason = shadowvmm_pio(vcpu->vm, IO_PORT(q), size, q & IO_IN, &value);
 	if (reason != CONTINUE) {
 		skip_instruction(vcpu, exit);
-		return stop(vcpu, exit, reason);
+		return shadowvmm_stop_vcpu(vcpu, exit, reason);
 	}
 	if (q & IO_IN) {
 		/* A 32-bit IN zero-extends; narrower ones merge into RAX. */
@@ -309,6 +337,9 @@ static u32 handle_rdmsr(struct shadowvmm_vcpu *vcpu,
 		/* No TSC offsetting: the guest reads the host's TSC. */
 		value = rdtsc();
 		break;
+	case MSR_KERNEL_GS_BASE:
+		value = vcpu->kernel_gs_base;
+		break;
 	case MSR_IA32_SYSENTER_CS:
 		value = vcpu->sysenter_cs;
 		break;
@@ -321,7 +352,7 @@ static u32 handle_rdmsr(struct shadowvmm_vcpu *vcpu,
 	default:
 		shadowvmm_stat_add(&vcpu->vm->stats,
 				   SHADOWVMM_STAT_MSR_UNHANDLED, 1);
-		return inject_gp(vcpu);
+		return inject_gp(vcpu, exit);
 	}
 	vcpu->regs.gpr[VCPU_RAX] = (u32)value;
 	vcpu->regs.gpr[VCPU_RDX] = value >> 32;
@@ -337,14 +368,13 @@ static u32 handle_wrmsr(struct shadowvmm_vcpu *vcpu,
 
 	switch (msr) {
 	case MSR_EFER:
-		/* Long mode and SYSCALL are not offered (see cpuid.c). */
-		if (value & ~(u64)EFER_NX)
-			return inject_gp(vcpu);
-		vcpu->efer = value;
+		return cr_result(vcpu, exit, shadowvmm_set_efer(vcpu, value));
+	case MSR_KERNEL_GS_BASE:
+		vcpu->kernel_gs_base = value;
 		break;
 	case MSR_IA32_CR_PAT:
 		if (!valid_pat(value))
-			return inject_gp(vcpu);
+			return inject_gp(vcpu, exit);
 		vcpu->pat = value;
 		break;
 	case MSR_IA32_SYSENTER_CS:
@@ -362,7 +392,7 @@ static u32 handle_wrmsr(struct shadowvmm_vcpu *vcpu,
 	default:
 		shadowvmm_stat_add(&vcpu->vm->stats,
 				   SHADOWVMM_STAT_MSR_UNHANDLED, 1);
-		return inject_gp(vcpu);
+		return inject_gp(vcpu, exit);
 	}
 	return skip_instruction(vcpu, exit);
 }
@@ -372,22 +402,14 @@ static u32 handle_hlt(struct shadowvmm_vcpu *vcpu,
 {
 	/* No device raises interrupts yet: a halted guest never wakes. */
 	skip_instruction(vcpu, exit);
-	return stop(vcpu, exit, SHADOWVMM_STOP_HALT);
+	return shadowvmm_stop_vcpu(vcpu, exit, SHADOWVMM_STOP_HALT);
 }
 
-/**
- * shadowvmm_handle_exit() - act on one VM exit
- * @vcpu: the vCPU that exited, its registers and RIP already cached
- * @exit: the decoded exit
- *
- * Return: SHADOWVMM_STOP_NONE to enter the guest again, or the reason the
- * VM stops, with the details in @vcpu->stop.
- */
-u32 shadowvmm_handle_exit(struct shadowvmm_vcpu *vcpu,
-			  const struct shadowvmm_exit *exit)
+static u32 handle_basic_exit(struct shadowvmm_vcpu *vcpu,
+			     const struct shadowvmm_exit *exit)
 {
 	if (exit->reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
-		return stop(vcpu, exit, SHADOWVMM_STOP_ENTRY_FAILED);
+		return shadowvmm_stop_vcpu(vcpu, exit, SHADOWVMM_STOP_ENTRY_FAILED);
 
 	switch (exit->reason & 0xffff) {
 	case EXIT_REASON_EXCEPTION_NMI:
@@ -400,18 +422,19 @@ u32 shadowvmm_handle_exit(struct shadowvmm_vcpu *vcpu,
 		 */
 		return CONTINUE;
 	case EXIT_REASON_TRIPLE_FAULT:
-		return stop(vcpu, exit, SHADOWVMM_STOP_TRIPLE_FAULT);
+		return shadowvmm_stop_vcpu(vcpu, exit, SHADOWVMM_STOP_TRIPLE_FAULT);
 	case EXIT_REASON_CPUID:
 		return handle_cpuid(vcpu, exit);
 	case EXIT_REASON_HLT:
 		return handle_hlt(vcpu, exit);
 	case EXIT_REASON_INVD:
+		return skip_instruction(vcpu, exit);
 	case EXIT_REASON_INVLPG:
-		/* Nothing of the guest's is cached while its paging is off. */
+		shadowvmm_mmu_invlpg(&vcpu->mmu, exit->qualification);
 		return skip_instruction(vcpu, exit);
 	case EXIT_REASON_RDPMC:
 		/* CPUID offers no performance counters. */
-		return inject_gp(vcpu);
+		return inject_gp(vcpu, exit);
 	case EXIT_REASON_CR_ACCESS:
 		return handle_cr_access(vcpu, exit);
 	case EXIT_REASON_IO_INSTRUCTION:
@@ -427,9 +450,27 @@ u32 shadowvmm_handle_exit(struct shadowvmm_vcpu *vcpu,
 	case EXIT_REASON_MWAIT_INSTRUCTION:
 	case EXIT_REASON_MONITOR_INSTRUCTION:
 		/* Not offered by CPUID: #UD, as on a CPU without them. */
-		return inject_ud(vcpu);
+		return inject_ud(vcpu, exit);
 	}
 	return unhandled(vcpu, exit);
+}
+
+/**
+ * shadowvmm_handle_exit() - act on one VM exit
+ * @vcpu: the vCPU that exited, its registers and RIP already cached
+ * @exit: the decoded exit
+ *
+ * Return: SHADOWVMM_STOP_NONE to enter the guest again, or the reason the
+ * VM stops, with the details in @vcpu->stop.
+ */
+u32 shadowvmm_handle_exit(struct shadowvmm_vcpu *vcpu,
+			  const struct shadowvmm_exit *exit)
+{
+	u32 reason = handle_basic_exit(vcpu, exit);
+
+	if (reason == CONTINUE)
+		redeliver_interrupted_event(vcpu, exit);
+	return reason;
 }
 
 /**
@@ -447,17 +488,15 @@ void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu, u32 entry,
 	vcpu->rip = entry;
 	vcpu->rsp = 0;
 	vcpu->rflags = X86_EFLAGS_FIXED;
-	vcpu->cr0 = X86_CR0_PE | X86_CR0_ET;
+	vcpu->cs_ar = 0xc09b;	/* flat 32-bit code, as vcpu.c loads CS */
 	vcpu->cr2 = 0;
-	vcpu->cr3 = 0;
-	vcpu->cr4 = 0;
-	vcpu->efer = 0;
+	vcpu->cr8 = 0;
 	vcpu->pat = PAT_POWER_ON;
+	vcpu->kernel_gs_base = 0;
 	vcpu->sysenter_cs = 0;
 	vcpu->sysenter_esp = 0;
 	vcpu->sysenter_eip = 0;
-	vcpu->hw_cr0 = shadowvmm_hw_cr0(vcpu);
-	vcpu->hw_cr4 = shadowvmm_hw_cr4(vcpu);
+	shadowvmm_paging_reset(vcpu);
 	vcpu->event = (struct shadowvmm_event){};
 	vcpu->stop = (struct shadowvmm_stop){};
 	vcpu->dirty = 0;

@@ -21,6 +21,10 @@ unsigned int shadowvmm_max_mem_mb = 256;
 module_param_named(max_mem_mb, shadowvmm_max_mem_mb, uint, 0644);
 MODULE_PARM_DESC(max_mem_mb, "Largest guest RAM a VM may have, in MiB (default 256)");
 
+unsigned int shadowvmm_mmu_pages_max = 1024;
+module_param_named(mmu_pages_max, shadowvmm_mmu_pages_max, uint, 0644);
+MODULE_PARM_DESC(mmu_pages_max, "Most shadow page-table pages per VM; the oldest are recycled beyond it (default 1024)");
+
 unsigned int shadowvmm_max_vms = 64;
 module_param_named(max_vms, shadowvmm_max_vms, uint, 0644);
 MODULE_PARM_DESC(max_vms, "Most VMs that may exist at once (default 64)");

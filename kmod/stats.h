@@ -13,6 +13,22 @@ enum shadowvmm_stat_id {
 	SHADOWVMM_STAT_MSR_UNHANDLED,
 	SHADOWVMM_STAT_GUEST_CYCLES,
 	SHADOWVMM_STAT_BURSTS,
+	SHADOWVMM_STAT_PF_FIXED,
+	SHADOWVMM_STAT_PF_GUEST,
+	SHADOWVMM_STAT_PF_SPURIOUS,
+	SHADOWVMM_STAT_PF_EMULATED,
+	SHADOWVMM_STAT_INVLPG,
+	SHADOWVMM_STAT_TLB_FLUSH,
+	SHADOWVMM_STAT_CR3_SWITCH,
+	SHADOWVMM_STAT_ROOT_CACHE_HIT,
+	SHADOWVMM_STAT_ROOT_CACHE_MISS,
+	SHADOWVMM_STAT_MMU_PTE_WRITE,
+	SHADOWVMM_STAT_MMU_UNPROTECT,
+	SHADOWVMM_STAT_MMU_SHADOW_ZAPPED,
+	SHADOWVMM_STAT_MMU_FLOODED,
+	SHADOWVMM_STAT_MMU_RECYCLED,
+	SHADOWVMM_STAT_MMU_CACHE_MISS,
+	SHADOWVMM_STAT_MMU_SHADOW_PAGES,
 	SHADOWVMM_NR_STATS
 };
 
@@ -29,6 +45,13 @@ static inline void shadowvmm_stat_add(struct shadowvmm_stats *stats,
 				      enum shadowvmm_stat_id id, u64 n)
 {
 	WRITE_ONCE(stats->counter[id], stats->counter[id] + n);
+}
+
+/* For counters of kind SHADOWVMM_STAT_INSTANT: the current level. */
+static inline void shadowvmm_stat_set(struct shadowvmm_stats *stats,
+				      enum shadowvmm_stat_id id, u64 value)
+{
+	WRITE_ONCE(stats->counter[id], value);
 }
 
 static inline void shadowvmm_stat_count_exit(struct shadowvmm_stats *stats,

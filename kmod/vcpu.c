@@ -27,7 +27,10 @@
 #include <asm/special_insns.h>
 #include <asm/trapnr.h>
 #include <asm/tlbflush.h>
+#include "cpuid.h"
 #include "exit.h"
+#include "paging.h"
+#include "trace.h"
 #include "vm.h"
 #include "vmx.h"
 
@@ -45,6 +48,7 @@
 
 struct host_state {
 	unsigned long debugctl;
+	u64 kernel_gs_base;
 };
 
 static void setup_segment(u32 selector_field, u16 selector, u32 ar)
@@ -76,11 +80,8 @@ static void setup_guest_state(struct shadowvmm_vcpu *vcpu)
 	vmcs_write(GUEST_IDTR_BASE, 0);
 	vmcs_write(GUEST_IDTR_LIMIT, 0);
 
-	vmcs_write(GUEST_CR3, shadowvmm_identity_map_root(&vcpu->idmap));
 	vmcs_write(GUEST_DR7, DR7_INIT);
 	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
-	/* Guest paging is off: NXE and LME do not apply yet. */
-	vmcs_write(GUEST_IA32_EFER, 0);
 	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
@@ -175,6 +176,12 @@ static void sync_to_vmcs(struct shadowvmm_vcpu *vcpu)
 		vmcs_write(GUEST_CR4, vcpu->hw_cr4);
 		vmcs_write(CR4_READ_SHADOW, vcpu->cr4);
 	}
+	if (vcpu->dirty & VCPU_DIRTY_PAGING) {
+		vmcs_write(GUEST_CR3, shadowvmm_mmu_root_hpa(&vcpu->mmu));
+		vmcs_write(GUEST_IA32_EFER, vcpu->hw_efer);
+		vmcs_write(VM_ENTRY_CONTROLS, shadowvmm_vmx.entry_ctls |
+			   (vcpu->efer & EFER_LMA ? VM_ENTRY_IA32E_MODE : 0));
+	}
 	if (vcpu->dirty & VCPU_DIRTY_SYSENTER) {
 		vmcs_write(GUEST_SYSENTER_CS, vcpu->sysenter_cs);
 		vmcs_write(GUEST_SYSENTER_ESP, vcpu->sysenter_esp);
@@ -188,10 +195,11 @@ static void sync_to_vmcs(struct shadowvmm_vcpu *vcpu)
 
 	if (event->pending) {
 		vmcs_write(VM_ENTRY_INTR_INFO_FIELD,
-			   event->vector | INTR_TYPE_HARD_EXCEPTION |
+			   event->vector | event->type |
 			   (event->has_error_code ? INTR_INFO_DELIVER_CODE_MASK : 0) |
 			   INTR_INFO_VALID_MASK);
 		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, event->error_code);
+		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, event->insn_len);
 		event->pending = false;
 	}
 }
@@ -203,6 +211,9 @@ static void read_exit(struct shadowvmm_vcpu *vcpu, struct shadowvmm_exit *exit)
 	exit->intr_info = vmcs_read(VM_EXIT_INTR_INFO);
 	exit->intr_error_code = vmcs_read(VM_EXIT_INTR_ERROR_CODE);
 	exit->insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	exit->idt_vectoring_info = vmcs_read(IDT_VECTORING_INFO_FIELD);
+	exit->idt_vectoring_error_code = vmcs_read(IDT_VECTORING_ERROR_CODE);
+	vcpu->cs_ar = vmcs_read(GUEST_CS_AR_BYTES);
 	vcpu->rip = vmcs_read(GUEST_RIP);
 	vcpu->rsp = vmcs_read(GUEST_RSP);
 	vcpu->rflags = vmcs_read(GUEST_RFLAGS);
@@ -225,6 +236,10 @@ static u32 enter_guest(struct shadowvmm_vcpu *vcpu,
 	u64 entered, exited;
 	int failed;
 
+	if (vcpu->mmu.reload && shadowvmm_paging_reload(vcpu)) {
+		vcpu->need_topup = true;
+		return SHADOWVMM_STOP_NONE;
+	}
 	sync_to_vmcs(vcpu);
 	if (shadowvmm_vmx.preemption_timer)
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE,
@@ -234,6 +249,7 @@ static u32 enter_guest(struct shadowvmm_vcpu *vcpu,
 	/* CR2 is not switched by VMX; the guest must not see the host's. */
 	if (native_read_cr2() != vcpu->cr2)
 		native_write_cr2(vcpu->cr2);
+	trace_shadowvmm_entry(vm->id, vcpu->rip);
 	entered = rdtsc();
 	failed = shadowvmm_vmx_run(&vcpu->regs, vcpu->launched);
 	exited = rdtsc();
@@ -257,6 +273,8 @@ static u32 enter_guest(struct shadowvmm_vcpu *vcpu,
 		vcpu->stop.rip = vcpu->rip;
 		return SHADOWVMM_STOP_ENTRY_FAILED;
 	}
+	trace_shadowvmm_exit(vm->id, exit.reason, exit.qualification, vcpu->rip,
+			     exit.intr_info, exit.intr_error_code);
 	shadowvmm_stat_count_exit(&vcpu->vm->stats, exit.reason);
 	shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_GUEST_CYCLES,
 			   exited - entered);
@@ -276,7 +294,8 @@ static void fpu_save_guest(struct shadowvmm_vcpu *vcpu)
 static bool burst_over(struct shadowvmm_vcpu *vcpu, unsigned long deadline)
 {
 	return atomic_read(&vcpu->stop_request) || kthread_should_stop() ||
-	       need_resched() || time_after(jiffies, deadline);
+	       need_resched() || time_after(jiffies, deadline) ||
+	       vcpu->need_topup;
 }
 
 static u32 run_burst(struct shadowvmm_vcpu *vcpu)
@@ -302,7 +321,8 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
 	if (!vcpu->vmcs_ready) {
 		setup_controls();
 		setup_guest_state(vcpu);
-		vcpu->dirty |= VCPU_DIRTY_CR | VCPU_DIRTY_SYSENTER;
+		vcpu->dirty |= VCPU_DIRTY_CR | VCPU_DIRTY_SYSENTER |
+			       VCPU_DIRTY_PAGING;
 		vcpu->vmcs_ready = true;
 	}
 	write_host_state(&host);
@@ -310,8 +330,13 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
 
 	kernel_fpu_begin_mask(0);
 	fpu_load_guest(vcpu);
+	/* SWAPGS in a 64-bit guest swaps with the live MSR: give it its own. */
+	rdmsrl(MSR_KERNEL_GS_BASE, host.kernel_gs_base);
+	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
 	while (reason == SHADOWVMM_STOP_NONE && !burst_over(vcpu, deadline))
 		reason = enter_guest(vcpu, vm, &host);
+	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
+	wrmsrl(MSR_KERNEL_GS_BASE, host.kernel_gs_base);
 	fpu_save_guest(vcpu);
 	kernel_fpu_end();
 
@@ -346,8 +371,38 @@ u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu)
 		reason = run_burst(vcpu);
 		if (reason)
 			return reason;
+		if (vcpu->need_topup) {
+			if (shadowvmm_mmu_topup(&vcpu->mmu)) {
+				vcpu->stop.reason = SHADOWVMM_STOP_NO_MEMORY;
+				vcpu->stop.rip = vcpu->rip;
+				return SHADOWVMM_STOP_NO_MEMORY;
+			}
+			vcpu->need_topup = false;
+		}
 		cond_resched();
 	}
+}
+
+/**
+ * shadowvmm_vcpu_seg_base() - a guest segment's base, as it runs now
+ * @vcpu: the vCPU; its VMCS is current on this CPU
+ * @seg: the segment
+ *
+ * Return: the base address.
+ */
+u64 shadowvmm_vcpu_seg_base(struct shadowvmm_vcpu *vcpu,
+			    enum shadowvmm_seg seg)
+{
+	static const u32 field[] = {
+		[SHADOWVMM_SEG_ES] = GUEST_ES_BASE,
+		[SHADOWVMM_SEG_CS] = GUEST_CS_BASE,
+		[SHADOWVMM_SEG_SS] = GUEST_SS_BASE,
+		[SHADOWVMM_SEG_DS] = GUEST_DS_BASE,
+		[SHADOWVMM_SEG_FS] = GUEST_FS_BASE,
+		[SHADOWVMM_SEG_GS] = GUEST_GS_BASE,
+	};
+
+	return vmcs_read(field[seg]);
 }
 
 static void kick(void *unused)
@@ -391,9 +446,12 @@ int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
 	vcpu->fpu->cwd = FCW_INIT;
 	vcpu->fpu->mxcsr = MXCSR_INIT;
 
-	err = shadowvmm_identity_map_build(&vcpu->idmap, &vm->gmem);
+	vcpu->maxphyaddr = shadowvmm_cpuid_maxphyaddr();
+	err = shadowvmm_mmu_init(&vcpu->mmu, &vm->gmem, &vm->stats,
+				 shadowvmm_mmu_pages_max);
 	if (err)
 		goto fail;
+	vcpu->mmu.vm_id = vm->id;
 	shadowvmm_vcpu_reset_state(vcpu, entry, mbi);
 	return 0;
 
@@ -405,7 +463,7 @@ fail:
 /* Context: the vCPU thread has exited, so the VMCS is current nowhere. */
 void shadowvmm_vcpu_destroy(struct shadowvmm_vcpu *vcpu)
 {
-	shadowvmm_identity_map_free(&vcpu->idmap);
+	shadowvmm_mmu_destroy(&vcpu->mmu);
 	kfree(vcpu->fpu);
 	vcpu->fpu = NULL;
 	if (vcpu->vmcs)

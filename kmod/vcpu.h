@@ -4,8 +4,10 @@
 
 #include <linux/atomic.h>
 #include <linux/types.h>
+#include <asm/page.h>
 #include <asm/fpu/types.h>
-#include "mmu/identity.h"
+#include "emulate.h"
+#include "mmu/mmu.h"
 
 struct shadowvmm_vm;
 struct shadowvmm_vmcs;
@@ -28,6 +30,9 @@ struct shadowvmm_exit {
 	u32 intr_info;
 	u32 intr_error_code;
 	u32 insn_len;
+	/* An event whose delivery the exit interrupted, if valid. */
+	u32 idt_vectoring_info;
+	u32 idt_vectoring_error_code;
 };
 
 /* Why a VM stopped, for VM_GET and the exit event. */
@@ -40,18 +45,21 @@ struct shadowvmm_stop {
 	u64 guest_addr;
 };
 
-/* An exception to deliver to the guest at the next entry. */
+/* An event to deliver to the guest at the next entry. */
 struct shadowvmm_event {
 	bool pending;
 	bool has_error_code;
 	u8 vector;
+	u32 type;		/* INTR_TYPE_* */
 	u32 error_code;
+	u32 insn_len;		/* software interrupts and exceptions */
 };
 
 /* State handlers changed that must reach the VMCS before the next entry. */
 #define VCPU_DIRTY_CR		BIT(0)
 #define VCPU_DIRTY_SYSENTER	BIT(1)
 #define VCPU_DIRTY_INTR_SHADOW	BIT(2)
+#define VCPU_DIRTY_PAGING	BIT(3)	/* shadow root, EFER, IA-32e mode */
 
 struct shadowvmm_vcpu {
 	struct shadowvmm_vm *vm;
@@ -60,12 +68,17 @@ struct shadowvmm_vcpu {
 	unsigned long rip, rsp, rflags;
 
 	/* The guest's view: what MOV from CRn and RDMSR return. */
-	unsigned long cr0, cr2, cr3, cr4;
+	unsigned long cr0, cr2, cr3, cr4, cr8;
 	u64 efer, pat;
+	u64 pdpte[4];		/* PAE: loaded with CR3, as the CPU does */
+	u64 kernel_gs_base;	/* what SWAPGS swaps with */
 	u64 sysenter_cs, sysenter_esp, sysenter_eip;
 
 	/* What the hardware runs the guest with. */
 	unsigned long hw_cr0, hw_cr4;
+	u64 hw_efer;
+	u32 cs_ar;		/* CS access rights as of the last exit */
+	u8 maxphyaddr;		/* what CPUID tells the guest */
 
 	u32 dirty;
 	struct shadowvmm_event event;
@@ -75,9 +88,11 @@ struct shadowvmm_vcpu {
 	bool vmcs_ready;	/* guest state and controls written */
 	int cpu;		/* the CPU running a burst, or -1 */
 	atomic_t stop_request;	/* a stop reason, or 0 */
+	bool need_topup;	/* the MMU's stock ran out mid-burst */
+	unsigned int unprotect_retries;
 
 	struct fxregs_state *fpu;
-	struct shadowvmm_identity_map idmap;
+	struct shadowvmm_mmu mmu;
 };
 
 int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
@@ -87,5 +102,7 @@ u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu);
 void shadowvmm_vcpu_request_stop(struct shadowvmm_vcpu *vcpu, u32 reason);
 void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu, u32 entry,
 				u32 mbi);
+u64 shadowvmm_vcpu_seg_base(struct shadowvmm_vcpu *vcpu,
+			    enum shadowvmm_seg seg);
 
 #endif

@@ -50,6 +50,7 @@ struct shadowvmm_why {
 
 extern unsigned int shadowvmm_max_mem_mb;
 extern unsigned int shadowvmm_max_vms;
+extern unsigned int shadowvmm_mmu_pages_max;
 
 int shadowvmm_vm_create(u64 mem_size, struct shadowvmm_vm **out,
 			struct shadowvmm_why *why);

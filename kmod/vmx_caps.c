@@ -11,14 +11,17 @@
 /*
  * Controls the VMM cannot run without: shadow paging needs every CR3 load
  * and store, #PF and INVLPG; the host must see every external interrupt
- * and NMI; and HLT, port I/O, MOV DR, MONITOR/MWAIT and RDPMC touch host
- * state or devices the VMM emulates.
+ * and NMI; and HLT, port I/O, MOV DR, MONITOR/MWAIT, RDPMC and MOV CR8
+ * (the host's TPR, without a TPR shadow) touch host state or devices the
+ * VMM emulates.
  */
 #define PIN_REQUIRED	(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING)
 #define PROC_REQUIRED	(CPU_BASED_HLT_EXITING | CPU_BASED_INVLPG_EXITING | \
 			 CPU_BASED_MWAIT_EXITING | CPU_BASED_RDPMC_EXITING | \
 			 CPU_BASED_CR3_LOAD_EXITING | \
 			 CPU_BASED_CR3_STORE_EXITING | \
+			 CPU_BASED_CR8_LOAD_EXITING | \
+			 CPU_BASED_CR8_STORE_EXITING | \
 			 CPU_BASED_MOV_DR_EXITING | \
 			 CPU_BASED_UNCOND_IO_EXITING | \
 			 CPU_BASED_MONITOR_EXITING)

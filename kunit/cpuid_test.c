@@ -11,9 +11,13 @@
 #define LEAF1_EDX_SSE2		BIT(26)
 #define LEAF1_EDX_MTRR		BIT(12)
 #define LEAF7_EBX_SMEP		BIT(7)
+#define LEAF7_EBX_SMAP		BIT(20)
 #define LEAF7_EBX_BMI1		BIT(3)
-#define EXT1_EDX_LM		BIT(29)
+#define EXT1_EDX_SYSCALL	BIT(11)
 #define EXT1_EDX_NX		BIT(20)
+#define EXT1_EDX_PAGE1GB	BIT(26)
+#define EXT1_EDX_RDTSCP		BIT(27)
+#define EXT1_EDX_LM		BIT(29)
 
 /* A host that has everything: the filter decides what the guest sees. */
 static struct shadowvmm_cpuid everything(void)
@@ -67,7 +71,9 @@ static void leaf7_is_an_allow_list(struct kunit *test)
 	struct shadowvmm_cpuid r = everything();
 
 	shadowvmm_cpuid_filter(7, 0, &r);
-	KUNIT_EXPECT_FALSE(test, r.ebx & LEAF7_EBX_SMEP);
+	/* The shadow MMU enforces SMEP and SMAP; PKU it does not. */
+	KUNIT_EXPECT_TRUE(test, r.ebx & LEAF7_EBX_SMEP);
+	KUNIT_EXPECT_TRUE(test, r.ebx & LEAF7_EBX_SMAP);
 	KUNIT_EXPECT_TRUE(test, r.ebx & LEAF7_EBX_BMI1);
 	KUNIT_EXPECT_EQ(test, r.ecx, 0U);
 	KUNIT_EXPECT_EQ(test, r.edx, 0U);
@@ -76,13 +82,17 @@ static void leaf7_is_an_allow_list(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.eax | r.ebx | r.ecx | r.edx, 0U);
 }
 
-static void long_mode_hidden_nx_kept(struct kunit *test)
+static void long_mode_offered_syscall_hidden(struct kunit *test)
 {
 	struct shadowvmm_cpuid r = everything();
 
 	shadowvmm_cpuid_filter(0x80000001, 0, &r);
-	KUNIT_EXPECT_FALSE(test, r.edx & EXT1_EDX_LM);
+	KUNIT_EXPECT_TRUE(test, r.edx & EXT1_EDX_LM);
 	KUNIT_EXPECT_TRUE(test, r.edx & EXT1_EDX_NX);
+	KUNIT_EXPECT_TRUE(test, r.edx & EXT1_EDX_PAGE1GB);
+	/* SYSCALL's MSRs are not switched: the guest must not use it. */
+	KUNIT_EXPECT_FALSE(test, r.edx & EXT1_EDX_SYSCALL);
+	KUNIT_EXPECT_FALSE(test, r.edx & EXT1_EDX_RDTSCP);
 }
 
 static void unknown_leaves_read_zero(struct kunit *test)
@@ -117,7 +127,7 @@ static struct kunit_case cpuid_cases[] = {
 	KUNIT_CASE(leaf1_keeps_absent_features_absent),
 	KUNIT_CASE(max_leaves_are_capped),
 	KUNIT_CASE(leaf7_is_an_allow_list),
-	KUNIT_CASE(long_mode_hidden_nx_kept),
+	KUNIT_CASE(long_mode_offered_syscall_hidden),
 	KUNIT_CASE(unknown_leaves_read_zero),
 	KUNIT_CASE(hypervisor_leaf_names_us),
 	{}

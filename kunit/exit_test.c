@@ -14,18 +14,22 @@
 
 #define ENTRY	0x100000
 #define LEN	2
+#define RAM_SIZE	(32 << 20)
 
 static struct shadowvmm_vcpu *vcpu_new(struct kunit *test)
 {
 	struct shadowvmm_vm *vm = kunit_kzalloc(test, sizeof(*vm), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, vm);
+	test->priv = vm;
 	KUNIT_ASSERT_EQ(test, shadowvmm_console_init(&vm->console), 0);
-	vm->gmem.size = 32 << 20;
+	KUNIT_ASSERT_EQ(test, shadowvmm_gmem_init(&vm->gmem, RAM_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, shadowvmm_mmu_init(&vm->vcpu.mmu, &vm->gmem,
+						 &vm->stats, 64), 0);
 	shadowvmm_devices_reset(vm);
 	vm->vcpu.vm = vm;
+	vm->vcpu.maxphyaddr = 36;
 	shadowvmm_vcpu_reset_state(&vm->vcpu, ENTRY, 0x9500);
-	test->priv = vm;
 	return &vm->vcpu;
 }
 
@@ -33,8 +37,11 @@ static void vcpu_exit(struct kunit *test)
 {
 	struct shadowvmm_vm *vm = test->priv;
 
-	if (vm)
-		shadowvmm_console_free(&vm->console);
+	if (!vm)
+		return;
+	shadowvmm_mmu_destroy(&vm->vcpu.mmu);
+	shadowvmm_gmem_free(&vm->gmem);
+	shadowvmm_console_free(&vm->console);
 }
 
 static u32 run(struct shadowvmm_vcpu *vcpu, u32 reason, u64 qualification)
@@ -193,19 +200,109 @@ static void cr0_writes(struct kunit *test)
 	expect_exception(test, vcpu, X86_TRAP_GP);
 }
 
-static void paging_and_real_mode_stop_for_now(struct kunit *test)
+static void real_mode_stops(struct kunit *test)
 {
 	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
 
-	vcpu->regs.gpr[VCPU_RAX] = X86_CR0_PE | X86_CR0_PG;
+	vcpu->regs.gpr[VCPU_RAX] = 0;
 	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_CR_ACCESS, cr(0, 0, 0)),
 			(u32)SHADOWVMM_STOP_UNHANDLED_EXIT);
 	KUNIT_EXPECT_EQ(test, vcpu->stop.exit_reason,
 			(u32)EXIT_REASON_CR_ACCESS);
-	vcpu = vcpu_new(test);
-	vcpu->regs.gpr[VCPU_RAX] = 0;
-	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_CR_ACCESS, cr(0, 0, 0)),
-			(u32)SHADOWVMM_STOP_UNHANDLED_EXIT);
+}
+
+static struct shadowvmm_exit page_fault(u64 gva, u32 error_code)
+{
+	return (struct shadowvmm_exit){
+		.reason = EXIT_REASON_EXCEPTION_NMI,
+		.intr_info = INTR_INFO_VALID_MASK | INTR_TYPE_HARD_EXCEPTION |
+			     X86_TRAP_PF,
+		.intr_error_code = error_code,
+		.qualification = gva,
+		.insn_len = LEN,
+	};
+}
+
+/* Guest paging on: its own faults reach it, the rest the shadow fixes. */
+static void guest_paging_faults(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+	u32 *pd = vcpu->vm->gmem.ram + 0x1000;
+	struct shadowvmm_exit exit;
+
+	/* One 4 MiB page at 4 MiB, read-only, mapping guest 0. */
+	pd[1] = 0x00000000 | 0x81;
+	vcpu->regs.gpr[VCPU_RAX] = 0x1000;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_CR_ACCESS, cr(3, 0, 0)), 0U);
+	vcpu->regs.gpr[VCPU_RAX] = X86_CR4_PSE;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_CR_ACCESS, cr(4, 0, 0)), 0U);
+	vcpu->regs.gpr[VCPU_RAX] = X86_CR0_PE | X86_CR0_PG | X86_CR0_WP;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_CR_ACCESS, cr(0, 0, 0)), 0U);
+	KUNIT_EXPECT_TRUE(test, vcpu->hw_cr0 & X86_CR0_WP);
+	KUNIT_EXPECT_TRUE(test, vcpu->dirty & VCPU_DIRTY_PAGING);
+	KUNIT_EXPECT_EQ(test, vcpu->mmu.pg.mode, SHADOWVMM_PAGING_32);
+
+	/* Nothing mapped at 8 MiB: the guest's #PF, not present, CR2 set. */
+	vcpu->rip = ENTRY;
+	exit = page_fault(0x800123, 0);
+	KUNIT_EXPECT_EQ(test, shadowvmm_handle_exit(vcpu, &exit), 0U);
+	expect_exception(test, vcpu, X86_TRAP_PF);
+	KUNIT_EXPECT_EQ(test, vcpu->cr2, 0x800123UL);
+
+	/* A read at 4 MiB is ours to fill; the A bit appears in the PDE. */
+	exit = page_fault(0x400000, 0);
+	KUNIT_EXPECT_EQ(test, shadowvmm_handle_exit(vcpu, &exit), 0U);
+	KUNIT_EXPECT_FALSE(test, vcpu->event.pending);
+	KUNIT_EXPECT_TRUE(test, pd[1] & 0x20);
+	KUNIT_EXPECT_EQ(test,
+			vcpu->vm->stats.counter[SHADOWVMM_STAT_PF_FIXED], 1ULL);
+
+	/* A supervisor write with CR0.WP set: protection fault, W and P. */
+	exit = page_fault(0x400000, 0x3);
+	KUNIT_EXPECT_EQ(test, shadowvmm_handle_exit(vcpu, &exit), 0U);
+	KUNIT_EXPECT_TRUE(test, vcpu->event.pending);
+	KUNIT_EXPECT_EQ(test, vcpu->event.error_code, 0x3U);
+	vcpu->event.pending = false;
+}
+
+/* A fault while the hardware delivered a #PF turns into #DF. */
+static void fault_during_delivery(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+	struct shadowvmm_exit exit;
+
+	vcpu->regs.gpr[VCPU_RAX] = 0x1000;
+	run(vcpu, EXIT_REASON_CR_ACCESS, cr(3, 0, 0));
+	vcpu->regs.gpr[VCPU_RAX] = X86_CR0_PE | X86_CR0_PG;
+	run(vcpu, EXIT_REASON_CR_ACCESS, cr(0, 0, 0));
+	vcpu->rip = ENTRY;
+	exit = page_fault(0x800000, 0x2);
+	exit.idt_vectoring_info = INTR_INFO_VALID_MASK |
+				  INTR_TYPE_HARD_EXCEPTION | X86_TRAP_PF |
+				  INTR_INFO_DELIVER_CODE_MASK;
+	KUNIT_EXPECT_EQ(test, shadowvmm_handle_exit(vcpu, &exit), 0U);
+	expect_exception(test, vcpu, X86_TRAP_DF);
+
+	/* And a fault delivering #DF shuts the guest down. */
+	exit.idt_vectoring_info = INTR_INFO_VALID_MASK |
+				  INTR_TYPE_HARD_EXCEPTION | X86_TRAP_DF;
+	KUNIT_EXPECT_EQ(test, shadowvmm_handle_exit(vcpu, &exit),
+			(u32)SHADOWVMM_STOP_TRIPLE_FAULT);
+}
+
+/* A fault the VMM fixes redelivers the event it interrupted. */
+static void fixed_fault_redelivers_event(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+	struct shadowvmm_exit exit = page_fault(0x5000, 0x2);
+
+	exit.idt_vectoring_info = INTR_INFO_VALID_MASK |
+				  INTR_TYPE_SOFT_INTR | 0x80;
+	KUNIT_EXPECT_EQ(test, shadowvmm_handle_exit(vcpu, &exit), 0U);
+	KUNIT_EXPECT_TRUE(test, vcpu->event.pending);
+	KUNIT_EXPECT_EQ(test, vcpu->event.vector, 0x80);
+	KUNIT_EXPECT_EQ(test, vcpu->event.type, (u32)INTR_TYPE_SOFT_INTR);
+	KUNIT_EXPECT_EQ(test, vcpu->event.insn_len, (u32)LEN);
 }
 
 static void cr3_reads_back_and_cr4_is_checked(struct kunit *test)
@@ -253,7 +350,7 @@ static void msrs(struct kunit *test)
 	expect_exception(test, vcpu, X86_TRAP_GP);
 
 	vcpu->regs.gpr[VCPU_RCX] = MSR_EFER;
-	vcpu->regs.gpr[VCPU_RAX] = EFER_LME;
+	vcpu->regs.gpr[VCPU_RAX] = EFER_SCE;
 	run(vcpu, EXIT_REASON_MSR_WRITE, 0);
 	expect_exception(test, vcpu, X86_TRAP_GP);
 	vcpu->regs.gpr[VCPU_RAX] = EFER_NX;
@@ -283,13 +380,11 @@ static void interrupts_and_timer_resume_the_guest(struct kunit *test)
 static void fatal_exits(struct kunit *test)
 {
 	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
-	struct shadowvmm_exit pf = {
-		.reason = EXIT_REASON_EXCEPTION_NMI,
-		.intr_info = INTR_INFO_VALID_MASK | INTR_TYPE_HARD_EXCEPTION |
-			     X86_TRAP_PF,
-		.qualification = 0x7000000,
-	};
+	struct shadowvmm_exit pf = page_fault(0x7000000, 0);
 
+	/* Beyond RAM reads all-ones; a store we cannot decode stops. */
+	KUNIT_EXPECT_EQ(test, shadowvmm_handle_exit(vcpu, &pf), 0U);
+	pf = page_fault(0x7000000, 0x2);
 	KUNIT_EXPECT_EQ(test, shadowvmm_handle_exit(vcpu, &pf),
 			(u32)SHADOWVMM_STOP_BAD_ACCESS);
 	KUNIT_EXPECT_EQ(test, vcpu->stop.guest_addr, 0x7000000ULL);
@@ -331,7 +426,10 @@ static struct kunit_case exit_cases[] = {
 	KUNIT_CASE(string_io_stops_until_emulated),
 	KUNIT_CASE(cpuid_marks_a_hypervisor),
 	KUNIT_CASE(cr0_writes),
-	KUNIT_CASE(paging_and_real_mode_stop_for_now),
+	KUNIT_CASE(real_mode_stops),
+	KUNIT_CASE(guest_paging_faults),
+	KUNIT_CASE(fault_during_delivery),
+	KUNIT_CASE(fixed_fault_redelivers_event),
 	KUNIT_CASE(cr3_reads_back_and_cr4_is_checked),
 	KUNIT_CASE(msrs),
 	KUNIT_CASE(interrupts_and_timer_resume_the_guest),

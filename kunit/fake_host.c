@@ -4,6 +4,7 @@
  * The values are those of a typical Intel CPU without unrestricted guest.
  */
 #include <asm/processor-flags.h>
+#include "vcpu.h"
 #include "vmx.h"
 
 struct shadowvmm_vmx_caps shadowvmm_vmx = {
@@ -12,3 +13,10 @@ struct shadowvmm_vmx_caps shadowvmm_vmx = {
 	.cr4_fixed0 = X86_CR4_VMXE,
 	.cr4_fixed1 = 0x3767ff,
 };
+
+/* Flat segments, as every guest in these tests runs with. */
+u64 shadowvmm_vcpu_seg_base(struct shadowvmm_vcpu *vcpu,
+			    enum shadowvmm_seg seg)
+{
+	return 0;
+}

@@ -97,6 +97,13 @@ u32 pte_addr(const struct pgtable *pt, u64 va, int level, int create)
 				return 0;
 			entry = frame_alloc() | table_flags(pt, l);
 			pte_store(pt, addr, entry);
+			/*
+			 * The CPU reads PAE PDPTEs only when CR3 is loaded
+			 * (QEMU reads them on every walk: do as hardware).
+			 */
+			if (pt->mode == PAGING_PAE && l == LEVEL_PDPTE &&
+			    (read_cr0() & CR0_PG) && read_cr3() == pt->root)
+				write_cr3(pt->root);
 		}
 		table = entry & PTE_ADDR;
 	}

@@ -136,6 +136,7 @@ enum shadowvmm_stop_reason {
 	SHADOWVMM_STOP_BAD_ACCESS,	/* guest touched memory it has not got */
 	SHADOWVMM_STOP_USER,		/* SHADOWVMM_CMD_VM_STOP */
 	SHADOWVMM_STOP_HOST,		/* module unload or reboot */
+	SHADOWVMM_STOP_NO_MEMORY,	/* the host could not back the shadow MMU */
 };
 
 enum shadowvmm_stat_kind {

@@ -15,7 +15,7 @@ while read -r name image status expected args; do
 	got=$?
 	why=
 	if [ "$got" -ne "$status" ]; then
-		why="exit status $got, want $status; stderr: $(head -c 200 /tmp/g.err)"
+		why="exit status $got, want $status; stderr: $(head -c 200 /tmp/g.err); first failures: $(grep -m 4 -e '^not ok' -e '^Bail out' /tmp/g.out)"
 	elif ! cmp -s /tmp/g.out "$G/expected/$expected"; then
 		why="output differs from guests/expected/$expected: got '$(head -c 200 /tmp/g.out)'"
 	fi

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The shadow MMU: the page tables the hardware walks while a guest runs.
+ * They translate guest virtual addresses straight to the host pages that
+ * back guest RAM, and are kept exactly in step with the guest's own tables
+ * by write-protecting every guest frame that holds one. See
+ * Documentation/design.rst for the picture.
+ *
+ * Everything here runs on the vCPU thread, so nothing needs a lock; the
+ * fault path runs with preemption off and allocates only from stock that
+ * shadowvmm_mmu_topup() filled beforehand.
+ */
+#ifndef SHADOWVMM_MMU_MMU_H
+#define SHADOWVMM_MMU_MMU_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+#include "mmu/sptep_list.h"
+#include "mmu/walk.h"
+
+struct shadowvmm_gmem;
+struct shadowvmm_stats;
+
+#define SHADOWVMM_ROOT_CACHE	4
+#define SHADOWVMM_MMU_HASH_BITS	10
+#define SHADOWVMM_SPT_ENTRIES	512
+
+/* Rights, as the guest's entries grant them and shadow entries carry. */
+#define ACC_EXEC	BIT(0)
+#define ACC_WRITE	BIT(1)
+#define ACC_USER	BIT(2)
+#define ACC_ALL		(ACC_EXEC | ACC_WRITE | ACC_USER)
+
+/*
+ * What a shadow page's entries mean, beyond the guest frame it shadows:
+ * two shadow pages of one guest table differ exactly when one of these
+ * differs, so each combination is cached on its own.
+ */
+union shadowvmm_sp_role {
+	u32 word;
+	struct {
+		u32 level:3;		/* shadow level: 1 holds leaf entries */
+		u32 quadrant:2;		/* 32-bit guests: which part of the table */
+		u32 direct:1;		/* maps a range of frames, no guest table */
+		u32 guest_mode:2;	/* enum shadowvmm_paging_mode */
+		u32 access:3;		/* rights granted by the levels above */
+		u32 wp:1;
+		u32 nxe:1;
+		u32 smep:1;
+		u32 smap:1;
+		u32 pse:1;
+		u32 invalid:1;		/* zapped while in use as a root */
+	};
+};
+
+#define SHADOWVMM_NO_GFN	U32_MAX
+
+struct shadowvmm_sp {
+	struct hlist_node hash;
+	struct list_head link;		/* in mmu->sps, oldest first */
+	union shadowvmm_sp_role role;
+	u64 gfn;			/* guest table frame, or first frame mapped */
+	u64 *spt;
+	struct sptep_list parents;	/* shadow entries pointing here */
+	unsigned int root_count;
+	unsigned int write_flood;	/* emulated writes since last use */
+	/* Leaf pages: the guest frame each entry maps, for the reverse map. */
+	u32 gfns[SHADOWVMM_SPT_ENTRIES];
+};
+
+/* Per guest RAM frame: who maps it, and whether it holds a guest table. */
+struct shadowvmm_frame {
+	struct sptep_list rmap;
+	u32 shadowed;			/* non-direct shadow pages of it */
+};
+
+struct shadowvmm_mmu_root {
+	bool valid;
+	u32 role;			/* the paging state it shadows */
+	u64 cr3;
+	u64 pdpte[4];
+	struct shadowvmm_sp *sp;	/* four-level guests */
+	u64 *pae;			/* everyone else: our PDPT page */
+};
+
+struct shadowvmm_mmu {
+	u32 vm_id;			/* for tracepoints */
+	struct shadowvmm_gmem *gmem;
+	struct shadowvmm_stats *stats;
+	struct shadowvmm_paging pg;
+	struct shadowvmm_walk_mem walk_mem;	/* guest RAM, for the walker */
+
+	struct hlist_head hash[1 << SHADOWVMM_MMU_HASH_BITS];
+	struct list_head sps;
+	unsigned int nr_sps, max_sps;
+	struct shadowvmm_frame *frames;
+	u64 nr_frames;
+
+	/* [0] is the loaded root; the rest most recently used first. */
+	struct shadowvmm_mmu_root roots[SHADOWVMM_ROOT_CACHE];
+	bool reload;			/* roots[0] was zapped */
+
+	struct shadowvmm_sp *spare[SHADOWVMM_MAX_LEVEL + 2];
+	unsigned int nr_spare;
+	struct sptep_stock blocks;
+
+	/* What a guest frame outside RAM maps to: reads all-ones. */
+	void *unbacked;
+
+	/* The last frame unprotected, to catch a store that never lands. */
+	u64 unprotect_rip, unprotect_gfn;
+};
+
+enum shadowvmm_pf_result {
+	SHADOWVMM_PF_FIXED,		/* shadow entry filled: retry */
+	SHADOWVMM_PF_SPURIOUS,		/* it was there already */
+	SHADOWVMM_PF_INJECT,		/* the guest's own fault */
+	SHADOWVMM_PF_EMULATE,		/* a store the VMM must carry out */
+	SHADOWVMM_PF_RETRY,		/* stock ran out: top up and retry */
+};
+
+int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
+		       struct shadowvmm_stats *stats, unsigned int max_pages);
+void shadowvmm_mmu_destroy(struct shadowvmm_mmu *mmu);
+int shadowvmm_mmu_topup(struct shadowvmm_mmu *mmu);
+bool shadowvmm_mmu_needs_topup(const struct shadowvmm_mmu *mmu);
+
+int shadowvmm_mmu_load(struct shadowvmm_mmu *mmu,
+		       const struct shadowvmm_paging *pg);
+u64 shadowvmm_mmu_root_hpa(const struct shadowvmm_mmu *mmu);
+
+enum shadowvmm_pf_result shadowvmm_mmu_page_fault(struct shadowvmm_mmu *mmu,
+						  u64 gva, u32 access,
+						  struct shadowvmm_walk *walk);
+void shadowvmm_mmu_pte_write(struct shadowvmm_mmu *mmu, u64 gpa,
+			     unsigned int size);
+void shadowvmm_mmu_unprotect(struct shadowvmm_mmu *mmu, u64 gfn);
+void shadowvmm_mmu_invlpg(struct shadowvmm_mmu *mmu, u64 gva);
+
+int shadowvmm_mmu_walk(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
+		       struct shadowvmm_walk *walk);
+
+#endif

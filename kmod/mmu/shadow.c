@@ -1,0 +1,882 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shadow pages: the cache, the fault path that fills it, and the updates
+ * that keep it in step with the guest's tables.
+ *
+ * Every shadow page stands for one guest table (or, when direct, for a
+ * range of guest frames that a guest large page or paging-off maps) under
+ * one role. While a non-direct shadow page of a guest frame exists, every
+ * leaf entry that maps that frame is read-only, so each guest store to a
+ * page table exits and is carried out here; the shadows therefore never
+ * go stale and INVLPG has nothing to drop. Rights live in the leaf
+ * entries, accumulated over the guest's levels as the hardware would;
+ * non-leaf shadow entries grant everything.
+ *
+ * The hardware runs the guest with PAE paging whenever the guest is not
+ * in long mode: a 32-bit guest's 4 MiB directory is split four ways over
+ * our PDPT (quadrants) and each of its 4 MiB tables two ways.
+ */
+#include <linux/hash.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <asm/pgtable_types.h>
+#include "gmem.h"
+#include "mmu/mmu.h"
+#include "stats.h"
+#include "trace.h"
+
+/*
+ * Shadow entries start with A clear: the hardware sets it on use, which
+ * tells a table the guest still uses from one it is tearing down.
+ */
+#define SPTE_NONLEAF	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
+/* PAE PDPTEs hold only P and the address: RW/US/A there are reserved. */
+#define SPTE_PDPTE	_PAGE_PRESENT
+#define SPTE_ADDR	PTE_PFN_MASK
+
+#define FLOOD_LIMIT	3	/* writes to an unused table before unshadowing */
+#define MIN_SHADOW_PAGES	16
+
+static void count(struct shadowvmm_mmu *mmu, enum shadowvmm_stat_id id)
+{
+	shadowvmm_stat_add(mmu->stats, id, 1);
+}
+
+static struct shadowvmm_frame *frame_of(struct shadowvmm_mmu *mmu, u64 gfn)
+{
+	return gfn < mmu->nr_frames ? &mmu->frames[gfn] : NULL;
+}
+
+static struct shadowvmm_sp *spte_to_sp(u64 spte)
+{
+	return (void *)page_private(virt_to_page(__va(spte & SPTE_ADDR)));
+}
+
+/* Shadow levels below the root index 512-entry tables by 9 bits each. */
+static unsigned int spt_index(u64 gva, int level)
+{
+	return (gva >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
+}
+
+static u32 paging_role(const struct shadowvmm_paging *pg)
+{
+	union shadowvmm_sp_role role = { .word = 0 };
+
+	role.guest_mode = pg->mode;
+	role.wp = pg->wp;
+	role.nxe = pg->nxe;
+	role.smep = pg->smep;
+	role.smap = pg->smap;
+	role.pse = pg->mode == SHADOWVMM_PAGING_32 && pg->pse;
+	return role.word;
+}
+
+static u32 gpte_access(const struct shadowvmm_paging *pg, u64 gpte)
+{
+	u32 access = ACC_EXEC;
+
+	if (gpte & _PAGE_RW)
+		access |= ACC_WRITE;
+	if (gpte & _PAGE_USER)
+		access |= ACC_USER;
+	if (pg->nxe && pg->mode != SHADOWVMM_PAGING_32 && (gpte & _PAGE_NX))
+		access &= ~ACC_EXEC;
+	return access;
+}
+
+/* Rights the guest's entries above @level grant, as the walk found them. */
+static u32 access_above(const struct shadowvmm_paging *pg,
+			const struct shadowvmm_walk *walk, int level)
+{
+	u32 access = ACC_ALL;
+	int l;
+
+	for (l = walk->top_level; l > level; l--)
+		if (pg->mode != SHADOWVMM_PAGING_PAE || l != 3)
+			access &= gpte_access(pg, walk->entry[l]);
+	return access;
+}
+
+static u32 walk_access(const struct shadowvmm_walk *walk)
+{
+	return (walk->writable ? ACC_WRITE : 0) | (walk->user ? ACC_USER : 0) |
+	       (walk->nx ? 0 : ACC_EXEC);
+}
+
+/* --- guest memory, as the walker sees it -------------------------------- */
+
+static u64 guest_read(void *ctx, u64 gpa, unsigned int size)
+{
+	struct shadowvmm_gmem *gmem = ctx;
+
+	if (!shadowvmm_gmem_range_ok(gmem, gpa, size))
+		return size == 4 ? U32_MAX : U64_MAX;
+	return size == 4 ? *(u32 *)(gmem->ram + gpa) : *(u64 *)(gmem->ram + gpa);
+}
+
+/*
+ * The guest is stopped while we run, so nothing races with this store;
+ * the compare only keeps the walker's contract.
+ */
+static int guest_update(void *ctx, u64 gpa, unsigned int size, u64 old,
+			u64 new)
+{
+	struct shadowvmm_gmem *gmem = ctx;
+
+	if (!shadowvmm_gmem_range_ok(gmem, gpa, size))
+		return 0;	/* unbacked: the store goes nowhere */
+	if (guest_read(ctx, gpa, size) != old)
+		return -EAGAIN;
+	if (size == 4)
+		*(u32 *)(gmem->ram + gpa) = new;
+	else
+		*(u64 *)(gmem->ram + gpa) = new;
+	return 0;
+}
+
+/**
+ * shadowvmm_mmu_walk() - walk the guest's tables as the hardware would
+ * @mmu: the MMU, whose paging state says how
+ * @gva: the linear address
+ * @access: SHADOWVMM_PF_WRITE/USER/FETCH and SHADOWVMM_ACCESS_AC
+ * @walk: the result
+ *
+ * Return: what shadowvmm_walk() returns.
+ */
+int shadowvmm_mmu_walk(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
+		       struct shadowvmm_walk *walk)
+{
+	return shadowvmm_walk(&mmu->pg, &mmu->walk_mem, gva, access, walk);
+}
+
+/* --- write protection and the reverse map -------------------------------- */
+
+static void protect_frame(struct shadowvmm_mmu *mmu, u64 gfn)
+{
+	struct shadowvmm_frame *frame = frame_of(mmu, gfn);
+	struct sptep_iter it;
+	u64 *sptep;
+
+	/* A table outside RAM cannot change: nothing to protect. */
+	if (!frame || frame->shadowed++)
+		return;
+	for (sptep = sptep_first(&frame->rmap, &it); sptep;
+	     sptep = sptep_next(&it))
+		*sptep &= ~(u64)_PAGE_RW;
+}
+
+static void unprotect_frame(struct shadowvmm_mmu *mmu, u64 gfn)
+{
+	struct shadowvmm_frame *frame = frame_of(mmu, gfn);
+
+	/* Read-only mappings left behind turn writable at their next fault. */
+	if (frame && !WARN_ON_ONCE(!frame->shadowed))
+		frame->shadowed--;
+}
+
+static void drop_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
+		      unsigned int i)
+{
+	u64 *sptep = &sp->spt[i];
+
+	if (!(*sptep & _PAGE_PRESENT))
+		return;
+	if (sp->gfns[i] != SHADOWVMM_NO_GFN)
+		sptep_list_del(&mmu->frames[sp->gfns[i]].rmap, sptep);
+	sp->gfns[i] = SHADOWVMM_NO_GFN;
+	*sptep = 0;
+}
+
+static void drop_nonleaf(u64 *sptep)
+{
+	if (!(*sptep & _PAGE_PRESENT))
+		return;
+	sptep_list_del(&spte_to_sp(*sptep)->parents, sptep);
+	*sptep = 0;
+}
+
+static void drop_entry(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
+		       unsigned int i)
+{
+	if (sp->role.level == 1)
+		drop_leaf(mmu, sp, i);
+	else
+		drop_nonleaf(&sp->spt[i]);
+}
+
+/*
+ * A leaf entry for @gfn with @access. Writable only once the guest's D
+ * bit is set, so the first write exits and sets it, and never while the
+ * frame holds a guest table. Frames outside RAM read as all-ones.
+ */
+static u64 make_leaf(struct shadowvmm_mmu *mmu, u64 gfn, u32 access,
+		     bool dirty)
+{
+	struct shadowvmm_frame *frame = frame_of(mmu, gfn);
+	u64 spte = _PAGE_PRESENT;
+
+	if (frame) {
+		spte |= (u64)shadowvmm_gmem_pfn(mmu->gmem, gfn << PAGE_SHIFT) <<
+			PAGE_SHIFT;
+		if ((access & ACC_WRITE) && dirty && !frame->shadowed)
+			spte |= _PAGE_RW | _PAGE_DIRTY;
+	} else {
+		spte |= __pa(mmu->unbacked);
+	}
+	if (access & ACC_USER)
+		spte |= _PAGE_USER;
+	if (!(access & ACC_EXEC))
+		spte |= _PAGE_NX;
+	return spte;
+}
+
+static void set_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
+		     unsigned int i, u64 gfn, u64 spte)
+{
+	u64 *sptep = &sp->spt[i];
+
+	if (!(*sptep & _PAGE_PRESENT) || sp->gfns[i] != gfn) {
+		drop_leaf(mmu, sp, i);
+		if (frame_of(mmu, gfn)) {
+			sptep_list_add(&mmu->frames[gfn].rmap, sptep,
+				       &mmu->blocks);
+			sp->gfns[i] = gfn;
+		}
+	}
+	*sptep = spte;
+}
+
+/* --- the shadow page cache --------------------------------------------- */
+
+static struct hlist_head *bucket(struct shadowvmm_mmu *mmu, u64 gfn)
+{
+	return &mmu->hash[hash_64(gfn, SHADOWVMM_MMU_HASH_BITS)];
+}
+
+static void free_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
+{
+	list_del(&sp->link);
+	mmu->nr_sps--;
+	shadowvmm_stat_set(mmu->stats, SHADOWVMM_STAT_MMU_SHADOW_PAGES,
+			   mmu->nr_sps);
+	sptep_list_clear(&sp->parents);
+	free_page((unsigned long)sp->spt);
+	kfree(sp);
+}
+
+/*
+ * Remove a shadow page from every table that points at it and drop what
+ * it maps; its children stay cached. A root in use is only emptied and
+ * marked invalid: the vCPU loads a fresh one before it enters again.
+ */
+static void zap_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
+{
+	struct sptep_iter it;
+	unsigned int i;
+	u64 *sptep;
+
+	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+		drop_entry(mmu, sp, i);
+	for (sptep = sptep_first(&sp->parents, &it); sptep;
+	     sptep = sptep_next(&it))
+		*sptep = 0;
+	sptep_list_clear(&sp->parents);
+	if (!sp->role.direct)
+		unprotect_frame(mmu, sp->gfn);
+	hlist_del_init(&sp->hash);
+	count(mmu, SHADOWVMM_STAT_MMU_SHADOW_ZAPPED);
+	trace_shadowvmm_sp_zap(mmu->vm_id, sp->gfn, sp->role.word,
+			       __pa(sp->spt));
+	if (sp->root_count) {
+		sp->role.invalid = 1;
+		mmu->reload = true;
+		return;
+	}
+	free_sp(mmu, sp);
+}
+
+/* Keep room for one fault's worth of new pages under the cap. */
+static void make_room(struct shadowvmm_mmu *mmu)
+{
+	struct shadowvmm_sp *sp, *next;
+
+	list_for_each_entry_safe(sp, next, &mmu->sps, link) {
+		if (mmu->nr_sps + SHADOWVMM_MAX_LEVEL <= mmu->max_sps)
+			return;
+		if (sp->root_count)
+			continue;
+		zap_sp(mmu, sp);
+		count(mmu, SHADOWVMM_STAT_MMU_RECYCLED);
+	}
+}
+
+static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
+				   union shadowvmm_sp_role role)
+{
+	struct shadowvmm_sp *sp;
+	unsigned int i;
+
+	hlist_for_each_entry(sp, bucket(mmu, gfn), hash)
+		if (sp->gfn == gfn && sp->role.word == role.word)
+			return sp;
+
+	count(mmu, SHADOWVMM_STAT_MMU_CACHE_MISS);
+	if (WARN_ON_ONCE(!mmu->nr_spare))
+		return NULL;
+	sp = mmu->spare[--mmu->nr_spare];
+	clear_page(sp->spt);
+	sp->gfn = gfn;
+	sp->role = role;
+	sp->parents.head = NULL;
+	sp->root_count = 0;
+	sp->write_flood = 0;
+	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+		sp->gfns[i] = SHADOWVMM_NO_GFN;
+	hlist_add_head(&sp->hash, bucket(mmu, gfn));
+	list_add_tail(&sp->link, &mmu->sps);
+	mmu->nr_sps++;
+	shadowvmm_stat_set(mmu->stats, SHADOWVMM_STAT_MMU_SHADOW_PAGES,
+			   mmu->nr_sps);
+	if (!role.direct)
+		protect_frame(mmu, gfn);
+	trace_shadowvmm_sp_get(mmu->vm_id, gfn, role.word, __pa(sp->spt));
+	return sp;
+}
+
+static void link_sp(struct shadowvmm_mmu *mmu, u64 *sptep,
+		    struct shadowvmm_sp *child, u64 flags)
+{
+	*sptep = __pa(child->spt) | flags;
+	sptep_list_add(&child->parents, sptep, &mmu->blocks);
+}
+
+/*
+ * The role and frame (in @gfn) of the shadow page for the guest table, or
+ * frame range, below @level + 1. @rights: what the leaf will grant.
+ */
+static union shadowvmm_sp_role child_role(struct shadowvmm_mmu *mmu,
+					  const struct shadowvmm_walk *walk,
+					  int level, u32 rights, u64 *gfn)
+{
+	const struct shadowvmm_paging *pg = &mmu->pg;
+	union shadowvmm_sp_role role = { .word = paging_role(pg) };
+
+	role.level = level;
+	if (walk->level && level >= walk->level) {
+		*gfn = walk->entry_gpa[level] >> PAGE_SHIFT;
+		role.access = access_above(pg, walk, level);
+		if (pg->mode == SHADOWVMM_PAGING_32)
+			role.quadrant = level == 1 ? (walk->gva >> 21) & 1 :
+						     (walk->gva >> 30) & 3;
+	} else {
+		/*
+		 * Inside a guest large page, or paging off. The rights are
+		 * the leaf's, CR0.WP=0 writes included, and never write
+		 * while the large page is clean: its parents share this
+		 * page only if they agree on both.
+		 */
+		role.direct = 1;
+		*gfn = (walk->gpa >> PAGE_SHIFT) &
+		       ~((1ULL << (9 * level)) - 1);
+		role.access = walk->level ? rights : ACC_ALL;
+		if (walk->level && !walk->dirty)
+			role.access &= ~ACC_WRITE;
+	}
+	return role;
+}
+
+/*
+ * Build the path to @walk->gva's leaf entry, whose rights will be @rights;
+ * return it and its page.
+ */
+static u64 *fill_path(struct shadowvmm_mmu *mmu,
+		      const struct shadowvmm_walk *walk, u32 rights,
+		      struct shadowvmm_sp **leaf_sp)
+{
+	struct shadowvmm_mmu_root *root = &mmu->roots[0];
+	struct shadowvmm_sp *sp = root->sp;
+	u64 *table, *sptep;
+	int level;
+
+	if (sp) {
+		table = sp->spt;
+		level = 4;
+		sptep = &table[spt_index(walk->gva, level)];
+	} else {
+		table = root->pae;
+		level = 3;
+		sptep = &table[(walk->gva >> 30) & 3];
+	}
+	for (;;) {
+		struct shadowvmm_sp *child = NULL;
+		union shadowvmm_sp_role role;
+		u64 gfn;
+
+		role = child_role(mmu, walk, level - 1, rights, &gfn);
+		if (*sptep & _PAGE_PRESENT) {
+			child = spte_to_sp(*sptep);
+			/*
+			 * A direct page fits this access only if the rights
+			 * and D bit it was made for still hold (this walk may
+			 * just have set D): else the writable entries of a
+			 * dirty page would reach a clean one.
+			 */
+			if (child->role.direct &&
+			    (child->role.word != role.word || child->gfn != gfn)) {
+				drop_nonleaf(sptep);
+				child = NULL;
+			}
+		}
+		if (!child) {
+			child = get_sp(mmu, gfn, role);
+			if (!child)
+				return NULL;
+			link_sp(mmu, sptep, child,
+				table == root->pae ? SPTE_PDPTE : SPTE_NONLEAF);
+		}
+		child->write_flood = 0;
+		level--;
+		table = child->spt;
+		sptep = &table[spt_index(walk->gva, level)];
+		if (level == 1) {
+			*leaf_sp = child;
+			return sptep;
+		}
+	}
+}
+
+/**
+ * shadowvmm_mmu_needs_topup() - is the fault path's stock running low?
+ * @mmu: the MMU
+ *
+ * Return: true when shadowvmm_mmu_topup() must run before the next fault.
+ */
+bool shadowvmm_mmu_needs_topup(const struct shadowvmm_mmu *mmu)
+{
+	return mmu->nr_spare < SHADOWVMM_MAX_LEVEL ||
+	       mmu->blocks.nr < SHADOWVMM_MAX_LEVEL + 1;
+}
+
+/**
+ * shadowvmm_mmu_topup() - refill the fault path's stock
+ * @mmu: the MMU
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int shadowvmm_mmu_topup(struct shadowvmm_mmu *mmu)
+{
+	while (mmu->nr_spare < ARRAY_SIZE(mmu->spare)) {
+		struct shadowvmm_sp *sp;
+
+		sp = kmalloc(sizeof(*sp), GFP_KERNEL_ACCOUNT);
+		if (!sp)
+			return -ENOMEM;
+		sp->spt = (u64 *)__get_free_page(GFP_KERNEL_ACCOUNT);
+		if (!sp->spt) {
+			kfree(sp);
+			return -ENOMEM;
+		}
+		set_page_private(virt_to_page(sp->spt), (unsigned long)sp);
+		mmu->spare[mmu->nr_spare++] = sp;
+	}
+	return sptep_stock_fill(&mmu->blocks);
+}
+
+/**
+ * shadowvmm_mmu_page_fault() - handle a #PF exit
+ * @mmu: the MMU
+ * @gva: the faulting linear address
+ * @access: what the access was (SHADOWVMM_PF_WRITE/USER/FETCH, ACCESS_AC)
+ * @walk: the guest walk, for the caller: the error code to inject, or the
+ *	  translation of a store to emulate
+ *
+ * Context: preemption off; allocates only from stock.
+ * Return: what the caller must do next.
+ */
+enum shadowvmm_pf_result shadowvmm_mmu_page_fault(struct shadowvmm_mmu *mmu,
+						  u64 gva, u32 access,
+						  struct shadowvmm_walk *walk)
+{
+	const struct shadowvmm_paging *pg = &mmu->pg;
+	struct shadowvmm_frame *frame;
+	struct shadowvmm_sp *sp;
+	u64 gfn, spte, *sptep;
+	u32 rights;
+	int err;
+
+	if (shadowvmm_mmu_needs_topup(mmu) || mmu->reload)
+		return SHADOWVMM_PF_RETRY;
+	err = shadowvmm_mmu_walk(mmu, gva, access, walk);
+	if (err == -EFAULT) {
+		count(mmu, SHADOWVMM_STAT_PF_GUEST);
+		return SHADOWVMM_PF_INJECT;
+	}
+	if (err)
+		return SHADOWVMM_PF_RETRY;
+
+	gfn = walk->gpa >> PAGE_SHIFT;
+	frame = frame_of(mmu, gfn);
+	rights = walk_access(walk);
+	if (access & SHADOWVMM_PF_WRITE) {
+		if (!frame || frame->shadowed)
+			return SHADOWVMM_PF_EMULATE;
+		/*
+		 * CR0.WP=0 lets the supervisor write where the guest's
+		 * tables say read-only, but the hardware runs with WP=1 so
+		 * that our write protection holds. Map the page writable and
+		 * supervisor-only; a user access faults back to read-only.
+		 * SMEP must still stop the supervisor executing a user page,
+		 * and SMAP its reads of one, which this cannot express: such
+		 * a store is emulated instead.
+		 */
+		if (!(rights & ACC_WRITE) && !(access & SHADOWVMM_PF_USER)) {
+			if (pg->smap && (rights & ACC_USER))
+				return SHADOWVMM_PF_EMULATE;
+			rights = (rights | ACC_WRITE) & ~ACC_USER;
+			if (pg->smep)
+				rights &= ~ACC_EXEC;
+		}
+	}
+
+	make_room(mmu);
+	sptep = fill_path(mmu, walk, rights, &sp);
+	if (!sptep)
+		return SHADOWVMM_PF_RETRY;
+	spte = make_leaf(mmu, gfn, rights, !walk->level || walk->dirty);
+	if ((*sptep & ~(u64)_PAGE_ACCESSED) == spte) {
+		count(mmu, SHADOWVMM_STAT_PF_SPURIOUS);
+		return SHADOWVMM_PF_SPURIOUS;
+	}
+	set_leaf(mmu, sp, spt_index(gva, 1), gfn, spte);
+	count(mmu, SHADOWVMM_STAT_PF_FIXED);
+	return SHADOWVMM_PF_FIXED;
+}
+
+/* --- guest stores to its tables ------------------------------------------ */
+
+/* Bits a guest PTE may not set: the walker faults on them with RSVD. */
+static bool gpte_reserved(const struct shadowvmm_paging *pg, u64 gpte)
+{
+	/* PAE reserves up to bit 62; four-level paging ignores 62:52. */
+	unsigned int top = pg->mode == SHADOWVMM_PAGING_PAE ? 62 : 51;
+
+	if (pg->mode == SHADOWVMM_PAGING_32)
+		return false;
+	if (gpte & GENMASK_ULL(top, pg->maxphyaddr))
+		return true;
+	return !pg->nxe && (gpte & _PAGE_NX);
+}
+
+/*
+ * Bring one leaf entry in line with the guest's new PTE. When the new PTE
+ * is one the hardware could use as it stands (present, accessed, nothing
+ * reserved), map it at once: the guest's next access then needs no exit.
+ */
+static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
+			unsigned int i, u64 gpte)
+{
+	/*
+	 * @sp may belong to a cached root of another mode than the one
+	 * loaded: read the entry as @sp's own mode does.
+	 */
+	const struct shadowvmm_paging sp_pg = {
+		.mode = sp->role.guest_mode,
+		.nxe = sp->role.nxe,
+		.maxphyaddr = mmu->pg.maxphyaddr,
+	};
+	const struct shadowvmm_paging *pg = &sp_pg;
+	u64 addr_mask = pg->mode == SHADOWVMM_PAGING_32 ? 0xfffff000ULL :
+			GENMASK_ULL(51, PAGE_SHIFT);
+	u64 gfn = (gpte & addr_mask) >> PAGE_SHIFT;
+
+	drop_leaf(mmu, sp, i);
+	if (!(gpte & _PAGE_PRESENT) || !(gpte & _PAGE_ACCESSED) ||
+	    gpte_reserved(pg, gpte) || mmu->blocks.nr < SHADOWVMM_MAX_LEVEL + 1)
+		return;
+	set_leaf(mmu, sp, i, gfn,
+		 make_leaf(mmu, gfn, sp->role.access & gpte_access(pg, gpte),
+			   gpte & _PAGE_DIRTY));
+}
+
+/* Return: whether the guest had used any of the shadow entries replaced. */
+static bool update_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
+		      u64 gpa, unsigned int size)
+{
+	unsigned int esize = sp->role.guest_mode == SHADOWVMM_PAGING_32 ? 4 : 8;
+	unsigned int first = offset_in_page(gpa) / esize;
+	unsigned int last = (offset_in_page(gpa) + size - 1) / esize;
+	u64 table = gpa & PAGE_MASK;
+	unsigned int e, s, n;
+	bool used = false;
+
+	for (e = first; e <= last && e < PAGE_SIZE / esize; e++) {
+		/* Which shadow entries this guest entry feeds. */
+		if (esize == 8) {
+			s = e;
+			n = 1;
+		} else if (sp->role.level == 1) {
+			if (e / 512 != sp->role.quadrant)
+				continue;
+			s = e % 512;
+			n = 1;
+		} else {
+			if (e / 256 != sp->role.quadrant)
+				continue;
+			s = (e % 256) * 2;
+			n = 2;
+		}
+		for (; n; n--, s++) {
+			used |= sp->spt[s] & _PAGE_ACCESSED;
+			if (sp->role.level == 1)
+				update_leaf(mmu, sp, s,
+					    guest_read(mmu->gmem, table + e * esize,
+						       esize));
+			else
+				drop_entry(mmu, sp, s);
+		}
+	}
+	return used;
+}
+
+/**
+ * shadowvmm_mmu_pte_write() - the guest stored to a frame we shadow
+ * @mmu: the MMU
+ * @gpa: where the store went (already carried out in guest RAM)
+ * @size: how many bytes
+ *
+ * Updates every shadow of the entries written. A table written to again
+ * and again while the entries written go unused is being filled, torn
+ * down or reused as data: it stops being shadowed, so the rest of the
+ * stores run at full speed and only the next use through it exits.
+ */
+void shadowvmm_mmu_pte_write(struct shadowvmm_mmu *mmu, u64 gpa,
+			     unsigned int size)
+{
+	u64 gfn = gpa >> PAGE_SHIFT;
+	struct shadowvmm_sp *sp;
+	struct hlist_node *next;
+
+	count(mmu, SHADOWVMM_STAT_MMU_PTE_WRITE);
+	if (trace_shadowvmm_pte_write_enabled())
+		trace_shadowvmm_pte_write(mmu->vm_id, gpa, size,
+					  guest_read(mmu->gmem, gpa & ~7ULL, 8));
+	hlist_for_each_entry_safe(sp, next, bucket(mmu, gfn), hash) {
+		if (sp->gfn != gfn || sp->role.direct)
+			continue;
+		if (update_sp(mmu, sp, gpa, size)) {
+			sp->write_flood = 0;
+		} else if (++sp->write_flood >= FLOOD_LIMIT &&
+			   !sp->root_count) {
+			zap_sp(mmu, sp);
+			count(mmu, SHADOWVMM_STAT_MMU_FLOODED);
+		}
+	}
+}
+
+/**
+ * shadowvmm_mmu_unprotect() - stop shadowing a guest frame
+ * @mmu: the MMU
+ * @gfn: the frame
+ *
+ * The way out for a store the emulator cannot carry out: with no shadow
+ * of the frame left, the guest's instruction runs natively on retry.
+ */
+void shadowvmm_mmu_unprotect(struct shadowvmm_mmu *mmu, u64 gfn)
+{
+	struct shadowvmm_sp *sp;
+	struct hlist_node *next;
+
+	hlist_for_each_entry_safe(sp, next, bucket(mmu, gfn), hash)
+		if (sp->gfn == gfn && !sp->role.direct)
+			zap_sp(mmu, sp);
+}
+
+/**
+ * shadowvmm_mmu_invlpg() - the guest invalidated one page
+ * @mmu: the MMU
+ * @gva: the page
+ *
+ * Shadows never go stale (every table store is trapped), and VM entry
+ * without VPIDs flushes the hardware TLB, so there is nothing to drop.
+ */
+void shadowvmm_mmu_invlpg(struct shadowvmm_mmu *mmu, u64 gva)
+{
+	count(mmu, SHADOWVMM_STAT_INVLPG);
+}
+
+/* --- roots ------------------------------------------------------------- */
+
+static void release_root(struct shadowvmm_mmu *mmu,
+			 struct shadowvmm_mmu_root *root)
+{
+	unsigned int i;
+
+	if (!root->valid)
+		return;
+	root->valid = false;
+	if (root->sp) {
+		if (!--root->sp->root_count && root->sp->role.invalid)
+			free_sp(mmu, root->sp);
+		root->sp = NULL;
+		return;
+	}
+	for (i = 0; i < 4; i++)
+		drop_nonleaf(&root->pae[i]);
+}
+
+static bool root_matches(const struct shadowvmm_mmu_root *root, u32 role,
+			 const struct shadowvmm_paging *pg)
+{
+	if (!root->valid || root->role != role || root->cr3 != pg->cr3)
+		return false;
+	if (root->sp && root->sp->role.invalid)
+		return false;
+	return pg->mode != SHADOWVMM_PAGING_PAE ||
+	       !memcmp(root->pdpte, pg->pdpte, sizeof(root->pdpte));
+}
+
+/**
+ * shadowvmm_mmu_load() - switch to the shadow root for a paging state
+ * @mmu: the MMU
+ * @pg: the guest's paging state after a CR0/CR3/CR4/EFER change
+ *
+ * A root seen recently is reused as it stands: switching back to a
+ * recent address space costs no rebuild.
+ *
+ * Context: preemption off; allocates only from stock.
+ * Return: 0, or -EAGAIN when the stock must be topped up first.
+ */
+int shadowvmm_mmu_load(struct shadowvmm_mmu *mmu,
+		       const struct shadowvmm_paging *pg)
+{
+	u32 role = paging_role(pg);
+	struct shadowvmm_mmu_root found;
+	unsigned int i;
+	bool hit;
+
+	mmu->pg = *pg;
+	for (i = 0; i < SHADOWVMM_ROOT_CACHE; i++)
+		if (root_matches(&mmu->roots[i], role, pg))
+			break;
+	hit = i < SHADOWVMM_ROOT_CACHE;
+	if (hit) {
+		count(mmu, SHADOWVMM_STAT_ROOT_CACHE_HIT);
+	} else {
+		union shadowvmm_sp_role sp_role = { .word = role };
+
+		if (shadowvmm_mmu_needs_topup(mmu))
+			return -EAGAIN;
+		count(mmu, SHADOWVMM_STAT_ROOT_CACHE_MISS);
+		i = SHADOWVMM_ROOT_CACHE - 1;
+		release_root(mmu, &mmu->roots[i]);
+		mmu->roots[i].valid = true;
+		mmu->roots[i].role = role;
+		mmu->roots[i].cr3 = pg->cr3;
+		memcpy(mmu->roots[i].pdpte, pg->pdpte, sizeof(pg->pdpte));
+		if (pg->mode == SHADOWVMM_PAGING_4LEVEL) {
+			make_room(mmu);
+			sp_role.level = 4;
+			sp_role.access = ACC_ALL;
+			mmu->roots[i].sp = get_sp(mmu, pg->cr3 >> PAGE_SHIFT,
+						  sp_role);
+			mmu->roots[i].sp->root_count++;
+		}
+	}
+	/* Most recently used first. */
+	found = mmu->roots[i];
+	memmove(&mmu->roots[1], &mmu->roots[0], i * sizeof(found));
+	mmu->roots[0] = found;
+	mmu->reload = false;
+	trace_shadowvmm_cr3(mmu->vm_id, pg->cr3, shadowvmm_mmu_root_hpa(mmu),
+			    pg->mode, hit);
+	return 0;
+}
+
+/* The CR3 the hardware runs the guest with. */
+u64 shadowvmm_mmu_root_hpa(const struct shadowvmm_mmu *mmu)
+{
+	const struct shadowvmm_mmu_root *root = &mmu->roots[0];
+
+	return root->sp ? __pa(root->sp->spt) : __pa(root->pae);
+}
+
+/* --- lifetime ------------------------------------------------------------ */
+
+/**
+ * shadowvmm_mmu_init() - set up the shadow MMU for a VM's RAM
+ * @mmu: zeroed MMU
+ * @gmem: guest RAM
+ * @stats: the VM's counters
+ * @max_pages: the cap on shadow pages (raised to a workable minimum)
+ *
+ * Paging starts off, with a root that maps guest RAM one to one on demand.
+ *
+ * Return: 0 or -ENOMEM; shadowvmm_mmu_destroy() frees a partial MMU.
+ */
+int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
+		       struct shadowvmm_stats *stats, unsigned int max_pages)
+{
+	struct shadowvmm_paging off = { .mode = SHADOWVMM_PAGING_OFF };
+	unsigned int i;
+	int err;
+
+	mmu->gmem = gmem;
+	mmu->stats = stats;
+	mmu->walk_mem = (struct shadowvmm_walk_mem){
+		.read = guest_read, .update = guest_update, .ctx = gmem,
+	};
+	for (i = 0; i < ARRAY_SIZE(mmu->hash); i++)
+		INIT_HLIST_HEAD(&mmu->hash[i]);
+	INIT_LIST_HEAD(&mmu->sps);
+	mmu->max_sps = max(max_pages, MIN_SHADOW_PAGES);
+	mmu->nr_frames = gmem->size >> PAGE_SHIFT;
+	mmu->frames = vzalloc(array_size(mmu->nr_frames, sizeof(*mmu->frames)));
+	mmu->unbacked = (void *)__get_free_page(GFP_KERNEL_ACCOUNT);
+	if (!mmu->frames || !mmu->unbacked)
+		return -ENOMEM;
+	memset(mmu->unbacked, 0xff, PAGE_SIZE);
+	/* Without IA-32e mode, CR3 holds a 32-bit PDPT address. */
+	for (i = 0; i < SHADOWVMM_ROOT_CACHE; i++) {
+		mmu->roots[i].pae = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT |
+							   GFP_DMA32);
+		if (!mmu->roots[i].pae)
+			return -ENOMEM;
+	}
+	err = sptep_stock_init(&mmu->blocks, 4 * SHADOWVMM_MAX_LEVEL);
+	if (!err)
+		err = shadowvmm_mmu_topup(mmu);
+	if (!err)
+		err = shadowvmm_mmu_load(mmu, &off);
+	return err;
+}
+
+void shadowvmm_mmu_destroy(struct shadowvmm_mmu *mmu)
+{
+	struct shadowvmm_sp *sp, *next;
+	unsigned int i;
+	u64 gfn;
+
+	/* Never initialised: the VM was destroyed before it started. */
+	if (!mmu->gmem)
+		return;
+	for (i = 0; i < SHADOWVMM_ROOT_CACHE; i++) {
+		mmu->roots[i].valid = false;
+		free_page((unsigned long)mmu->roots[i].pae);
+	}
+	list_for_each_entry_safe(sp, next, &mmu->sps, link)
+		free_sp(mmu, sp);
+	for (gfn = 0; mmu->frames && gfn < mmu->nr_frames; gfn++)
+		sptep_list_clear(&mmu->frames[gfn].rmap);
+	vfree(mmu->frames);
+	while (mmu->nr_spare) {
+		sp = mmu->spare[--mmu->nr_spare];
+		free_page((unsigned long)sp->spt);
+		kfree(sp);
+	}
+	sptep_stock_free(&mmu->blocks);
+	free_page((unsigned long)mmu->unbacked);
+	memset(mmu, 0, sizeof(*mmu));
+}

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's control registers and EFER: what a write to them means for
+ * the guest's paging, and the values the hardware runs the guest with
+ * instead. The hardware always pages (VMX without unrestricted guest
+ * requires it) through the shadow MMU's tables: PAE format unless the
+ * guest is in long mode, CR0.WP always set so that write protection of
+ * guest page tables holds in supervisor mode too.
+ */
+#include <linux/kernel.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+#include "exit.h"
+#include "gmem.h"
+#include "paging.h"
+#include "vm.h"
+#include "vmx.h"
+
+/* CR0 bits that reach the hardware CR0 the guest runs with. */
+#define HW_CR0_GUEST_BITS	(X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | \
+				 X86_CR0_AM)
+/* CR4 bits a guest may set, and those of them the hardware sees. */
+#define GUEST_CR4_ALLOWED	(X86_CR4_PSE | X86_CR4_PAE | X86_CR4_PGE | \
+				 X86_CR4_DE | X86_CR4_TSD | X86_CR4_PCE | \
+				 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+#define HW_CR4_GUEST_BITS	(X86_CR4_DE | X86_CR4_TSD | X86_CR4_PCE | \
+				 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+/* Enforced by the hardware on our tables, whose U bits are the guest's. */
+#define HW_CR4_PAGING_BITS	(X86_CR4_SMEP | X86_CR4_SMAP)
+/* A MOV to CR4 changing these reloads the PAE PDPTEs. */
+#define CR4_PDPTE_BITS		(X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE | \
+				 X86_CR4_SMEP)
+
+#define CS_AR_L			BIT(13)
+
+static unsigned long guest_cr4_allowed(void)
+{
+	unsigned long allowed = GUEST_CR4_ALLOWED;
+
+	if (boot_cpu_has(X86_FEATURE_SMEP))
+		allowed |= X86_CR4_SMEP;
+	if (boot_cpu_has(X86_FEATURE_SMAP))
+		allowed |= X86_CR4_SMAP;
+	return allowed;
+}
+
+static bool paging(const struct shadowvmm_vcpu *vcpu)
+{
+	return vcpu->cr0 & X86_CR0_PG;
+}
+
+/**
+ * shadowvmm_vcpu_in_64bit_code() - is the guest running 64-bit code?
+ * @vcpu: the vCPU, with CS as of the last exit
+ *
+ * Return: true in long mode with CS.L set; compatibility mode is false.
+ */
+bool shadowvmm_vcpu_in_64bit_code(const struct shadowvmm_vcpu *vcpu)
+{
+	return (vcpu->efer & EFER_LMA) && (vcpu->cs_ar & CS_AR_L);
+}
+
+/**
+ * shadowvmm_hw_cr0() - the CR0 the hardware runs the guest with
+ * @vcpu: the vCPU, whose guest-visible CR0 decides the FPU and alignment
+ *	  bits
+ *
+ * Return: a CR0 value that satisfies the CPU's VMX fixed bits.
+ */
+unsigned long shadowvmm_hw_cr0(const struct shadowvmm_vcpu *vcpu)
+{
+	unsigned long cr0 = X86_CR0_PE | X86_CR0_PG | X86_CR0_NE |
+			    X86_CR0_ET | X86_CR0_WP |
+			    (vcpu->cr0 & HW_CR0_GUEST_BITS);
+
+	return (cr0 | shadowvmm_vmx.cr0_fixed0) & shadowvmm_vmx.cr0_fixed1;
+}
+
+/**
+ * shadowvmm_hw_cr4() - the CR4 the hardware runs the guest with
+ * @vcpu: the vCPU
+ *
+ * PAE for our tables, MCE so a machine check reaches the host, VMXE
+ * because VMX requires it; the guest's own bits where they mean the same,
+ * and SMEP/SMAP only while the guest pages (with paging off they mean
+ * nothing to it, but would to the hardware).
+ *
+ * Return: a CR4 value that satisfies the CPU's VMX fixed bits.
+ */
+unsigned long shadowvmm_hw_cr4(const struct shadowvmm_vcpu *vcpu)
+{
+	unsigned long cr4 = X86_CR4_VMXE | X86_CR4_PAE | X86_CR4_MCE |
+			    (vcpu->cr4 & HW_CR4_GUEST_BITS);
+
+	if (paging(vcpu))
+		cr4 |= vcpu->cr4 & HW_CR4_PAGING_BITS;
+	return (cr4 | shadowvmm_vmx.cr4_fixed0) & shadowvmm_vmx.cr4_fixed1;
+}
+
+static enum shadowvmm_paging_mode paging_mode(const struct shadowvmm_vcpu *vcpu)
+{
+	if (!paging(vcpu))
+		return SHADOWVMM_PAGING_OFF;
+	if (vcpu->efer & EFER_LMA)
+		return SHADOWVMM_PAGING_4LEVEL;
+	return vcpu->cr4 & X86_CR4_PAE ? SHADOWVMM_PAGING_PAE :
+					 SHADOWVMM_PAGING_32;
+}
+
+/* PAE paging reads the four PDPTEs at CR3 when CR3, CR0 or CR4 load. */
+static int load_pdptes(struct shadowvmm_vcpu *vcpu, unsigned long cr3,
+		       u64 *pdpte)
+{
+	struct shadowvmm_paging *pg = &vcpu->mmu.pg;
+	u64 gpa = cr3 & 0xffffffe0;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		pdpte[i] = vcpu->mmu.walk_mem.read(vcpu->mmu.walk_mem.ctx,
+						   gpa + i * 8, 8);
+		if (!shadowvmm_walk_pdpte_valid(pg, pdpte[i]))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The guest's registers changed: point the MMU at the matching root and
+ * recompute what the hardware runs with. Callers checked the MMU's stock,
+ * so loading the root cannot fail for want of memory.
+ */
+static void paging_changed(struct shadowvmm_vcpu *vcpu)
+{
+	struct shadowvmm_paging pg = {
+		.mode = paging_mode(vcpu),
+		.cr3 = vcpu->cr3,
+		.wp = vcpu->cr0 & X86_CR0_WP,
+		.pse = vcpu->cr4 & X86_CR4_PSE,
+		.smep = vcpu->cr4 & X86_CR4_SMEP,
+		.smap = vcpu->cr4 & X86_CR4_SMAP,
+		.nxe = vcpu->efer & EFER_NX,
+		.gbpages = boot_cpu_has(X86_FEATURE_GBPAGES),
+		.maxphyaddr = vcpu->maxphyaddr,
+	};
+
+	memcpy(pg.pdpte, vcpu->pdpte, sizeof(pg.pdpte));
+	WARN_ON_ONCE(shadowvmm_mmu_load(&vcpu->mmu, &pg));
+	vcpu->hw_cr0 = shadowvmm_hw_cr0(vcpu);
+	vcpu->hw_cr4 = shadowvmm_hw_cr4(vcpu);
+	vcpu->hw_efer = EFER_NX;
+	if (vcpu->efer & EFER_LMA)
+		vcpu->hw_efer |= EFER_LME | EFER_LMA;
+	vcpu->dirty |= VCPU_DIRTY_CR | VCPU_DIRTY_PAGING;
+}
+
+/**
+ * shadowvmm_paging_reload() - load a root again after the MMU zapped it
+ * @vcpu: the vCPU
+ *
+ * Return: 0, or -EAGAIN when the MMU's stock must be topped up first.
+ */
+int shadowvmm_paging_reload(struct shadowvmm_vcpu *vcpu)
+{
+	if (shadowvmm_mmu_needs_topup(&vcpu->mmu))
+		return -EAGAIN;
+	paging_changed(vcpu);
+	return 0;
+}
+
+/**
+ * shadowvmm_set_cr0() - the guest writes CR0
+ * @vcpu: the vCPU
+ * @value: the value written
+ *
+ * Return: 0; -EINVAL for a write hardware refuses with #GP; -EOPNOTSUPP
+ * for real mode, which shadow paging without unrestricted guest cannot
+ * run; -EAGAIN when the MMU's stock must be topped up first.
+ */
+int shadowvmm_set_cr0(struct shadowvmm_vcpu *vcpu, unsigned long value)
+{
+	bool pg_on = value & X86_CR0_PG, was_on = paging(vcpu);
+	u64 efer = vcpu->efer;
+	u64 pdpte[4];
+
+	if (value >> 32)
+		return -EINVAL;
+	value |= X86_CR0_ET;
+	if ((pg_on && !(value & X86_CR0_PE)) ||
+	    ((value & X86_CR0_NW) && !(value & X86_CR0_CD)))
+		return -EINVAL;
+	if (!(value & X86_CR0_PE))
+		return -EOPNOTSUPP;
+	if (shadowvmm_mmu_needs_topup(&vcpu->mmu))
+		return -EAGAIN;
+
+	if (pg_on && !was_on && (efer & EFER_LME)) {
+		/* Entering long mode needs PAE, from 32-bit code. */
+		if (!(vcpu->cr4 & X86_CR4_PAE) || (vcpu->cs_ar & CS_AR_L))
+			return -EINVAL;
+		efer |= EFER_LMA;
+	} else if (!pg_on && was_on && (efer & EFER_LMA)) {
+		/* Leaving it is allowed only from compatibility mode. */
+		if (vcpu->cs_ar & CS_AR_L)
+			return -EINVAL;
+		efer &= ~EFER_LMA;
+	} else if (pg_on && !(efer & EFER_LMA) && (vcpu->cr4 & X86_CR4_PAE) &&
+		   (!was_on || ((value ^ vcpu->cr0) &
+				(X86_CR0_CD | X86_CR0_NW)))) {
+		if (load_pdptes(vcpu, vcpu->cr3, pdpte))
+			return -EINVAL;
+		memcpy(vcpu->pdpte, pdpte, sizeof(pdpte));
+	}
+	vcpu->cr0 = value;
+	vcpu->efer = efer;
+	paging_changed(vcpu);
+	return 0;
+}
+
+/**
+ * shadowvmm_set_cr3() - the guest writes CR3
+ * @vcpu: the vCPU
+ * @value: the value written
+ *
+ * Return: 0, -EINVAL (#GP) or -EAGAIN, as for shadowvmm_set_cr0().
+ */
+int shadowvmm_set_cr3(struct shadowvmm_vcpu *vcpu, unsigned long value)
+{
+	u64 pdpte[4];
+
+	if (shadowvmm_mmu_needs_topup(&vcpu->mmu))
+		return -EAGAIN;
+	if (vcpu->efer & EFER_LMA) {
+		if (value & GENMASK_ULL(63, vcpu->maxphyaddr))
+			return -EINVAL;
+	} else {
+		value = (u32)value;
+	}
+	if (paging_mode(vcpu) == SHADOWVMM_PAGING_PAE) {
+		if (load_pdptes(vcpu, value, pdpte))
+			return -EINVAL;
+		memcpy(vcpu->pdpte, pdpte, sizeof(pdpte));
+	}
+	vcpu->cr3 = value;
+	if (paging(vcpu)) {
+		shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_CR3_SWITCH, 1);
+		shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_TLB_FLUSH, 1);
+	}
+	paging_changed(vcpu);
+	return 0;
+}
+
+/**
+ * shadowvmm_set_cr4() - the guest writes CR4
+ * @vcpu: the vCPU
+ * @value: the value written
+ *
+ * Return: 0, -EINVAL (#GP) or -EAGAIN, as for shadowvmm_set_cr0().
+ */
+int shadowvmm_set_cr4(struct shadowvmm_vcpu *vcpu, unsigned long value)
+{
+	unsigned long changed = value ^ vcpu->cr4;
+	u64 pdpte[4];
+
+	if (value & ~guest_cr4_allowed())
+		return -EINVAL;
+	if ((vcpu->efer & EFER_LMA) && !(value & X86_CR4_PAE))
+		return -EINVAL;
+	if (shadowvmm_mmu_needs_topup(&vcpu->mmu))
+		return -EAGAIN;
+	if (paging(vcpu) && !(vcpu->efer & EFER_LMA) &&
+	    (value & X86_CR4_PAE) && (changed & CR4_PDPTE_BITS)) {
+		if (load_pdptes(vcpu, vcpu->cr3, pdpte))
+			return -EINVAL;
+		memcpy(vcpu->pdpte, pdpte, sizeof(pdpte));
+	}
+	vcpu->cr4 = value;
+	/* Toggling PGE flushes global translations too. */
+	if (changed & (X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE))
+		shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_TLB_FLUSH, 1);
+	paging_changed(vcpu);
+	return 0;
+}
+
+/**
+ * shadowvmm_set_efer() - the guest writes IA32_EFER
+ * @vcpu: the vCPU
+ * @value: the value written
+ *
+ * NXE and LME only: SYSCALL is not offered (see cpuid.c), and LMA follows
+ * CR0.PG, whatever the guest writes there.
+ *
+ * Return: 0, -EINVAL (#GP) or -EAGAIN, as for shadowvmm_set_cr0().
+ */
+int shadowvmm_set_efer(struct shadowvmm_vcpu *vcpu, u64 value)
+{
+	value = (value & ~(u64)EFER_LMA) | (vcpu->efer & EFER_LMA);
+	if (value & ~(u64)(EFER_NX | EFER_LME | EFER_LMA))
+		return -EINVAL;
+	if (paging(vcpu) && ((value ^ vcpu->efer) & EFER_LME))
+		return -EINVAL;
+	if (shadowvmm_mmu_needs_topup(&vcpu->mmu))
+		return -EAGAIN;
+	vcpu->efer = value;
+	paging_changed(vcpu);
+	return 0;
+}
+
+/* Multiboot's state: protected mode, paging off. */
+void shadowvmm_paging_reset(struct shadowvmm_vcpu *vcpu)
+{
+	vcpu->cr0 = X86_CR0_PE | X86_CR0_ET;
+	vcpu->cr3 = 0;
+	vcpu->cr4 = 0;
+	vcpu->efer = 0;
+	memset(vcpu->pdpte, 0, sizeof(vcpu->pdpte));
+	paging_changed(vcpu);
+}

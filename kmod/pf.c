@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The #PF exit: the shadow MMU decides whether the fault is the guest's
+ * own (inject it), a shadow entry still missing (filled, retry), or a
+ * store to a guest page table or to unbacked memory, which is carried out
+ * here with the store emulator.
+ */
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <asm/processor-flags.h>
+#include <asm/trapnr.h>
+#include "emulate.h"
+#include "exit.h"
+#include "gmem.h"
+#include "paging.h"
+#include "pf.h"
+#include "trace.h"
+#include "vm.h"
+
+#define MAX_INSN_LEN		15
+#define CS_AR_DB		BIT(14)
+#define CS_AR_DPL(ar)		(((ar) >> 5) & 3)
+/* The same store failing to land this often in a row is a livelock. */
+#define UNPROTECT_RETRIES	4
+
+struct store_ctx {
+	struct shadowvmm_vcpu *vcpu;
+	u64 gva;		/* where the fault said the store goes */
+	u64 gpa;		/* and where that is */
+};
+
+static u32 cpl_access(const struct shadowvmm_vcpu *vcpu)
+{
+	return CS_AR_DPL(vcpu->cs_ar) == 3 ? SHADOWVMM_PF_USER : 0;
+}
+
+static enum shadowvmm_cpu_mode cpu_mode(const struct shadowvmm_vcpu *vcpu)
+{
+	if (shadowvmm_vcpu_in_64bit_code(vcpu))
+		return SHADOWVMM_MODE_64;
+	return vcpu->cs_ar & CS_AR_DB ? SHADOWVMM_MODE_32 : SHADOWVMM_MODE_16;
+}
+
+/* Copy guest memory at a linear address; unbacked memory reads all-ones. */
+static int read_linear(struct shadowvmm_vcpu *vcpu, u64 gva, void *buf,
+		       unsigned int len, u32 access)
+{
+	struct shadowvmm_gmem *gmem = &vcpu->vm->gmem;
+	struct shadowvmm_walk walk;
+	u8 *out = buf;
+
+	while (len) {
+		unsigned int n = min_t(u64, len, PAGE_SIZE - offset_in_page(gva));
+
+		if (shadowvmm_mmu_walk(&vcpu->mmu, gva, access, &walk))
+			return -EFAULT;
+		if (shadowvmm_gmem_range_ok(gmem, walk.gpa, n))
+			memcpy(out, gmem->ram + walk.gpa, n);
+		else
+			memset(out, 0xff, n);
+		out += n;
+		gva += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static u64 store_seg_base(void *ctx, enum shadowvmm_seg seg)
+{
+	struct store_ctx *store = ctx;
+
+	return shadowvmm_vcpu_seg_base(store->vcpu, seg);
+}
+
+static int store_read(void *ctx, u64 gva, void *val, unsigned int size)
+{
+	struct store_ctx *store = ctx;
+	struct shadowvmm_gmem *gmem = &store->vcpu->vm->gmem;
+
+	if (gva != store->gva || offset_in_page(gva) + size > PAGE_SIZE)
+		return -EINVAL;
+	if (shadowvmm_gmem_range_ok(gmem, store->gpa, size))
+		memcpy(val, gmem->ram + store->gpa, size);
+	else
+		memset(val, 0xff, size);
+	return 0;
+}
+
+/*
+ * The store itself: into guest RAM, then into every shadow of the entries
+ * it changed. A store to unbacked memory goes nowhere, as on a PC.
+ */
+static int store_write(void *ctx, u64 gva, const void *old, const void *val,
+		       unsigned int size)
+{
+	struct store_ctx *store = ctx;
+	struct shadowvmm_gmem *gmem = &store->vcpu->vm->gmem;
+	void *dst;
+
+	if (gva != store->gva || offset_in_page(gva) + size > PAGE_SIZE)
+		return -EINVAL;
+	if (!shadowvmm_gmem_range_ok(gmem, store->gpa, size))
+		return 0;
+	dst = gmem->ram + store->gpa;
+	if (old && memcmp(dst, old, size))
+		return -EAGAIN;
+	memcpy(dst, val, size);
+	shadowvmm_mmu_pte_write(&store->vcpu->mmu, store->gpa, size);
+	return 0;
+}
+
+static int emulate_store(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa)
+{
+	struct store_ctx store = { .vcpu = vcpu, .gva = gva, .gpa = gpa };
+	u8 insn[MAX_INSN_LEN];
+	struct shadowvmm_emulate em = {
+		.mode = cpu_mode(vcpu),
+		.insn = insn,
+		.insn_avail = MAX_INSN_LEN,
+		.gpr = vcpu->regs.gpr,
+		.rflags = &vcpu->rflags,
+		.rip = vcpu->rip,
+	};
+	const struct shadowvmm_emulate_ops ops = {
+		.seg_base = store_seg_base,
+		.read = store_read,
+		.write = store_write,
+		.ctx = &store,
+	};
+	u32 fetch = SHADOWVMM_PF_FETCH | cpl_access(vcpu);
+	u64 pc = shadowvmm_vcpu_seg_base(vcpu, SHADOWVMM_SEG_CS) + vcpu->rip;
+	int err;
+
+	if (em.mode != SHADOWVMM_MODE_64)
+		pc = (u32)pc;
+	/* A short instruction may end a page that nothing maps after. */
+	if (read_linear(vcpu, pc, insn, MAX_INSN_LEN, fetch)) {
+		em.insn_avail = min_t(unsigned int, MAX_INSN_LEN,
+				      PAGE_SIZE - offset_in_page(pc));
+		if (read_linear(vcpu, pc, insn, em.insn_avail, fetch))
+			return -EFAULT;
+	}
+
+	vcpu->regs.gpr[VCPU_RSP] = vcpu->rsp;
+	err = shadowvmm_emulate_store(&em, &ops);
+	vcpu->rsp = vcpu->regs.gpr[VCPU_RSP];
+	if (err)
+		return err;
+	vcpu->rip += em.insn_len;
+	if (em.mode != SHADOWVMM_MODE_64)
+		vcpu->rip = (u32)vcpu->rip;
+	vcpu->dirty |= VCPU_DIRTY_INTR_SHADOW;
+	return 0;
+}
+
+/*
+ * A store we could not emulate: stop shadowing the frame and let the
+ * guest run the instruction itself. If the guest needs that very frame
+ * shadowed to get there (a table that maps itself), retrying can never
+ * succeed, and the VM stops instead of spinning.
+ */
+static u32 unprotect_and_retry(struct shadowvmm_vcpu *vcpu,
+			       const struct shadowvmm_exit *exit, u64 gpa)
+{
+	struct shadowvmm_mmu *mmu = &vcpu->mmu;
+	u64 gfn = gpa >> PAGE_SHIFT;
+
+	if (mmu->unprotect_rip == vcpu->rip && mmu->unprotect_gfn == gfn) {
+		if (++vcpu->unprotect_retries >= UNPROTECT_RETRIES) {
+			vcpu->stop.guest_addr = exit->qualification;
+			return shadowvmm_stop_vcpu(vcpu, exit,
+						   SHADOWVMM_STOP_UNHANDLED_EXIT);
+		}
+	} else {
+		mmu->unprotect_rip = vcpu->rip;
+		mmu->unprotect_gfn = gfn;
+		vcpu->unprotect_retries = 0;
+	}
+	shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_MMU_UNPROTECT, 1);
+	shadowvmm_mmu_unprotect(mmu, gfn);
+	return SHADOWVMM_STOP_NONE;
+}
+
+/**
+ * shadowvmm_handle_page_fault() - act on a #PF exit
+ * @vcpu: the vCPU
+ * @exit: the exit: qualification is the linear address, the error code
+ *	  says what kind of access it was
+ *
+ * Return: SHADOWVMM_STOP_NONE, or why the VM stops.
+ */
+u32 shadowvmm_handle_page_fault(struct shadowvmm_vcpu *vcpu,
+				const struct shadowvmm_exit *exit)
+{
+	u64 gva = exit->qualification;
+	u32 access = exit->intr_error_code & (SHADOWVMM_PF_WRITE |
+					      SHADOWVMM_PF_USER |
+					      SHADOWVMM_PF_FETCH);
+	struct shadowvmm_walk walk = {};
+	int err;
+
+	enum shadowvmm_pf_result result;
+
+	if (vcpu->rflags & X86_EFLAGS_AC)
+		access |= SHADOWVMM_ACCESS_AC;
+	result = shadowvmm_mmu_page_fault(&vcpu->mmu, gva, access, &walk);
+	trace_shadowvmm_page_fault(vcpu->vm->id, gva, exit->intr_error_code,
+				   walk.gpa, result);
+	switch (result) {
+	case SHADOWVMM_PF_FIXED:
+	case SHADOWVMM_PF_SPURIOUS:
+		return SHADOWVMM_STOP_NONE;
+	case SHADOWVMM_PF_RETRY:
+		vcpu->need_topup = true;
+		return SHADOWVMM_STOP_NONE;
+	case SHADOWVMM_PF_INJECT:
+		vcpu->cr2 = gva;
+		return shadowvmm_queue_exception(vcpu, exit, X86_TRAP_PF,
+						 walk.error_code);
+	case SHADOWVMM_PF_EMULATE:
+		break;
+	}
+
+	err = emulate_store(vcpu, gva, walk.gpa);
+	if (!err) {
+		shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_PF_EMULATED, 1);
+		return SHADOWVMM_STOP_NONE;
+	}
+	if (err == -EAGAIN)
+		return SHADOWVMM_STOP_NONE;
+	/* Unbacked memory has no frame to unprotect. */
+	if (!shadowvmm_gmem_range_ok(&vcpu->vm->gmem, walk.gpa, 1)) {
+		vcpu->stop.guest_addr = walk.gpa;
+		return shadowvmm_stop_vcpu(vcpu, exit, SHADOWVMM_STOP_BAD_ACCESS);
+	}
+	return unprotect_and_retry(vcpu, exit, walk.gpa);
+}
