@@ -1012,7 +1012,7 @@ static bool check(struct env *env)
 	return env->reports == reports;
 }
 
-/* --- address spaces -------------------------------------------------------- */
+/* --- address spaces ------------------------------------------------------- */
 
 /* @large: the leaf level in even-numbered address spaces of the mode. */
 struct gva_spec {
@@ -1248,7 +1248,7 @@ static void switch_as(struct env *env, unsigned int n, bool random_flags)
 	env->cur_as = n;
 }
 
-/* --- case 1: invariants over random operation sequences --------------------- */
+/* --- case 1: invariants over random operation sequences ------------------- */
 
 /* The checker costs most of the time: big caps check every few steps. */
 struct random_params {
@@ -1576,7 +1576,7 @@ static void random_ops(struct kunit *test)
 				0ULL);
 }
 
-/* --- directed cases -------------------------------------------------------- */
+/* --- directed cases ------------------------------------------------------- */
 
 static struct shadowvmm_paging paging_of(struct env *env, unsigned int n)
 {
@@ -2044,7 +2044,3 @@ static struct kunit_suite shadow_suite = {
 };
 
 kunit_test_suite(shadow_suite);
-
-/* The suites' module: this file took over from identity_test.c. */
-MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit tests for shadowvmm");
