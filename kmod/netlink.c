@@ -97,6 +97,7 @@ static int fill_vm(struct sk_buff *skb, struct shadowvmm_vm *vm, u8 cmd,
 	    nla_put_u32(skb, SHADOWVMM_A_VM_STATE, state) ||
 	    nla_put_u64_64bit(skb, SHADOWVMM_A_MEM_SIZE, vm->gmem.size,
 			      SHADOWVMM_A_PAD) ||
+	    nla_put_u32(skb, SHADOWVMM_A_MMU_PAGES_MAX, vm->mmu_pages_max) ||
 	    put_stop(skb, &stop)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -125,13 +126,15 @@ static int reply_vm(struct genl_info *info, struct shadowvmm_vm *vm)
 static int vm_create(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[SHADOWVMM_A_MEM_SIZE];
+	struct nlattr *pages = info->attrs[SHADOWVMM_A_MMU_PAGES_MAX];
 	struct shadowvmm_why why = {};
 	struct shadowvmm_vm *vm;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_MEM_SIZE))
 		return -EINVAL;
-	err = shadowvmm_vm_create(nla_get_u64(attr), &vm, &why);
+	err = shadowvmm_vm_create(nla_get_u64(attr),
+				  pages ? nla_get_u32(pages) : 0, &vm, &why);
 	if (err) {
 		set_err(info, &why);
 		return err;
@@ -358,6 +361,105 @@ out:
 	return err;
 }
 
+static int put_walk_entry(struct sk_buff *msg, int level, u64 value,
+			  const u64 *addr)
+{
+	struct nlattr *nest = nla_nest_start(msg, SHADOWVMM_A_WALK_ENTRY);
+
+	if (!nest || nla_put_u32(msg, SHADOWVMM_A_WALK_LEVEL, level) ||
+	    nla_put_u64_64bit(msg, SHADOWVMM_A_WALK_VALUE, value,
+			      SHADOWVMM_A_PAD) ||
+	    (addr && nla_put_u64_64bit(msg, SHADOWVMM_A_WALK_ADDR, *addr,
+				       SHADOWVMM_A_PAD)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int put_translation(struct sk_buff *msg,
+			   const struct shadowvmm_translation *t)
+{
+	const struct shadowvmm_walk *walk = &t->walk;
+	int level, bottom = max(walk->level, 1);
+	struct nlattr *nest;
+
+	if (nla_put_u32(msg, SHADOWVMM_A_PAGING_MODE, t->mode))
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, SHADOWVMM_A_GUEST_WALK);
+	if (!nest)
+		return -EMSGSIZE;
+	for (level = walk->top_level; level && level >= bottom; level--) {
+		bool in_cpu = t->mode == SHADOWVMM_PAGING_PAE && level == 3;
+
+		if (put_walk_entry(msg, level, walk->entry[level],
+				   in_cpu ? NULL : &walk->entry_gpa[level]))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	if (t->walk_err ?
+	    nla_put_u32(msg, SHADOWVMM_A_PF_ERROR_CODE, walk->error_code) :
+	    nla_put_u64_64bit(msg, SHADOWVMM_A_GPA, walk->gpa, SHADOWVMM_A_PAD))
+		return -EMSGSIZE;
+
+	nest = nla_nest_start(msg, SHADOWVMM_A_SHADOW_WALK);
+	if (!nest)
+		return -EMSGSIZE;
+	for (level = t->shadow_top; level >= t->shadow_bottom; level--)
+		if (put_walk_entry(msg, level, t->shadow[level], NULL))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	if (t->mapped &&
+	    nla_put_u64_64bit(msg, SHADOWVMM_A_HPA, t->hpa, SHADOWVMM_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int translate(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *access = info->attrs[SHADOWVMM_A_ACCESS];
+	struct shadowvmm_translation *t;
+	struct shadowvmm_vm *vm;
+	struct sk_buff *msg;
+	void *hdr;
+	u64 gva;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_GVA))
+		return -EINVAL;
+	vm = lookup_vm(info);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	gva = nla_get_u64(info->attrs[SHADOWVMM_A_GVA]);
+	err = -ENOMEM;
+	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!t || !msg)
+		goto out;
+	err = -EINVAL;
+	if (!shadowvmm_vm_started(vm) ||
+	    shadowvmm_mmu_translate(&vm->vcpu.mmu, gva,
+				    access ? nla_get_u32(access) : 0, t)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SHADOWVMM_A_VM_ID],
+				    "VM_ID: VM has not started: no page tables yet");
+		goto out;
+	}
+	err = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &shadowvmm_family, 0,
+				info->genlhdr->cmd);
+	if (!hdr || nla_put_u32(msg, SHADOWVMM_A_VM_ID, vm->id) ||
+	    nla_put_u64_64bit(msg, SHADOWVMM_A_GVA, gva, SHADOWVMM_A_PAD) ||
+	    put_translation(msg, t))
+		goto out;
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+	msg = NULL;
+out:
+	nlmsg_free(msg);
+	kfree(t);
+	shadowvmm_vm_put(vm);
+	return err;
+}
+
 #define OP(_cmd, _doit, _policy) {					\
 	.cmd = _cmd, .doit = _doit, .policy = _policy,			\
 	.maxattr = SHADOWVMM_A_MAX, .flags = GENL_ADMIN_PERM,		\
@@ -381,6 +483,7 @@ static const struct genl_ops shadowvmm_ops[] = {
 	OP(SHADOWVMM_CMD_STATS_GET, stats_get, shadowvmm_vm_id_policy),
 	OP(SHADOWVMM_CMD_CONSOLE_READ, console_read,
 	   shadowvmm_console_read_policy),
+	OP(SHADOWVMM_CMD_TRANSLATE, translate, shadowvmm_translate_policy),
 };
 
 static const struct genl_multicast_group shadowvmm_mcgrps[] = {

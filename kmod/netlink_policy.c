@@ -15,6 +15,8 @@ static struct netlink_range_validation gpa_range = {
 
 const struct nla_policy shadowvmm_vm_create_policy[SHADOWVMM_A_MAX + 1] = {
 	[SHADOWVMM_A_MEM_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U64, &mem_size_range),
+	[SHADOWVMM_A_MMU_PAGES_MAX] = NLA_POLICY_MIN(NLA_U32,
+						     SHADOWVMM_MMU_PAGES_MIN),
 };
 
 const struct nla_policy shadowvmm_vm_id_policy[SHADOWVMM_A_MAX + 1] = {
@@ -33,6 +35,14 @@ const struct nla_policy shadowvmm_boot_set_policy[SHADOWVMM_A_MAX + 1] = {
 	[SHADOWVMM_A_BOOT_ENTRY] = { .type = NLA_U32 },
 	[SHADOWVMM_A_BOOT_CMDLINE] = { .type = NLA_NUL_STRING,
 				       .len = SHADOWVMM_CMDLINE_MAX - 1 },
+};
+
+const struct nla_policy shadowvmm_translate_policy[SHADOWVMM_A_MAX + 1] = {
+	[SHADOWVMM_A_VM_ID] = VM_ID_POLICY,
+	[SHADOWVMM_A_GVA] = { .type = NLA_U64 },
+	[SHADOWVMM_A_ACCESS] = NLA_POLICY_MASK(NLA_U32, SHADOWVMM_ACCESS_WRITE |
+					       SHADOWVMM_ACCESS_USER |
+					       SHADOWVMM_ACCESS_FETCH),
 };
 
 const struct nla_policy shadowvmm_console_read_policy[SHADOWVMM_A_MAX + 1] = {

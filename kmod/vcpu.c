@@ -448,7 +448,7 @@ int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
 
 	vcpu->maxphyaddr = shadowvmm_cpuid_maxphyaddr();
 	err = shadowvmm_mmu_init(&vcpu->mmu, &vm->gmem, &vm->stats,
-				 shadowvmm_mmu_pages_max);
+				 vm->mmu_pages_max);
 	if (err)
 		goto fail;
 	vcpu->mmu.vm_id = vm->id;

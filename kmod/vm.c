@@ -51,17 +51,26 @@ void shadowvmm_vm_put(struct shadowvmm_vm *vm)
 /**
  * shadowvmm_vm_create() - create a VM with zeroed guest RAM
  * @mem_size: bytes of guest RAM (range-checked by the netlink policy)
+ * @mmu_pages_max: cap on shadow page-table pages, or 0 for the module
+ *		   parameter mmu_pages_max, which also bounds it
  * @out: the new VM, with a reference for the caller
  * @why: set when refused
  *
  * Return: 0, -EINVAL, -ENOSPC (max_vms reached) or -ENOMEM.
  */
-int shadowvmm_vm_create(u64 mem_size, struct shadowvmm_vm **out,
-			struct shadowvmm_why *why)
+int shadowvmm_vm_create(u64 mem_size, u32 mmu_pages_max,
+			struct shadowvmm_vm **out, struct shadowvmm_why *why)
 {
+	u32 mmu_pages_limit = READ_ONCE(shadowvmm_mmu_pages_max);
 	struct shadowvmm_vm *vm;
 	u32 id;
 	int err;
+
+	if (mmu_pages_max > mmu_pages_limit) {
+		set_why(why, SHADOWVMM_A_MMU_PAGES_MAX,
+			"MMU_PAGES_MAX exceeds the mmu_pages_max module parameter");
+		return -EINVAL;
+	}
 
 	if (!PAGE_ALIGNED(mem_size)) {
 		set_why(why, SHADOWVMM_A_MEM_SIZE,
@@ -81,6 +90,8 @@ int shadowvmm_vm_create(u64 mem_size, struct shadowvmm_vm **out,
 	mutex_init(&vm->lock);
 	init_completion(&vm->stopped);
 	vm->state = SHADOWVMM_VM_CREATED;
+	vm->mmu_pages_max = mmu_pages_max ?: max_t(u32, mmu_pages_limit,
+						   SHADOWVMM_MMU_PAGES_MIN);
 	vm->vcpu.cpu = -1;
 	err = shadowvmm_console_init(&vm->console);
 	if (!err)
@@ -114,6 +125,17 @@ int shadowvmm_vm_create(u64 mem_size, struct shadowvmm_vm **out,
 fail:
 	shadowvmm_vm_put(vm);
 	return err;
+}
+
+/* Return: whether the VM ever started, so that its vCPU and MMU exist. */
+bool shadowvmm_vm_started(struct shadowvmm_vm *vm)
+{
+	bool started;
+
+	mutex_lock(&vm->lock);
+	started = vm->state != SHADOWVMM_VM_CREATED;
+	mutex_unlock(&vm->lock);
+	return started;
 }
 
 /* Return: the VM with @id and a reference to it, or NULL. */

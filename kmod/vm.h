@@ -28,6 +28,7 @@ struct shadowvmm_vm {
 	enum shadowvmm_vm_state state;
 
 	struct shadowvmm_gmem gmem;
+	u32 mmu_pages_max;	/* cap on the shadow MMU's pages */
 	bool boot_set;
 	bool dead;		/* destroyed: no more starts */
 	u32 entry;
@@ -52,8 +53,9 @@ extern unsigned int shadowvmm_max_mem_mb;
 extern unsigned int shadowvmm_max_vms;
 extern unsigned int shadowvmm_mmu_pages_max;
 
-int shadowvmm_vm_create(u64 mem_size, struct shadowvmm_vm **out,
-			struct shadowvmm_why *why);
+int shadowvmm_vm_create(u64 mem_size, u32 mmu_pages_max,
+			struct shadowvmm_vm **out, struct shadowvmm_why *why);
+bool shadowvmm_vm_started(struct shadowvmm_vm *vm);
 struct shadowvmm_vm *shadowvmm_vm_get(u32 id);
 struct shadowvmm_vm *shadowvmm_vm_get_next(u32 *id);
 void shadowvmm_vm_put(struct shadowvmm_vm *vm);

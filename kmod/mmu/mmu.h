@@ -14,6 +14,7 @@
 #define SHADOWVMM_MMU_MMU_H
 
 #include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include "mmu/sptep_list.h"
 #include "mmu/walk.h"
@@ -84,6 +85,11 @@ struct shadowvmm_mmu_root {
 };
 
 struct shadowvmm_mmu {
+	/*
+	 * Only the vCPU thread changes the MMU; it holds this while it does,
+	 * so that shadowvmm_mmu_translate() can look from elsewhere.
+	 */
+	spinlock_t lock;
 	u32 vm_id;			/* for tracepoints */
 	struct shadowvmm_gmem *gmem;
 	struct shadowvmm_stats *stats;
@@ -111,6 +117,18 @@ struct shadowvmm_mmu {
 	u64 unprotect_rip, unprotect_gfn;
 };
 
+/* One address, seen by the guest's tables and by the shadow. */
+struct shadowvmm_translation {
+	enum shadowvmm_paging_mode mode;
+	struct shadowvmm_walk walk;	/* entry[] as in guest memory */
+	int walk_err;			/* 0, or -EFAULT: the guest faults */
+	int shadow_top;			/* 4, or 3 for our PDPT */
+	int shadow_bottom;		/* the last level read */
+	u64 shadow[SHADOWVMM_MAX_LEVEL + 1];
+	bool mapped;
+	u64 hpa;
+};
+
 enum shadowvmm_pf_result {
 	SHADOWVMM_PF_FIXED,		/* shadow entry filled: retry */
 	SHADOWVMM_PF_SPURIOUS,		/* it was there already */
@@ -136,6 +154,8 @@ void shadowvmm_mmu_pte_write(struct shadowvmm_mmu *mmu, u64 gpa,
 			     unsigned int size);
 void shadowvmm_mmu_unprotect(struct shadowvmm_mmu *mmu, u64 gfn);
 void shadowvmm_mmu_invlpg(struct shadowvmm_mmu *mmu, u64 gva);
+int shadowvmm_mmu_translate(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
+			    struct shadowvmm_translation *t);
 
 int shadowvmm_mmu_walk(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 		       struct shadowvmm_walk *walk);

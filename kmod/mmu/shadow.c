@@ -37,7 +37,6 @@
 #define SPTE_ADDR	PTE_PFN_MASK
 
 #define FLOOD_LIMIT	3	/* writes to an unused table before unshadowing */
-#define MIN_SHADOW_PAGES	16
 
 static void count(struct shadowvmm_mmu *mmu, enum shadowvmm_stat_id id)
 {
@@ -485,20 +484,9 @@ int shadowvmm_mmu_topup(struct shadowvmm_mmu *mmu)
 	return sptep_stock_fill(&mmu->blocks);
 }
 
-/**
- * shadowvmm_mmu_page_fault() - handle a #PF exit
- * @mmu: the MMU
- * @gva: the faulting linear address
- * @access: what the access was (SHADOWVMM_PF_WRITE/USER/FETCH, ACCESS_AC)
- * @walk: the guest walk, for the caller: the error code to inject, or the
- *	  translation of a store to emulate
- *
- * Context: preemption off; allocates only from stock.
- * Return: what the caller must do next.
- */
-enum shadowvmm_pf_result shadowvmm_mmu_page_fault(struct shadowvmm_mmu *mmu,
-						  u64 gva, u32 access,
-						  struct shadowvmm_walk *walk)
+static enum shadowvmm_pf_result
+page_fault_locked(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
+		  struct shadowvmm_walk *walk)
 {
 	const struct shadowvmm_paging *pg = &mmu->pg;
 	struct shadowvmm_frame *frame;
@@ -553,6 +541,29 @@ enum shadowvmm_pf_result shadowvmm_mmu_page_fault(struct shadowvmm_mmu *mmu,
 	set_leaf(mmu, sp, spt_index(gva, 1), gfn, spte);
 	count(mmu, SHADOWVMM_STAT_PF_FIXED);
 	return SHADOWVMM_PF_FIXED;
+}
+
+/**
+ * shadowvmm_mmu_page_fault() - handle a #PF exit
+ * @mmu: the MMU
+ * @gva: the faulting linear address
+ * @access: what the access was (SHADOWVMM_PF_WRITE/USER/FETCH, ACCESS_AC)
+ * @walk: the guest walk, for the caller: the error code to inject, or the
+ *	  translation of a store to emulate
+ *
+ * Context: preemption off; allocates only from stock.
+ * Return: what the caller must do next.
+ */
+enum shadowvmm_pf_result shadowvmm_mmu_page_fault(struct shadowvmm_mmu *mmu,
+						  u64 gva, u32 access,
+						  struct shadowvmm_walk *walk)
+{
+	enum shadowvmm_pf_result result;
+
+	spin_lock(&mmu->lock);
+	result = page_fault_locked(mmu, gva, access, walk);
+	spin_unlock(&mmu->lock);
+	return result;
 }
 
 /* --- guest stores to its tables ------------------------------------------ */
@@ -641,18 +652,7 @@ static bool update_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	return used;
 }
 
-/**
- * shadowvmm_mmu_pte_write() - the guest stored to a frame we shadow
- * @mmu: the MMU
- * @gpa: where the store went (already carried out in guest RAM)
- * @size: how many bytes
- *
- * Updates every shadow of the entries written. A table written to again
- * and again while the entries written go unused is being filled, torn
- * down or reused as data: it stops being shadowed, so the rest of the
- * stores run at full speed and only the next use through it exits.
- */
-void shadowvmm_mmu_pte_write(struct shadowvmm_mmu *mmu, u64 gpa,
+static void pte_write_locked(struct shadowvmm_mmu *mmu, u64 gpa,
 			     unsigned int size)
 {
 	u64 gfn = gpa >> PAGE_SHIFT;
@@ -677,6 +677,35 @@ void shadowvmm_mmu_pte_write(struct shadowvmm_mmu *mmu, u64 gpa,
 }
 
 /**
+ * shadowvmm_mmu_pte_write() - the guest stored to a frame we shadow
+ * @mmu: the MMU
+ * @gpa: where the store went (already carried out in guest RAM)
+ * @size: how many bytes
+ *
+ * Updates every shadow of the entries written. A table written to again
+ * and again while the entries written go unused is being filled, torn
+ * down or reused as data: it stops being shadowed, so the rest of the
+ * stores run at full speed and only the next use through it exits.
+ */
+void shadowvmm_mmu_pte_write(struct shadowvmm_mmu *mmu, u64 gpa,
+			     unsigned int size)
+{
+	spin_lock(&mmu->lock);
+	pte_write_locked(mmu, gpa, size);
+	spin_unlock(&mmu->lock);
+}
+
+static void unprotect_locked(struct shadowvmm_mmu *mmu, u64 gfn)
+{
+	struct shadowvmm_sp *sp;
+	struct hlist_node *next;
+
+	hlist_for_each_entry_safe(sp, next, bucket(mmu, gfn), hash)
+		if (sp->gfn == gfn && !sp->role.direct)
+			zap_sp(mmu, sp);
+}
+
+/**
  * shadowvmm_mmu_unprotect() - stop shadowing a guest frame
  * @mmu: the MMU
  * @gfn: the frame
@@ -686,12 +715,9 @@ void shadowvmm_mmu_pte_write(struct shadowvmm_mmu *mmu, u64 gpa,
  */
 void shadowvmm_mmu_unprotect(struct shadowvmm_mmu *mmu, u64 gfn)
 {
-	struct shadowvmm_sp *sp;
-	struct hlist_node *next;
-
-	hlist_for_each_entry_safe(sp, next, bucket(mmu, gfn), hash)
-		if (sp->gfn == gfn && !sp->role.direct)
-			zap_sp(mmu, sp);
+	spin_lock(&mmu->lock);
+	unprotect_locked(mmu, gfn);
+	spin_unlock(&mmu->lock);
 }
 
 /**
@@ -738,18 +764,7 @@ static bool root_matches(const struct shadowvmm_mmu_root *root, u32 role,
 	       !memcmp(root->pdpte, pg->pdpte, sizeof(root->pdpte));
 }
 
-/**
- * shadowvmm_mmu_load() - switch to the shadow root for a paging state
- * @mmu: the MMU
- * @pg: the guest's paging state after a CR0/CR3/CR4/EFER change
- *
- * A root seen recently is reused as it stands: switching back to a
- * recent address space costs no rebuild.
- *
- * Context: preemption off; allocates only from stock.
- * Return: 0, or -EAGAIN when the stock must be topped up first.
- */
-int shadowvmm_mmu_load(struct shadowvmm_mmu *mmu,
+static int load_locked(struct shadowvmm_mmu *mmu,
 		       const struct shadowvmm_paging *pg)
 {
 	u32 role = paging_role(pg);
@@ -795,6 +810,28 @@ int shadowvmm_mmu_load(struct shadowvmm_mmu *mmu,
 	return 0;
 }
 
+/**
+ * shadowvmm_mmu_load() - switch to the shadow root for a paging state
+ * @mmu: the MMU
+ * @pg: the guest's paging state after a CR0/CR3/CR4/EFER change
+ *
+ * A root seen recently is reused as it stands: switching back to a
+ * recent address space costs no rebuild.
+ *
+ * Context: preemption off; allocates only from stock.
+ * Return: 0, or -EAGAIN when the stock must be topped up first.
+ */
+int shadowvmm_mmu_load(struct shadowvmm_mmu *mmu,
+		       const struct shadowvmm_paging *pg)
+{
+	int err;
+
+	spin_lock(&mmu->lock);
+	err = load_locked(mmu, pg);
+	spin_unlock(&mmu->lock);
+	return err;
+}
+
 /* The CR3 the hardware runs the guest with. */
 u64 shadowvmm_mmu_root_hpa(const struct shadowvmm_mmu *mmu)
 {
@@ -823,6 +860,7 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 	unsigned int i;
 	int err;
 
+	spin_lock_init(&mmu->lock);
 	mmu->gmem = gmem;
 	mmu->stats = stats;
 	mmu->walk_mem = (struct shadowvmm_walk_mem){
@@ -831,7 +869,7 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 	for (i = 0; i < ARRAY_SIZE(mmu->hash); i++)
 		INIT_HLIST_HEAD(&mmu->hash[i]);
 	INIT_LIST_HEAD(&mmu->sps);
-	mmu->max_sps = max(max_pages, MIN_SHADOW_PAGES);
+	mmu->max_sps = max_t(unsigned int, max_pages, SHADOWVMM_MMU_PAGES_MIN);
 	mmu->nr_frames = gmem->size >> PAGE_SHIFT;
 	mmu->frames = vzalloc(array_size(mmu->nr_frames, sizeof(*mmu->frames)));
 	mmu->unbacked = (void *)__get_free_page(GFP_KERNEL_ACCOUNT);
@@ -879,4 +917,88 @@ void shadowvmm_mmu_destroy(struct shadowvmm_mmu *mmu)
 	sptep_stock_free(&mmu->blocks);
 	free_page((unsigned long)mmu->unbacked);
 	memset(mmu, 0, sizeof(*mmu));
+	spin_lock_init(&mmu->lock);
+}
+
+/* --- looking from outside ----------------------------------------------- */
+
+/* A walk that must not leave A/D bits behind: the guest did not access. */
+static int no_update(void *ctx, u64 gpa, unsigned int size, u64 old, u64 new)
+{
+	return 0;
+}
+
+static void shadow_walk(struct shadowvmm_mmu *mmu, u64 gva,
+			struct shadowvmm_translation *t)
+{
+	const struct shadowvmm_mmu_root *root = &mmu->roots[0];
+	unsigned int index;
+	u64 *table, spte;
+	int level;
+
+	if (root->sp) {
+		table = root->sp->spt;
+		level = 4;
+		index = spt_index(gva, level);
+	} else {
+		table = root->pae;
+		level = 3;
+		index = (gva >> 30) & 3;
+	}
+	t->shadow_top = level;
+	for (;; level--) {
+		spte = table[index];
+		t->shadow[level] = spte;
+		t->shadow_bottom = level;
+		if (!(spte & _PAGE_PRESENT))
+			return;
+		if (level == 1)
+			break;
+		table = __va(spte & SPTE_ADDR);
+		index = spt_index(gva, level - 1);
+	}
+	t->mapped = true;
+	t->hpa = (spte & SPTE_ADDR) | offset_in_page(gva);
+}
+
+/**
+ * shadowvmm_mmu_translate() - how the guest and the shadow map an address
+ * @mmu: the MMU of a VM that has started
+ * @gva: the linear address
+ * @access: SHADOWVMM_PF_WRITE/USER/FETCH: the access to check
+ * @t: the result
+ *
+ * The guest walk is the one the hardware would do, without setting A/D
+ * bits; the entries reported are as they are in guest memory.
+ *
+ * Context: process context; the vCPU may be running.
+ * Return: 0, or -ENODATA when the VM has not started.
+ */
+int shadowvmm_mmu_translate(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
+			    struct shadowvmm_translation *t)
+{
+	struct shadowvmm_walk_mem mem;
+	int level;
+
+	memset(t, 0, sizeof(*t));
+	spin_lock(&mmu->lock);
+	if (!mmu->gmem) {
+		spin_unlock(&mmu->lock);
+		return -ENODATA;
+	}
+	mem = mmu->walk_mem;
+	mem.update = no_update;
+	t->mode = mmu->pg.mode;
+	t->walk_err = shadowvmm_walk(&mmu->pg, &mem, gva, access, &t->walk);
+	for (level = t->walk.top_level;
+	     level && level >= max(t->walk.level, 1); level--) {
+		if (mmu->pg.mode == SHADOWVMM_PAGING_PAE && level == 3)
+			continue;
+		t->walk.entry[level] =
+			guest_read(mmu->gmem, t->walk.entry_gpa[level],
+				   mmu->pg.mode == SHADOWVMM_PAGING_32 ? 4 : 8);
+	}
+	shadow_walk(mmu, gva, t);
+	spin_unlock(&mmu->lock);
+	return 0;
 }

@@ -10,12 +10,8 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
-enum shadowvmm_paging_mode {
-	SHADOWVMM_PAGING_OFF,
-	SHADOWVMM_PAGING_32,	/* two levels, 4-byte entries */
-	SHADOWVMM_PAGING_PAE,	/* PDPTEs from CR3 load, then two levels */
-	SHADOWVMM_PAGING_4LEVEL,
-};
+/* enum shadowvmm_paging_mode is part of the netlink API. */
+#include <linux/shadowvmm.h>
 
 /* The guest state a walk depends on, captured when it last changed. */
 struct shadowvmm_paging {

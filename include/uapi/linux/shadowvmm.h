@@ -19,6 +19,14 @@
  *   SHADOWVMM_CMD_VM_STOP     { VM_ID }                      (optional)
  *   SHADOWVMM_CMD_VM_DESTROY  { VM_ID }
  *
+ * Looking inside a VM that has started:
+ *
+ *   SHADOWVMM_CMD_TRANSLATE   { VM_ID, GVA, [ACCESS] } -> { VM_ID, GVA,
+ *	PAGING_MODE, GUEST_WALK, GPA or PF_ERROR_CODE, SHADOW_WALK, [HPA] }
+ *	the guest's page walk for GVA level by level, as the hardware would
+ *	do it for ACCESS (without setting A/D bits), next to the shadow
+ *	entries the hardware walks for it now.
+ *
  * A VM is CREATED (memory and boot state may be written), then RUNNING, then
  * STOPPED for good; SHADOWVMM_A_STOP_REASON says why it stopped.
  *
@@ -57,6 +65,22 @@
  * SHADOWVMM_A_STAT: nested, one counter: SHADOWVMM_A_STAT_NAME (string),
  *	SHADOWVMM_A_STAT_VALUE (u64), SHADOWVMM_A_STAT_KIND (u32,
  *	enum shadowvmm_stat_kind).
+ * SHADOWVMM_A_MMU_PAGES_MAX: u32, the most shadow page-table pages the VM
+ *	may use (the oldest are recycled beyond it); optional at VM_CREATE,
+ *	at least SHADOWVMM_MMU_PAGES_MIN and at most the module parameter
+ *	mmu_pages_max, which is also the default.
+ * SHADOWVMM_A_GVA: u64, a guest virtual (linear) address.
+ * SHADOWVMM_A_ACCESS: u32, SHADOWVMM_ACCESS_* flags: the access to
+ *	translate for (default: a supervisor read).
+ * SHADOWVMM_A_PAGING_MODE: u32, enum shadowvmm_paging_mode.
+ * SHADOWVMM_A_GUEST_WALK, SHADOWVMM_A_SHADOW_WALK: nested, a list of
+ *	SHADOWVMM_A_WALK_ENTRY from the top level down.
+ * SHADOWVMM_A_WALK_ENTRY: nested, one table entry: SHADOWVMM_A_WALK_LEVEL
+ *	(u32, 1 holds PTEs), SHADOWVMM_A_WALK_VALUE (u64, the entry), and for
+ *	the guest's entries SHADOWVMM_A_WALK_ADDR (u64, where it lives in
+ *	guest physical memory; absent for PAE PDPTEs, held in the CPU).
+ * SHADOWVMM_A_PF_ERROR_CODE: u32, the #PF error code the guest would get.
+ * SHADOWVMM_A_HPA: u64, the host physical address the shadow maps GVA to.
  */
 
 #ifndef _UAPI_LINUX_SHADOWVMM_H
@@ -72,6 +96,12 @@
 #define SHADOWVMM_MEM_CHUNK_MAX		16384
 #define SHADOWVMM_CMDLINE_MAX		4096
 #define SHADOWVMM_STAT_NAME_MAX		32
+#define SHADOWVMM_MMU_PAGES_MIN		16
+
+/* SHADOWVMM_A_ACCESS: the page-fault error code's W, U and I/D bits. */
+#define SHADOWVMM_ACCESS_WRITE		(1U << 1)
+#define SHADOWVMM_ACCESS_USER		(1U << 2)
+#define SHADOWVMM_ACCESS_FETCH		(1U << 4)
 
 enum shadowvmm_cmd {
 	SHADOWVMM_CMD_UNSPEC,
@@ -85,6 +115,7 @@ enum shadowvmm_cmd {
 	SHADOWVMM_CMD_STATS_GET,
 	SHADOWVMM_CMD_CONSOLE_READ,
 	SHADOWVMM_CMD_VM_NOTIFY,	/* multicast only: a VM changed state */
+	SHADOWVMM_CMD_TRANSLATE,
 
 	__SHADOWVMM_CMD_MAX
 };
@@ -114,6 +145,18 @@ enum shadowvmm_attr {
 	SHADOWVMM_A_STAT_NAME,
 	SHADOWVMM_A_STAT_VALUE,
 	SHADOWVMM_A_STAT_KIND,
+	SHADOWVMM_A_MMU_PAGES_MAX,
+	SHADOWVMM_A_GVA,
+	SHADOWVMM_A_ACCESS,
+	SHADOWVMM_A_PAGING_MODE,
+	SHADOWVMM_A_GUEST_WALK,
+	SHADOWVMM_A_SHADOW_WALK,
+	SHADOWVMM_A_WALK_ENTRY,
+	SHADOWVMM_A_WALK_LEVEL,
+	SHADOWVMM_A_WALK_VALUE,
+	SHADOWVMM_A_WALK_ADDR,
+	SHADOWVMM_A_PF_ERROR_CODE,
+	SHADOWVMM_A_HPA,
 
 	__SHADOWVMM_A_MAX
 };
@@ -137,6 +180,13 @@ enum shadowvmm_stop_reason {
 	SHADOWVMM_STOP_USER,		/* SHADOWVMM_CMD_VM_STOP */
 	SHADOWVMM_STOP_HOST,		/* module unload or reboot */
 	SHADOWVMM_STOP_NO_MEMORY,	/* the host could not back the shadow MMU */
+};
+
+enum shadowvmm_paging_mode {
+	SHADOWVMM_PAGING_OFF,
+	SHADOWVMM_PAGING_32,		/* two levels, 4-byte entries */
+	SHADOWVMM_PAGING_PAE,		/* PDPTEs from CR3 load, then two levels */
+	SHADOWVMM_PAGING_4LEVEL,	/* long mode */
 };
 
 enum shadowvmm_stat_kind {
