@@ -25,6 +25,10 @@ unsigned int shadowvmm_mmu_pages_max = 1024;
 module_param_named(mmu_pages_max, shadowvmm_mmu_pages_max, uint, 0644);
 MODULE_PARM_DESC(mmu_pages_max, "Most shadow page-table pages per VM; the oldest are recycled beyond it (default 1024)");
 
+bool shadowvmm_mmu_unsync = true;
+module_param_named(unsync, shadowvmm_mmu_unsync, bool, 0644);
+MODULE_PARM_DESC(unsync, "Let guests write leaf page tables freely, catching up at INVLPG and CR3 load (default on)");
+
 unsigned int shadowvmm_max_vms = 64;
 module_param_named(max_vms, shadowvmm_max_vms, uint, 0644);
 MODULE_PARM_DESC(max_vms, "Most VMs that may exist at once (default 64)");
@@ -113,7 +117,14 @@ free_regions:
 
 static void __exit shadowvmm_exit(void)
 {
-	/* No new requests, then no guests, then no VMX. */
+	/*
+	 * Guests stop and go while the family can still tell listeners so;
+	 * then no new requests, then the VMs created meanwhile (none can
+	 * start), then no VMX.
+	 */
+	shadowvmm_vm_refuse_starts();
+	shadowvmm_vm_stop_all();
+	shadowvmm_vm_destroy_all();
 	shadowvmm_netlink_exit();
 	shadowvmm_vm_destroy_all();
 	unregister_reboot_notifier(&reboot_nb);

@@ -37,6 +37,7 @@ static const struct {
 					     SHADOWVMM_STAT_CUMULATIVE },
 	[SHADOWVMM_STAT_MMU_PTE_WRITE] = { "mmu_pte_write",
 					   SHADOWVMM_STAT_CUMULATIVE },
+	[SHADOWVMM_STAT_MMU_UNSYNC] = { "mmu_unsync", SHADOWVMM_STAT_CUMULATIVE },
 	[SHADOWVMM_STAT_MMU_UNPROTECT] = { "mmu_unprotect",
 					   SHADOWVMM_STAT_CUMULATIVE },
 	[SHADOWVMM_STAT_MMU_SHADOW_ZAPPED] = { "mmu_shadow_zapped",
@@ -57,8 +58,9 @@ static const struct {
  * @fn: called with each name, value and kind; a non-zero return stops
  * @ctx: passed to @fn
  *
- * The fixed counters come first, then "exits_<reason>" for each exit
- * reason seen at least once.
+ * The fixed counters come first, then for each exit reason seen at least
+ * once "exits_<reason>" and "exit_cycles_<reason>", the host cycles spent
+ * handling them: their ratio is what one such exit costs the VMM.
  *
  * Return: 0 or what @fn returned.
  */
@@ -83,6 +85,12 @@ int shadowvmm_stats_for_each(const struct shadowvmm_stats *stats,
 		snprintf(name, sizeof(name), "exits_%s",
 			 shadowvmm_exit_reason_name(i));
 		err = fn(ctx, name, value, SHADOWVMM_STAT_CUMULATIVE);
+		if (err)
+			return err;
+		snprintf(name, sizeof(name), "exit_cycles_%s",
+			 shadowvmm_exit_reason_name(i));
+		err = fn(ctx, name, READ_ONCE(stats->exit_cycles_by_reason[i]),
+			 SHADOWVMM_STAT_CUMULATIVE);
 		if (err)
 			return err;
 	}

@@ -23,6 +23,7 @@ enum shadowvmm_stat_id {
 	SHADOWVMM_STAT_ROOT_CACHE_HIT,
 	SHADOWVMM_STAT_ROOT_CACHE_MISS,
 	SHADOWVMM_STAT_MMU_PTE_WRITE,
+	SHADOWVMM_STAT_MMU_UNSYNC,
 	SHADOWVMM_STAT_MMU_UNPROTECT,
 	SHADOWVMM_STAT_MMU_SHADOW_ZAPPED,
 	SHADOWVMM_STAT_MMU_FLOODED,
@@ -39,6 +40,7 @@ enum shadowvmm_stat_id {
 struct shadowvmm_stats {
 	u64 counter[SHADOWVMM_NR_STATS];
 	u64 exits_by_reason[SHADOWVMM_EXIT_REASONS];
+	u64 exit_cycles_by_reason[SHADOWVMM_EXIT_REASONS];
 };
 
 static inline void shadowvmm_stat_add(struct shadowvmm_stats *stats,
@@ -63,6 +65,17 @@ static inline void shadowvmm_stat_count_exit(struct shadowvmm_stats *stats,
 	if (basic < SHADOWVMM_EXIT_REASONS)
 		WRITE_ONCE(stats->exits_by_reason[basic],
 			   stats->exits_by_reason[basic] + 1);
+}
+
+/* Host cycles spent handling one exit, added to its reason's total. */
+static inline void shadowvmm_stat_exit_cycles(struct shadowvmm_stats *stats,
+					      u32 exit_reason, u64 cycles)
+{
+	u16 basic = exit_reason & 0xffff;
+
+	if (basic < SHADOWVMM_EXIT_REASONS)
+		WRITE_ONCE(stats->exit_cycles_by_reason[basic],
+			   stats->exit_cycles_by_reason[basic] + cycles);
 }
 
 typedef int (*shadowvmm_stat_fn)(void *ctx, const char *name, u64 value,

@@ -115,6 +115,16 @@ DEFINE_EVENT(shadowvmm_sp, shadowvmm_sp_zap,
 	     TP_ARGS(vm_id, gfn, role, spt_hpa)
 );
 
+DEFINE_EVENT(shadowvmm_sp, shadowvmm_sp_unsync,
+	     TP_PROTO(u32 vm_id, u64 gfn, u32 role, u64 spt_hpa),
+	     TP_ARGS(vm_id, gfn, role, spt_hpa)
+);
+
+DEFINE_EVENT(shadowvmm_sp, shadowvmm_sp_sync,
+	     TP_PROTO(u32 vm_id, u64 gfn, u32 role, u64 spt_hpa),
+	     TP_ARGS(vm_id, gfn, role, spt_hpa)
+);
+
 TRACE_EVENT(shadowvmm_pte_write,
 	    TP_PROTO(u32 vm_id, u64 gpa, u32 size, u64 value),
 	    TP_ARGS(vm_id, gpa, size, value),

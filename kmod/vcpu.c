@@ -233,7 +233,8 @@ static u32 enter_guest(struct shadowvmm_vcpu *vcpu,
 		       const struct host_state *host)
 {
 	struct shadowvmm_exit exit;
-	u64 entered, exited;
+	u64 entered, exited, handling;
+	u32 stop;
 	int failed;
 
 	if (vcpu->mmu.reload && shadowvmm_paging_reload(vcpu)) {
@@ -278,7 +279,11 @@ static u32 enter_guest(struct shadowvmm_vcpu *vcpu,
 	shadowvmm_stat_count_exit(&vcpu->vm->stats, exit.reason);
 	shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_GUEST_CYCLES,
 			   exited - entered);
-	return shadowvmm_handle_exit(vcpu, &exit);
+	handling = rdtsc();
+	stop = shadowvmm_handle_exit(vcpu, &exit);
+	shadowvmm_stat_exit_cycles(&vcpu->vm->stats, exit.reason,
+				   rdtsc() - handling);
+	return stop;
 }
 
 static void fpu_load_guest(struct shadowvmm_vcpu *vcpu)
@@ -452,6 +457,7 @@ int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
 	if (err)
 		goto fail;
 	vcpu->mmu.vm_id = vm->id;
+	vcpu->mmu.allow_unsync = READ_ONCE(shadowvmm_mmu_unsync);
 	shadowvmm_vcpu_reset_state(vcpu, entry, mbi);
 	return 0;
 

@@ -52,12 +52,14 @@ struct shadowvmm_why {
 extern unsigned int shadowvmm_max_mem_mb;
 extern unsigned int shadowvmm_max_vms;
 extern unsigned int shadowvmm_mmu_pages_max;
+extern bool shadowvmm_mmu_unsync;
 
 int shadowvmm_vm_create(u64 mem_size, u32 mmu_pages_max,
 			struct shadowvmm_vm **out, struct shadowvmm_why *why);
 bool shadowvmm_vm_started(struct shadowvmm_vm *vm);
 struct shadowvmm_vm *shadowvmm_vm_get(u32 id);
 struct shadowvmm_vm *shadowvmm_vm_get_next(u32 *id);
+unsigned int shadowvmm_vm_generation(void);
 void shadowvmm_vm_put(struct shadowvmm_vm *vm);
 int shadowvmm_vm_write_mem(struct shadowvmm_vm *vm, u64 gpa, const void *data,
 			   size_t len, struct shadowvmm_why *why);

@@ -2025,6 +2025,87 @@ static void shadow_exit(struct kunit *test)
 	shadowvmm_gmem_free(&env->gmem);
 }
 
+/*
+ * Out of sync: the guest's stores to a leaf table stop exiting after the
+ * first, and the shadow keeps the old translation, as a TLB would, until
+ * INVLPG updates that one entry or a CR3 load all of them, protecting the
+ * table again.
+ */
+static void unsync_leaf_tables(struct kunit *test)
+{
+	static const enum shadowvmm_paging_mode modes[] = {
+		MODE_32, MODE_PAE, MODE_4L,
+	};
+	struct env *env = test->priv;
+	u64 a = 0x1000, b = 0x2000, window = 0x3000, pte_a, pte_b, *sptep;
+	struct shadowvmm_paging pg;
+	unsigned int m, as, size;
+	u64 unsync;
+
+	env_start(env, 64);
+	env->mmu->allow_unsync = true;
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		as = new_as(env, modes[m]);
+		size = esize(modes[m]);
+		pte_a = map_gva(env, modes[m], env->as[as].cr3, a, 1,
+				LEAF | data_page(0));
+		pte_b = map_gva(env, modes[m], env->as[as].cr3, b, 1,
+				LEAF | data_page(1));
+		/* The guest's own view of its page table. */
+		map_gva(env, modes[m], env->as[as].cr3, window, 1,
+			LEAF | (pte_a & PAGE_MASK));
+		pg = paging_of(env, as);
+		load(env, &pg);
+		step(env, "%s: map a and b", mode_name[modes[m]]);
+		KUNIT_EXPECT_EQ(test, fault(env, a, 0), SHADOWVMM_PF_FIXED);
+		KUNIT_EXPECT_EQ(test, fault(env, b, 0), SHADOWVMM_PF_FIXED);
+
+		step(env, "%s: first store to the table", mode_name[modes[m]]);
+		unsync = env->stats.counter[SHADOWVMM_STAT_MMU_UNSYNC];
+		KUNIT_EXPECT_EQ_MSG(test, fault(env, window, A_W),
+				    SHADOWVMM_PF_FIXED, "%s", env->where);
+		KUNIT_EXPECT_GT_MSG(test,
+				    env->stats.counter[SHADOWVMM_STAT_MMU_UNSYNC],
+				    unsync, "%s", env->where);
+		KUNIT_EXPECT_TRUE_MSG(test, hw_allows(env, window, A_W), "%s",
+				      env->where);
+
+		step(env, "%s: stores that do not exit", mode_name[modes[m]]);
+		gwrite(env, pte_b, size, LEAF | data_page(2));
+		gwrite(env, pte_a, size, LEAF | data_page(3));
+		sptep = shadow_leaf(env, b);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, sptep, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, pfn_of(*sptep),
+				    shadowvmm_gmem_pfn(&env->gmem, data_page(1)),
+				    "%s: stale until INVLPG", env->where);
+
+		step(env, "%s: INVLPG b", mode_name[modes[m]]);
+		shadowvmm_mmu_invlpg(env->mmu, b);
+		sptep = shadow_leaf(env, b);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, sptep, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, pfn_of(*sptep),
+				    shadowvmm_gmem_pfn(&env->gmem, data_page(2)),
+				    "%s", env->where);
+		sptep = shadow_leaf(env, a);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, sptep, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, pfn_of(*sptep),
+				    shadowvmm_gmem_pfn(&env->gmem, data_page(0)),
+				    "%s: a is not INVLPG'd yet", env->where);
+
+		step(env, "%s: CR3 load", mode_name[modes[m]]);
+		load(env, &pg);
+		sptep = shadow_leaf(env, a);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, sptep, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, pfn_of(*sptep),
+				    shadowvmm_gmem_pfn(&env->gmem, data_page(3)),
+				    "%s", env->where);
+		KUNIT_EXPECT_FALSE_MSG(test, hw_allows(env, window, A_W),
+				       "%s: protected again", env->where);
+		KUNIT_EXPECT_TRUE(test, list_empty(&env->mmu->unsync_sps));
+		check(env);
+	}
+}
+
 static struct kunit_case shadow_cases[] = {
 	KUNIT_CASE_PARAM(random_ops, random_gen_params),
 	KUNIT_CASE(root_cache),
@@ -2033,6 +2114,7 @@ static struct kunit_case shadow_cases[] = {
 	KUNIT_CASE(cap_recycles_oldest),
 	KUNIT_CASE(pte_store_in_place),
 	KUNIT_CASE(large_page_dirty_bit),
+	KUNIT_CASE(unsync_leaf_tables),
 	{}
 };
 

@@ -65,6 +65,12 @@ struct shadowvmm_sp {
 	struct sptep_list parents;	/* shadow entries pointing here */
 	unsigned int root_count;
 	unsigned int write_flood;	/* emulated writes since last use */
+	/*
+	 * Out of sync: the guest writes this leaf table freely, and its
+	 * entries catch up at INVLPG and CR3 load, as a TLB would.
+	 */
+	bool unsync;
+	struct list_head unsync_link;	/* in mmu->unsync_sps */
 	/* Leaf pages: the guest frame each entry maps, for the reverse map. */
 	u32 gfns[SHADOWVMM_SPT_ENTRIES];
 };
@@ -73,6 +79,7 @@ struct shadowvmm_sp {
 struct shadowvmm_frame {
 	struct sptep_list rmap;
 	u32 shadowed;			/* non-direct shadow pages of it */
+	u32 unsync;			/* how many of them are out of sync */
 };
 
 struct shadowvmm_mmu_root {
@@ -99,6 +106,8 @@ struct shadowvmm_mmu {
 	struct hlist_head hash[1 << SHADOWVMM_MMU_HASH_BITS];
 	struct list_head sps;
 	unsigned int nr_sps, max_sps;
+	struct list_head unsync_sps;
+	bool allow_unsync;
 	struct shadowvmm_frame *frames;
 	u64 nr_frames;
 

@@ -152,18 +152,36 @@ int shadowvmm_mmu_walk(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 
 /* --- write protection and the reverse map -------------------------------- */
 
-static void protect_frame(struct shadowvmm_mmu *mmu, u64 gfn)
+static void sync_frame(struct shadowvmm_mmu *mmu, u64 gfn);
+
+static void write_protect(struct shadowvmm_frame *frame)
 {
-	struct shadowvmm_frame *frame = frame_of(mmu, gfn);
 	struct sptep_iter it;
 	u64 *sptep;
 
-	/* A table outside RAM cannot change: nothing to protect. */
-	if (!frame || frame->shadowed++)
-		return;
 	for (sptep = sptep_first(&frame->rmap, &it); sptep;
 	     sptep = sptep_next(&it))
 		*sptep &= ~(u64)_PAGE_RW;
+}
+
+static void protect_frame(struct shadowvmm_mmu *mmu, u64 gfn)
+{
+	struct shadowvmm_frame *frame = frame_of(mmu, gfn);
+
+	/* A table outside RAM cannot change: nothing to protect. */
+	if (!frame)
+		return;
+	/* A new shadow of an out-of-sync table starts from the truth. */
+	if (frame->unsync)
+		sync_frame(mmu, gfn);
+	if (!frame->shadowed++)
+		write_protect(frame);
+}
+
+/* Writable through the shadows: not a table, or one out of sync. */
+static bool frame_writable(const struct shadowvmm_frame *frame)
+{
+	return frame->shadowed == frame->unsync;
 }
 
 static void unprotect_frame(struct shadowvmm_mmu *mmu, u64 gfn)
@@ -219,7 +237,7 @@ static u64 make_leaf(struct shadowvmm_mmu *mmu, u64 gfn, u32 access,
 	if (frame) {
 		spte |= (u64)shadowvmm_gmem_pfn(mmu->gmem, gfn << PAGE_SHIFT) <<
 			PAGE_SHIFT;
-		if ((access & ACC_WRITE) && dirty && !frame->shadowed)
+		if ((access & ACC_WRITE) && dirty && frame_writable(frame))
 			spte |= _PAGE_RW | _PAGE_DIRTY;
 	} else {
 		spte |= __pa(mmu->unbacked);
@@ -282,6 +300,11 @@ static void zap_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 	     sptep = sptep_next(&it))
 		*sptep = 0;
 	sptep_list_clear(&sp->parents);
+	if (sp->unsync) {
+		list_del(&sp->unsync_link);
+		sp->unsync = false;
+		mmu->frames[sp->gfn].unsync--;
+	}
 	if (!sp->role.direct)
 		unprotect_frame(mmu, sp->gfn);
 	hlist_del_init(&sp->hash);
@@ -331,6 +354,7 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 	sp->parents.head = NULL;
 	sp->root_count = 0;
 	sp->write_flood = 0;
+	sp->unsync = false;
 	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
 		sp->gfns[i] = SHADOWVMM_NO_GFN;
 	hlist_add_head(&sp->hash, bucket(mmu, gfn));
@@ -484,6 +508,34 @@ int shadowvmm_mmu_topup(struct shadowvmm_mmu *mmu)
 	return sptep_stock_fill(&mmu->blocks);
 }
 
+/*
+ * The guest writes to a leaf table: rather than trap each of its stores,
+ * let it write and catch the shadows up at its next INVLPG or CR3 load,
+ * which is when hardware would drop stale translations too. Only leaf
+ * tables: an upper table out of sync would hide whole tables.
+ */
+static bool try_unsync(struct shadowvmm_mmu *mmu, u64 gfn)
+{
+	struct shadowvmm_sp *sp;
+
+	if (!mmu->allow_unsync)
+		return false;
+	hlist_for_each_entry(sp, bucket(mmu, gfn), hash)
+		if (sp->gfn == gfn && !sp->role.direct && sp->role.level != 1)
+			return false;
+	hlist_for_each_entry(sp, bucket(mmu, gfn), hash) {
+		if (sp->gfn != gfn || sp->role.direct || sp->unsync)
+			continue;
+		sp->unsync = true;
+		list_add_tail(&sp->unsync_link, &mmu->unsync_sps);
+		mmu->frames[gfn].unsync++;
+		count(mmu, SHADOWVMM_STAT_MMU_UNSYNC);
+		trace_shadowvmm_sp_unsync(mmu->vm_id, gfn, sp->role.word,
+					  __pa(sp->spt));
+	}
+	return true;
+}
+
 static enum shadowvmm_pf_result
 page_fault_locked(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 		  struct shadowvmm_walk *walk)
@@ -509,7 +561,8 @@ page_fault_locked(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 	frame = frame_of(mmu, gfn);
 	rights = walk_access(walk);
 	if (access & SHADOWVMM_PF_WRITE) {
-		if (!frame || frame->shadowed)
+		if (!frame ||
+		    (!frame_writable(frame) && !try_unsync(mmu, gfn)))
 			return SHADOWVMM_PF_EMULATE;
 		/*
 		 * CR0.WP=0 lets the supervisor write where the guest's
@@ -610,6 +663,50 @@ static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	set_leaf(mmu, sp, i, gfn,
 		 make_leaf(mmu, gfn, sp->role.access & gpte_access(pg, gpte),
 			   gpte & _PAGE_DIRTY));
+}
+
+/* The guest entry that shadow entry @i of leaf page @sp stands for. */
+static u64 gpte_of(struct shadowvmm_mmu *mmu, const struct shadowvmm_sp *sp,
+		   unsigned int i)
+{
+	u64 table = sp->gfn << PAGE_SHIFT;
+
+	if (sp->role.guest_mode == SHADOWVMM_PAGING_32)
+		return guest_read(mmu->gmem,
+				  table + (sp->role.quadrant * 512 + i) * 4, 4);
+	return guest_read(mmu->gmem, table + i * 8, 8);
+}
+
+static void sync_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
+{
+	unsigned int i;
+
+	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+		update_leaf(mmu, sp, i, gpte_of(mmu, sp, i));
+	list_del(&sp->unsync_link);
+	sp->unsync = false;
+	mmu->frames[sp->gfn].unsync--;
+	trace_shadowvmm_sp_sync(mmu->vm_id, sp->gfn, sp->role.word,
+				__pa(sp->spt));
+}
+
+/* Bring every shadow of a table back in step and protect it again. */
+static void sync_frame(struct shadowvmm_mmu *mmu, u64 gfn)
+{
+	struct shadowvmm_sp *sp;
+
+	hlist_for_each_entry(sp, bucket(mmu, gfn), hash)
+		if (sp->gfn == gfn && sp->unsync)
+			sync_sp(mmu, sp);
+	write_protect(&mmu->frames[gfn]);
+}
+
+static void sync_all(struct shadowvmm_mmu *mmu)
+{
+	while (!list_empty(&mmu->unsync_sps))
+		sync_frame(mmu, list_first_entry(&mmu->unsync_sps,
+						 struct shadowvmm_sp,
+						 unsync_link)->gfn);
 }
 
 /* Return: whether the guest had used any of the shadow entries replaced. */
@@ -725,12 +822,34 @@ void shadowvmm_mmu_unprotect(struct shadowvmm_mmu *mmu, u64 gfn)
  * @mmu: the MMU
  * @gva: the page
  *
- * Shadows never go stale (every table store is trapped), and VM entry
- * without VPIDs flushes the hardware TLB, so there is nothing to drop.
+ * Only a leaf table out of sync can hold a stale entry for @gva (every
+ * other table store is trapped, and VM entry without VPIDs flushes the
+ * hardware TLB): bring that one entry up to date.
  */
 void shadowvmm_mmu_invlpg(struct shadowvmm_mmu *mmu, u64 gva)
 {
+	const struct shadowvmm_mmu_root *root = &mmu->roots[0];
+	struct shadowvmm_sp *sp = NULL;
+	unsigned int i;
+	int level;
+	u64 *table;
+
 	count(mmu, SHADOWVMM_STAT_INVLPG);
+	spin_lock(&mmu->lock);
+	table = root->sp ? root->sp->spt : root->pae;
+	level = root->sp ? 4 : 3;
+	i = root->sp ? spt_index(gva, 4) : (gva >> 30) & 3;
+	for (; level > 1; level--) {
+		if (!(table[i] & _PAGE_PRESENT))
+			goto out;
+		sp = spte_to_sp(table[i]);
+		table = sp->spt;
+		i = spt_index(gva, level - 1);
+	}
+	if (sp && sp->unsync)
+		update_leaf(mmu, sp, i, gpte_of(mmu, sp, i));
+out:
+	spin_unlock(&mmu->lock);
 }
 
 /* --- roots ------------------------------------------------------------- */
@@ -772,6 +891,8 @@ static int load_locked(struct shadowvmm_mmu *mmu,
 	unsigned int i;
 	bool hit;
 
+	/* A CR3 load drops every stale translation: catch up with them all. */
+	sync_all(mmu);
 	mmu->pg = *pg;
 	for (i = 0; i < SHADOWVMM_ROOT_CACHE; i++)
 		if (root_matches(&mmu->roots[i], role, pg))
@@ -782,8 +903,11 @@ static int load_locked(struct shadowvmm_mmu *mmu,
 	} else {
 		union shadowvmm_sp_role sp_role = { .word = role };
 
-		if (shadowvmm_mmu_needs_topup(mmu))
+		/* The vCPU loads it before it enters again, after a top-up. */
+		if (shadowvmm_mmu_needs_topup(mmu)) {
+			mmu->reload = true;
 			return -EAGAIN;
+		}
 		count(mmu, SHADOWVMM_STAT_ROOT_CACHE_MISS);
 		i = SHADOWVMM_ROOT_CACHE - 1;
 		release_root(mmu, &mmu->roots[i]);
@@ -869,6 +993,7 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 	for (i = 0; i < ARRAY_SIZE(mmu->hash); i++)
 		INIT_HLIST_HEAD(&mmu->hash[i]);
 	INIT_LIST_HEAD(&mmu->sps);
+	INIT_LIST_HEAD(&mmu->unsync_sps);
 	mmu->max_sps = max_t(unsigned int, max_pages, SHADOWVMM_MMU_PAGES_MIN);
 	mmu->nr_frames = gmem->size >> PAGE_SHIFT;
 	mmu->frames = vzalloc(array_size(mmu->nr_frames, sizeof(*mmu->frames)));
