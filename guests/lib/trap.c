@@ -14,6 +14,7 @@ struct trap_frame {
 
 struct fault last_fault = { NO_FAULT, 0, 0, 0 };
 struct exec_probe exec_probe;
+int (*page_fault_hook)(u32 cr2, u32 error);
 
 static int resume_at(u32 eip, u32 *resume)
 {
@@ -38,6 +39,9 @@ void trap(struct trap_frame *f)
 	u32 cr2 = f->vector == VECTOR_PF ? read_cr2() : 0;
 	u32 resume;
 
+	if (f->vector == VECTOR_PF && page_fault_hook &&
+	    page_fault_hook(cr2, f->error))
+		return;
 	if (!resume_at(f->eip, &resume)) {
 		bail_out("exception %u at eip=0x%08x, err=0x%x cr2=0x%08x",
 			 f->vector, f->eip, f->error, cr2);

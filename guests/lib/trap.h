@@ -26,4 +26,12 @@ struct exec_probe {
 
 extern struct exec_probe exec_probe;
 
+/*
+ * A guest that pages on demand: called for every page fault before the
+ * probes' fixups are looked at. Return nonzero once the page is mapped,
+ * and the faulting instruction runs again; zero treats the fault as the
+ * probes would. Protected mode only (trap64.S does not call it).
+ */
+extern int (*page_fault_hook)(u32 cr2, u32 error);
+
 #endif
