@@ -87,3 +87,50 @@ require_module() {
 	insmod "$KO" 2>/dev/null
 	module_loaded
 }
+
+# --- benchmarks (tests/bench/ops; make bench and the exit-target case) ---
+
+# stat_of FILE NAME: a counter from a "name value" file, 0 if absent
+stat_of() { awk -v n="$2" '$1 == n { v = $2 } END { print v + 0 }' "$1"; }
+
+# bench_shadowvmm OP N OUT: "bench OP N tsc" in a VM of its own, run to
+# its end (as "shadowvmm run" would, but that destroys the counters with
+# the VM); the counters go to OUT as "name value" lines, with "tsc" (what
+# the guest measured) and "exits_guest" added. On failure: why, on stdout.
+bench_shadowvmm() {
+	id=$(new_vm "$G/bench.elf" --cmdline "$1 $2 tsc") || { echo "create/load: $id"; return 1; }
+	if ! err=$(shadowvmm start "$id" 2>&1); then
+		shadowvmm destroy "$id" >/dev/null 2>&1
+		echo "start: $err"
+		return 1
+	fi
+	shadowvmm console "$id" --follow >"$3.console" 2>&1
+	show=$(vm_show "$id")
+	shadowvmm stats "$id" 2>&1 | awk '$2 ~ /^[0-9]+$/ { print $1, $2 }' >"$3"
+	shadowvmm destroy "$id" >/dev/null 2>&1
+	if ! echo "$show" | grep -q '^exit_status: *0$'; then
+		echo "$1 $2 did not exit 0: $(echo "$show" | grep -E '^(stop_reason|exit_status):' | tr -s ' ' | tr '\n' ' ')$(head -c 200 "$3.console")"
+		return 1
+	fi
+	bench_finish "$3"
+}
+
+# bench_finish OUT: add the guest's "tsc" and "exits_guest" to OUT: the
+# exits the guest caused, without the host's timer interrupts and
+# preemption-timer slices, which come with time, not with the work.
+bench_finish() {
+	tsc=$(sed -n 's/^bench: [a-z0-9-]*: tsc \([0-9a-f]*\)$/\1/p' "$1.console")
+	[ -n "$tsc" ] || { echo "no tsc line in the output: $(head -c 200 "$1.console")"; return 1; }
+	echo "tsc $((0x$tsc))" >>"$1"
+	g=$(($(stat_of "$1" exits) - $(stat_of "$1" exits_external_interrupt) - $(stat_of "$1" exits_preemption_timer) - $(stat_of "$1" irq_exits)))
+	echo "exits_guest $g" >>"$1"
+}
+
+# per_op A B N1 N2 NAME: (NAME in B - NAME in A) / (N2 - N1), two decimals
+per_op() {
+	d=$(($(stat_of "$2" "$5") - $(stat_of "$1" "$5")))
+	n=$(($4 - $3))
+	s=
+	[ "$d" -ge 0 ] || { s=-; d=$((-d)); }
+	printf '%s%d.%02d' "$s" $((d / n)) $((d * 100 / n % 100))
+}
