@@ -10,7 +10,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 export KDIR
 
-.PHONY: all modules ctl guests demo check clean install modules_install
+.PHONY: all modules ctl guests demo check bench clean install modules_install
 
 all: modules ctl guests
 
@@ -34,6 +34,10 @@ demo:
 check:
 	scripts/install-deps
 	tests/check
+
+bench:
+	scripts/install-deps
+	scripts/bench
 
 clean:
 	-[ -f "$(KDIR)/Makefile" ] && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
