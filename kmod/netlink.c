@@ -5,6 +5,7 @@
  * allowed, and says why not in a message we hand back as the extack.
  */
 #include <linux/module.h>
+#include <linux/timekeeping.h>
 #include <net/genetlink.h>
 #include "console.h"
 #include "netlink.h"
@@ -15,10 +16,30 @@
 #define CONSOLE_READ_MAX	3072
 
 static struct genl_family shadowvmm_family;
+/* Events go out only while the family is registered. */
+static bool registered;
 
 static const struct shadowvmm_why no_such_vm = {
 	"VM_ID: no such VM", SHADOWVMM_A_VM_ID
 };
+
+/*
+ * A required attribute the request lacks is named twice in the extended
+ * ACK: by type (NLMSGERR_ATTR_MISS_TYPE, for tools that decode it) and in
+ * words, @msg.
+ */
+static bool missing(struct genl_info *info, int type, const char *msg)
+{
+	if (!GENL_REQ_ATTR_CHECK(info, type))
+		return false;
+	if (info->extack)
+		info->extack->_msg = msg;
+	return true;
+}
+
+/* True when the request lacks SHADOWVMM_A_<name>. */
+#define MISSING(info, name) \
+	missing(info, SHADOWVMM_A_##name, "missing attribute " #name)
 
 static void set_err(struct genl_info *info, const struct shadowvmm_why *why)
 {
@@ -36,7 +57,7 @@ static struct shadowvmm_vm *lookup_vm(struct genl_info *info)
 	struct nlattr *attr = info->attrs[SHADOWVMM_A_VM_ID];
 	struct shadowvmm_vm *vm;
 
-	if (GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_VM_ID))
+	if (MISSING(info, VM_ID))
 		return ERR_PTR(-EINVAL);
 	vm = shadowvmm_vm_get(nla_get_u32(attr));
 	if (!vm) {
@@ -76,16 +97,10 @@ static int put_stop(struct sk_buff *skb, const struct shadowvmm_stop *stop)
 }
 
 /* One VM's description: VM_GET replies, dumps and events share it. */
-static int fill_vm(struct sk_buff *skb, struct shadowvmm_vm *vm, u8 cmd,
-		   u32 portid, u32 seq, int flags)
+static int put_vm(struct sk_buff *skb, struct shadowvmm_vm *vm)
 {
 	struct shadowvmm_stop stop;
 	u32 state;
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &shadowvmm_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
 
 	mutex_lock(&vm->lock);
 	state = vm->state;
@@ -98,7 +113,23 @@ static int fill_vm(struct sk_buff *skb, struct shadowvmm_vm *vm, u8 cmd,
 	    nla_put_u64_64bit(skb, SHADOWVMM_A_MEM_SIZE, vm->gmem.size,
 			      SHADOWVMM_A_PAD) ||
 	    nla_put_u32(skb, SHADOWVMM_A_MMU_PAGES_MAX, vm->mmu_pages_max) ||
-	    put_stop(skb, &stop)) {
+	    put_stop(skb, &stop))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* A message describing @vm; @cb is the dump's, checked for consistency. */
+static int fill_vm(struct sk_buff *skb, struct shadowvmm_vm *vm, u8 cmd,
+		   u32 portid, u32 seq, int flags, struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &shadowvmm_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (put_vm(skb, vm)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -115,7 +146,7 @@ static int reply_vm(struct genl_info *info, struct shadowvmm_vm *vm)
 	if (!skb)
 		return -ENOMEM;
 	err = fill_vm(skb, vm, info->genlhdr->cmd, info->snd_portid,
-		      info->snd_seq, 0);
+		      info->snd_seq, 0, NULL);
 	if (err) {
 		nlmsg_free(skb);
 		return err;
@@ -131,7 +162,7 @@ static int vm_create(struct sk_buff *skb, struct genl_info *info)
 	struct shadowvmm_vm *vm;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_MEM_SIZE))
+	if (MISSING(info, MEM_SIZE))
 		return -EINVAL;
 	err = shadowvmm_vm_create(nla_get_u64(attr),
 				  pages ? nla_get_u32(pages) : 0, &vm, &why);
@@ -139,11 +170,13 @@ static int vm_create(struct sk_buff *skb, struct genl_info *info)
 		set_err(info, &why);
 		return err;
 	}
+	/* Before the reply: nobody can start the VM before it is announced. */
+	shadowvmm_netlink_notify(vm, SHADOWVMM_EVENT_CREATED);
 	err = reply_vm(info, vm);
-	if (err)
+	if (err) {
+		GENL_SET_ERR_MSG(info, "no room for the reply: VM destroyed");
 		shadowvmm_vm_destroy(vm->id);
-	else
-		shadowvmm_netlink_notify(vm);
+	}
 	shadowvmm_vm_put(vm);
 	return err;
 }
@@ -153,7 +186,7 @@ static int vm_destroy(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *attr = info->attrs[SHADOWVMM_A_VM_ID];
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_VM_ID))
+	if (MISSING(info, VM_ID))
 		return -EINVAL;
 	err = shadowvmm_vm_destroy(nla_get_u32(attr));
 	if (err == -ENOENT)
@@ -169,10 +202,17 @@ static int vm_get(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
 	err = reply_vm(info, vm);
+	if (err)
+		GENL_SET_ERR_MSG(info, "cannot build the reply");
 	shadowvmm_vm_put(vm);
 	return err;
 }
 
+/*
+ * As many VMs as fit in each message, in id order. A VM created or
+ * destroyed between two messages marks the dump interrupted
+ * (NLM_F_DUMP_INTR): user space asks again for a consistent list.
+ */
 static int vm_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	/* cb->args[0]: the lowest VM id not dumped yet. */
@@ -180,10 +220,11 @@ static int vm_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct shadowvmm_vm *vm;
 	int err = 0;
 
+	cb->seq = shadowvmm_vm_generation();
 	while ((vm = shadowvmm_vm_get_next(&next))) {
 		err = fill_vm(skb, vm, SHADOWVMM_CMD_VM_GET,
 			      NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			      NLM_F_MULTI);
+			      NLM_F_MULTI, cb);
 		shadowvmm_vm_put(vm);
 		if (err)
 			break;
@@ -200,8 +241,7 @@ static int mem_write(struct sk_buff *skb, struct genl_info *info)
 	struct shadowvmm_vm *vm;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_GPA) ||
-	    GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_DATA))
+	if (MISSING(info, GPA) || MISSING(info, DATA))
 		return -EINVAL;
 	vm = lookup_vm(info);
 	if (IS_ERR(vm))
@@ -223,7 +263,7 @@ static int boot_set(struct sk_buff *skb, struct genl_info *info)
 	struct shadowvmm_vm *vm;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_BOOT_ENTRY))
+	if (MISSING(info, BOOT_ENTRY))
 		return -EINVAL;
 	vm = lookup_vm(info);
 	if (IS_ERR(vm))
@@ -250,8 +290,6 @@ static int vm_control(struct genl_info *info,
 	err = op(vm, &why);
 	if (err)
 		set_err(info, &why);
-	else if (op == shadowvmm_vm_start)
-		shadowvmm_netlink_notify(vm);
 	shadowvmm_vm_put(vm);
 	return err;
 }
@@ -309,6 +347,7 @@ static int stats_get(struct sk_buff *skb, struct genl_info *info)
 	err = genlmsg_reply(msg, info);
 	goto out;
 free:
+	GENL_SET_ERR_MSG(info, "the counters do not fit in one reply");
 	nlmsg_free(msg);
 out:
 	shadowvmm_vm_put(vm);
@@ -355,6 +394,7 @@ static int console_read(struct sk_buff *skb, struct genl_info *info)
 	err = genlmsg_reply(msg, info);
 	goto out;
 free:
+	GENL_SET_ERR_MSG(info, "cannot build the reply");
 	nlmsg_free(msg);
 out:
 	shadowvmm_vm_put(vm);
@@ -424,7 +464,7 @@ static int translate(struct sk_buff *skb, struct genl_info *info)
 	u64 gva;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SHADOWVMM_A_GVA))
+	if (MISSING(info, GVA))
 		return -EINVAL;
 	vm = lookup_vm(info);
 	if (IS_ERR(vm))
@@ -448,8 +488,10 @@ static int translate(struct sk_buff *skb, struct genl_info *info)
 				info->genlhdr->cmd);
 	if (!hdr || nla_put_u32(msg, SHADOWVMM_A_VM_ID, vm->id) ||
 	    nla_put_u64_64bit(msg, SHADOWVMM_A_GVA, gva, SHADOWVMM_A_PAD) ||
-	    put_translation(msg, t))
+	    put_translation(msg, t)) {
+		GENL_SET_ERR_MSG(info, "cannot build the reply");
 		goto out;
+	}
 	genlmsg_end(msg, hdr);
 	err = genlmsg_reply(msg, info);
 	msg = NULL;
@@ -504,34 +546,76 @@ static struct genl_family shadowvmm_family __ro_after_init = {
 };
 
 /**
- * shadowvmm_netlink_notify() - multicast a VM's state to "events"
- * @vm: the VM, whose state just changed
+ * shadowvmm_netlink_notify() - multicast a step in a VM's life to "events"
+ * @vm: the VM, described as it is now
+ * @event: enum shadowvmm_vm_event, what just happened
+ *
+ * Nothing is sent while no one listens, or once the family is gone.
  *
  * Context: process context.
  */
-void shadowvmm_netlink_notify(struct shadowvmm_vm *vm)
+void shadowvmm_netlink_notify(struct shadowvmm_vm *vm, u32 event)
 {
+	u64 now = ktime_get_real_ns();
 	struct sk_buff *skb;
+	void *hdr;
 
-	if (!genl_has_listeners(&shadowvmm_family, &init_net, 0))
+	if (!READ_ONCE(registered) ||
+	    !genl_has_listeners(&shadowvmm_family, &init_net, 0))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return;
-	if (fill_vm(skb, vm, SHADOWVMM_CMD_VM_NOTIFY, 0, 0, 0)) {
-		nlmsg_free(skb);
-		return;
-	}
+	hdr = genlmsg_put(skb, 0, 0, &shadowvmm_family, 0,
+			  SHADOWVMM_CMD_VM_NOTIFY);
+	if (!hdr || put_vm(skb, vm) ||
+	    nla_put_u32(skb, SHADOWVMM_A_EVENT, event) ||
+	    nla_put_u64_64bit(skb, SHADOWVMM_A_TIMESTAMP, now, SHADOWVMM_A_PAD))
+		goto free;
+	genlmsg_end(skb, hdr);
 	genlmsg_multicast(&shadowvmm_family, skb, 0, 0, GFP_KERNEL);
+	return;
+free:
+	nlmsg_free(skb);
+}
+
+/**
+ * shadowvmm_netlink_notify_stop() - tell "events" how a VM's guest ended
+ * @vm: a VM that has just stopped; its stop reason says how
+ *
+ * Context: process context.
+ */
+void shadowvmm_netlink_notify_stop(struct shadowvmm_vm *vm)
+{
+	u32 event;
+
+	switch (vm->vcpu.stop.reason) {
+	case SHADOWVMM_STOP_DEBUG_EXIT:
+	case SHADOWVMM_STOP_HALT:
+		event = SHADOWVMM_EVENT_HALTED;
+		break;
+	case SHADOWVMM_STOP_USER:
+	case SHADOWVMM_STOP_HOST:
+		event = SHADOWVMM_EVENT_STOPPED;
+		break;
+	default:
+		event = SHADOWVMM_EVENT_CRASHED;
+		break;
+	}
+	shadowvmm_netlink_notify(vm, event);
 }
 
 int __init shadowvmm_netlink_init(void)
 {
-	return genl_register_family(&shadowvmm_family);
+	int err = genl_register_family(&shadowvmm_family);
+
+	WRITE_ONCE(registered, !err);
+	return err;
 }
 
 void shadowvmm_netlink_exit(void)
 {
+	WRITE_ONCE(registered, false);
 	genl_unregister_family(&shadowvmm_family);
 }
 

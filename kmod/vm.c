@@ -25,6 +25,20 @@ static DEFINE_XARRAY_ALLOC1(vms);
 static DEFINE_MUTEX(vms_lock);
 static unsigned int nr_vms;
 static bool starts_refused;
+/* Changes with every create and destroy; odd, so never 0. */
+static unsigned int vms_generation = 1;
+
+/* Return: a number that changes whenever a VM comes or goes (for dumps). */
+unsigned int shadowvmm_vm_generation(void)
+{
+	return READ_ONCE(vms_generation);
+}
+
+/* Call with vms_lock held. */
+static void vms_changed(void)
+{
+	WRITE_ONCE(vms_generation, vms_generation + 2);
+}
 
 static void set_why(struct shadowvmm_why *why, int attr, const char *msg)
 {
@@ -117,6 +131,7 @@ int shadowvmm_vm_create(u64 mem_size, u32 mmu_pages_max,
 	}
 	vm->id = id;
 	nr_vms++;
+	vms_changed();
 	kref_get(&vm->ref);
 	mutex_unlock(&vms_lock);
 	*out = vm;
@@ -228,12 +243,14 @@ static int vcpu_thread(void *data)
 {
 	struct shadowvmm_vm *vm = data;
 
+	/* From this thread, so that no listener sees the end first. */
+	shadowvmm_netlink_notify(vm, SHADOWVMM_EVENT_STARTED);
 	shadowvmm_vcpu_run(&vm->vcpu);
 
 	mutex_lock(&vm->lock);
 	vm->state = SHADOWVMM_VM_STOPPED;
 	mutex_unlock(&vm->lock);
-	shadowvmm_netlink_notify(vm);
+	shadowvmm_netlink_notify_stop(vm);
 	complete_all(&vm->stopped);
 
 	/* Destroy reaps us; returning earlier could free the task under it. */
@@ -326,6 +343,7 @@ int shadowvmm_vm_stop(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
 	return 0;
 }
 
+/* Stop the vCPU thread, say the VM is gone, and drop the xarray's reference. */
 static void vm_teardown(struct shadowvmm_vm *vm, u32 reason)
 {
 	struct task_struct *thread;
@@ -338,6 +356,7 @@ static void vm_teardown(struct shadowvmm_vm *vm, u32 reason)
 		shadowvmm_vcpu_request_stop(&vm->vcpu, reason);
 		kthread_stop(thread);
 	}
+	shadowvmm_netlink_notify(vm, SHADOWVMM_EVENT_DESTROYED);
 	shadowvmm_vm_put(vm);
 }
 
@@ -353,8 +372,10 @@ int shadowvmm_vm_destroy(u32 id)
 
 	mutex_lock(&vms_lock);
 	vm = xa_erase(&vms, id);
-	if (vm)
+	if (vm) {
 		nr_vms--;
+		vms_changed();
+	}
 	mutex_unlock(&vms_lock);
 	if (!vm)
 		return -ENOENT;
@@ -362,7 +383,7 @@ int shadowvmm_vm_destroy(u32 id)
 	return 0;
 }
 
-/* Module unload: no handler can run any more, every VM goes. */
+/* Module unload: every VM goes. */
 void shadowvmm_vm_destroy_all(void)
 {
 	struct shadowvmm_vm *vm;
@@ -372,6 +393,7 @@ void shadowvmm_vm_destroy_all(void)
 	xa_for_each(&vms, id, vm) {
 		xa_erase(&vms, id);
 		nr_vms--;
+		vms_changed();
 		vm_teardown(vm, SHADOWVMM_STOP_HOST);
 	}
 	mutex_unlock(&vms_lock);

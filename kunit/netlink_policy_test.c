@@ -3,6 +3,7 @@
  * The per-operation policies, checked the way genetlink applies them
  * (strict validation) so every edge a client can hit is pinned down.
  */
+#include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/skbuff.h>
 #include "netlink_policy.h"
@@ -13,25 +14,37 @@ struct attrs {
 	struct nlattr *tb[SHADOWVMM_A_MAX + 1];
 };
 
+/*
+ * The skb lives until the test ends, as the parsed attributes and the
+ * extack's bad_attr point into it.
+ */
+static int policy_skb_init(struct kunit_resource *res, void *context)
+{
+	res->data = alloc_skb(SHADOWVMM_MEM_CHUNK_MAX + 1024, GFP_KERNEL);
+	return res->data ? 0 : -ENOMEM;
+}
+
+static void policy_skb_free(struct kunit_resource *res)
+{
+	kfree_skb(res->data);
+}
+
 static struct attrs *attrs_new(struct kunit *test)
 {
 	struct attrs *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
-	a->skb = alloc_skb(SHADOWVMM_MEM_CHUNK_MAX + 1024, GFP_KERNEL);
+	a->skb = kunit_alloc_resource(test, policy_skb_init, policy_skb_free, GFP_KERNEL,
+				      NULL);
 	KUNIT_ASSERT_NOT_NULL(test, a->skb);
 	return a;
 }
 
 static int parse(struct attrs *a, const struct nla_policy *policy)
 {
-	int err;
-
 	memset(&a->extack, 0, sizeof(a->extack));
-	err = nla_parse(a->tb, SHADOWVMM_A_MAX, (struct nlattr *)a->skb->data,
-			a->skb->len, policy, &a->extack);
-	kfree_skb(a->skb);
-	return err;
+	return nla_parse(a->tb, SHADOWVMM_A_MAX, (struct nlattr *)a->skb->data,
+			 a->skb->len, policy, &a->extack);
 }
 
 /* Refused, and the extack points at the attribute at fault. */
@@ -40,6 +53,166 @@ static void expect_refused(struct kunit *test, struct attrs *a,
 {
 	KUNIT_EXPECT_LT(test, parse(a, policy), 0);
 	KUNIT_EXPECT_NOT_NULL(test, a->extack.bad_attr);
+}
+
+/*
+ * Refused with @err, the extack message @msg (what the CLI prints) and the
+ * offending attribute @type marked.
+ */
+static void expect_rejection(struct kunit *test, struct attrs *a,
+			     const struct nla_policy *policy, int err,
+			     int type, const char *msg)
+{
+	KUNIT_EXPECT_EQ(test, parse(a, policy), err);
+	KUNIT_ASSERT_NOT_NULL(test, a->extack._msg);
+	KUNIT_EXPECT_STREQ(test, a->extack._msg, msg);
+	KUNIT_ASSERT_NOT_NULL(test, a->extack.bad_attr);
+	KUNIT_EXPECT_EQ(test, nla_type(a->extack.bad_attr), type);
+}
+
+/* Each operation's policy and the attributes it takes: nothing else. */
+static const struct op_policy {
+	const char *op;
+	const struct nla_policy *policy;
+	int attrs[4];
+} op_policies[] = {
+	{ "VM_CREATE", shadowvmm_vm_create_policy,
+	  { SHADOWVMM_A_MEM_SIZE, SHADOWVMM_A_MMU_PAGES_MAX } },
+	{ "VM_DESTROY, VM_GET, VM_START, VM_STOP, STATS_GET",
+	  shadowvmm_vm_id_policy, { SHADOWVMM_A_VM_ID } },
+	{ "MEM_WRITE", shadowvmm_mem_write_policy,
+	  { SHADOWVMM_A_VM_ID, SHADOWVMM_A_GPA, SHADOWVMM_A_DATA } },
+	{ "BOOT_SET", shadowvmm_boot_set_policy,
+	  { SHADOWVMM_A_VM_ID, SHADOWVMM_A_BOOT_ENTRY,
+	    SHADOWVMM_A_BOOT_CMDLINE } },
+	{ "CONSOLE_READ", shadowvmm_console_read_policy,
+	  { SHADOWVMM_A_VM_ID, SHADOWVMM_A_CONSOLE_OFFSET } },
+	{ "TRANSLATE", shadowvmm_translate_policy,
+	  { SHADOWVMM_A_VM_ID, SHADOWVMM_A_GVA, SHADOWVMM_A_ACCESS } },
+};
+
+static bool op_takes(const struct op_policy *op, int type)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(op->attrs); i++)
+		if (op->attrs[i] == type)
+			return true;
+	return false;
+}
+
+static void op_policy_desc(const struct op_policy *op, char *desc)
+{
+	strscpy(desc, op->op, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(op_policy, op_policies, op_policy_desc);
+
+/*
+ * Every attribute an operation does not take is refused by name, whatever
+ * its type; as is an attribute type the family does not have. Replies'
+ * attributes (STATS, HPA, ...) and PAD are not accepted in requests.
+ */
+static void only_listed_attributes_pass(struct kunit *test)
+{
+	const struct op_policy *op = test->param_value;
+	struct attrs *a;
+	int type;
+
+	for (type = 1; type <= SHADOWVMM_A_MAX; type++) {
+		if (op_takes(op, type)) {
+			KUNIT_EXPECT_NE_MSG(test, op->policy[type].type, NLA_UNSPEC,
+					    "attribute %d has no type", type);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, op->policy[type].type, NLA_UNSPEC,
+				    "attribute %d is in the policy", type);
+		a = attrs_new(test);
+		nla_put_u32(a->skb, type, 1);
+		expect_rejection(test, a, op->policy, -EINVAL, type,
+				 "Unsupported attribute");
+	}
+	a = attrs_new(test);
+	nla_put_u32(a->skb, SHADOWVMM_A_MAX + 1, 1);
+	expect_rejection(test, a, op->policy, -EINVAL, SHADOWVMM_A_MAX + 1,
+			 "Unknown attribute type");
+}
+
+/* Integers: wrong width, out of range, reserved flag bits. */
+static void integer_violations(struct kunit *test)
+{
+	struct attrs *a = attrs_new(test);
+
+	nla_put_u64_64bit(a->skb, SHADOWVMM_A_VM_ID, 1, SHADOWVMM_A_PAD);
+	expect_rejection(test, a, shadowvmm_console_read_policy, -EINVAL,
+			 SHADOWVMM_A_VM_ID, "invalid attribute length");
+
+	a = attrs_new(test);
+	nla_put_u32(a->skb, SHADOWVMM_A_MEM_SIZE, 4 << 20);
+	expect_rejection(test, a, shadowvmm_vm_create_policy, -EINVAL,
+			 SHADOWVMM_A_MEM_SIZE, "invalid attribute length");
+
+	a = attrs_new(test);
+	nla_put_u32(a->skb, SHADOWVMM_A_VM_ID, 0);
+	expect_rejection(test, a, shadowvmm_mem_write_policy, -ERANGE,
+			 SHADOWVMM_A_VM_ID, "integer out of range");
+
+	a = attrs_new(test);
+	nla_put_u64_64bit(a->skb, SHADOWVMM_A_MEM_SIZE,
+			  SHADOWVMM_MEM_SIZE_MIN - 1, SHADOWVMM_A_PAD);
+	expect_rejection(test, a, shadowvmm_vm_create_policy, -ERANGE,
+			 SHADOWVMM_A_MEM_SIZE, "integer out of range");
+
+	a = attrs_new(test);
+	nla_put_u32(a->skb, SHADOWVMM_A_MMU_PAGES_MAX,
+		    SHADOWVMM_MMU_PAGES_MIN - 1);
+	expect_rejection(test, a, shadowvmm_vm_create_policy, -ERANGE,
+			 SHADOWVMM_A_MMU_PAGES_MAX, "integer out of range");
+
+	a = attrs_new(test);
+	nla_put_u32(a->skb, SHADOWVMM_A_MMU_PAGES_MAX, SHADOWVMM_MMU_PAGES_MIN);
+	KUNIT_EXPECT_EQ(test, parse(a, shadowvmm_vm_create_policy), 0);
+
+	a = attrs_new(test);
+	nla_put_u32(a->skb, SHADOWVMM_A_ACCESS, SHADOWVMM_ACCESS_WRITE |
+		    SHADOWVMM_ACCESS_USER | SHADOWVMM_ACCESS_FETCH);
+	KUNIT_EXPECT_EQ(test, parse(a, shadowvmm_translate_policy), 0);
+
+	a = attrs_new(test);
+	nla_put_u32(a->skb, SHADOWVMM_A_ACCESS, 1);	/* the P bit */
+	expect_rejection(test, a, shadowvmm_translate_policy, -EINVAL,
+			 SHADOWVMM_A_ACCESS, "reserved bit set");
+}
+
+/* Strings and binaries: termination, length bounds. */
+static void length_violations(struct kunit *test)
+{
+	static char line[SHADOWVMM_CMDLINE_MAX + 1];
+	static u8 chunk[SHADOWVMM_MEM_CHUNK_MAX + 1];
+	struct attrs *a = attrs_new(test);
+
+	nla_put(a->skb, SHADOWVMM_A_BOOT_CMDLINE, 3, "abc");
+	expect_rejection(test, a, shadowvmm_boot_set_policy, -EINVAL,
+			 SHADOWVMM_A_BOOT_CMDLINE,
+			 "Attribute failed policy validation");
+
+	memset(line, 'x', sizeof(line));
+	line[SHADOWVMM_CMDLINE_MAX] = '\0';
+	a = attrs_new(test);
+	nla_put(a->skb, SHADOWVMM_A_BOOT_CMDLINE, sizeof(line), line);
+	expect_rejection(test, a, shadowvmm_boot_set_policy, -EINVAL,
+			 SHADOWVMM_A_BOOT_CMDLINE,
+			 "Attribute failed policy validation");
+
+	a = attrs_new(test);
+	nla_put(a->skb, SHADOWVMM_A_DATA, sizeof(chunk), chunk);
+	expect_rejection(test, a, shadowvmm_mem_write_policy, -ERANGE,
+			 SHADOWVMM_A_DATA, "binary attribute size out of range");
+
+	a = attrs_new(test);
+	nla_put(a->skb, SHADOWVMM_A_DATA, 0, chunk);
+	expect_rejection(test, a, shadowvmm_mem_write_policy, -ERANGE,
+			 SHADOWVMM_A_DATA, "binary attribute size out of range");
 }
 
 static void vm_id_must_be_positive(struct kunit *test)
@@ -160,6 +333,9 @@ static struct kunit_case netlink_policy_cases[] = {
 	KUNIT_CASE(mem_write_data_bounds),
 	KUNIT_CASE(cmdline_must_be_terminated_and_bounded),
 	KUNIT_CASE(wrong_attribute_sizes),
+	KUNIT_CASE_PARAM(only_listed_attributes_pass, op_policy_gen_params),
+	KUNIT_CASE(integer_violations),
+	KUNIT_CASE(length_violations),
 	{}
 };
 

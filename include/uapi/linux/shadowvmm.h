@@ -15,7 +15,7 @@
  *   SHADOWVMM_CMD_BOOT_SET    { VM_ID, BOOT_ENTRY, [BOOT_CMDLINE] }
  *   SHADOWVMM_CMD_VM_START    { VM_ID }
  *   ... the vCPU runs; SHADOWVMM_CMD_CONSOLE_READ streams COM1 output ...
- *   SHADOWVMM_CMD_VM_NOTIFY   multicast on "events" when the VM stops
+ *   SHADOWVMM_CMD_VM_NOTIFY   multicast on "events" (EVENT: what happened)
  *   SHADOWVMM_CMD_VM_STOP     { VM_ID }                      (optional)
  *   SHADOWVMM_CMD_VM_DESTROY  { VM_ID }
  *
@@ -29,6 +29,12 @@
  *
  * A VM is CREATED (memory and boot state may be written), then RUNNING, then
  * STOPPED for good; SHADOWVMM_A_STOP_REASON says why it stopped.
+ *
+ * Events: members of the multicast group SHADOWVMM_MCGRP_EVENTS (which needs
+ * CAP_NET_ADMIN to join) get a SHADOWVMM_CMD_VM_NOTIFY message, the VM
+ * described as VM_GET describes it plus EVENT and TIMESTAMP, when a VM is
+ * created, starts, ends (halted, crashed or stopped: STOP_REASON and its
+ * details say how) and is destroyed, in that order for any one VM.
  *
  * Boot follows multiboot v1 as QEMU's -kernel does: the VMM writes the
  * multiboot information structure and the command line into guest RAM below
@@ -81,6 +87,9 @@
  *	guest physical memory; absent for PAE PDPTEs, held in the CPU).
  * SHADOWVMM_A_PF_ERROR_CODE: u32, the #PF error code the guest would get.
  * SHADOWVMM_A_HPA: u64, the host physical address the shadow maps GVA to.
+ * SHADOWVMM_A_EVENT: u32, enum shadowvmm_vm_event: what a VM_NOTIFY reports.
+ * SHADOWVMM_A_TIMESTAMP: u64, when the event happened, in nanoseconds since
+ *	the epoch (CLOCK_REALTIME).
  */
 
 #ifndef _UAPI_LINUX_SHADOWVMM_H
@@ -157,6 +166,8 @@ enum shadowvmm_attr {
 	SHADOWVMM_A_WALK_ADDR,
 	SHADOWVMM_A_PF_ERROR_CODE,
 	SHADOWVMM_A_HPA,
+	SHADOWVMM_A_EVENT,
+	SHADOWVMM_A_TIMESTAMP,
 
 	__SHADOWVMM_A_MAX
 };
@@ -193,6 +204,18 @@ enum shadowvmm_stat_kind {
 	SHADOWVMM_STAT_CUMULATIVE,	/* only grows: rates make sense */
 	SHADOWVMM_STAT_INSTANT,		/* a current level */
 	SHADOWVMM_STAT_PEAK,		/* the highest level seen */
+};
+
+/* SHADOWVMM_A_EVENT: the step in a VM's life that a VM_NOTIFY reports. */
+enum shadowvmm_vm_event {
+	SHADOWVMM_EVENT_CREATED,
+	SHADOWVMM_EVENT_STARTED,
+	SHADOWVMM_EVENT_HALTED,		/* the guest ended: DEBUG_EXIT or HALT */
+	SHADOWVMM_EVENT_CRASHED,	/* TRIPLE_FAULT, UNHANDLED_EXIT,
+					 * ENTRY_FAILED, BAD_ACCESS or NO_MEMORY
+					 */
+	SHADOWVMM_EVENT_STOPPED,	/* by the user or the host */
+	SHADOWVMM_EVENT_DESTROYED,
 };
 
 #endif /* _UAPI_LINUX_SHADOWVMM_H */
