@@ -126,8 +126,7 @@ static int load_pdptes(struct shadowvmm_vcpu *vcpu, unsigned long cr3,
 
 /*
  * The guest's registers changed: point the MMU at the matching root and
- * recompute what the hardware runs with. Callers checked the MMU's stock,
- * so loading the root cannot fail for want of memory.
+ * recompute what the hardware runs with.
  */
 static void paging_changed(struct shadowvmm_vcpu *vcpu)
 {
@@ -144,7 +143,8 @@ static void paging_changed(struct shadowvmm_vcpu *vcpu)
 	};
 
 	memcpy(pg.pdpte, vcpu->pdpte, sizeof(pg.pdpte));
-	WARN_ON_ONCE(shadowvmm_mmu_load(&vcpu->mmu, &pg));
+	/* Out of stock after all: the MMU asks for a reload before entry. */
+	shadowvmm_mmu_load(&vcpu->mmu, &pg);
 	vcpu->hw_cr0 = shadowvmm_hw_cr0(vcpu);
 	vcpu->hw_cr4 = shadowvmm_hw_cr4(vcpu);
 	vcpu->hw_efer = EFER_NX;

@@ -9,6 +9,7 @@
 #include <linux/mm.h>
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
+#include <asm/vmx.h>
 #include "emulate.h"
 #include "exit.h"
 #include "gmem.h"
@@ -20,8 +21,12 @@
 #define MAX_INSN_LEN		15
 #define CS_AR_DB		BIT(14)
 #define CS_AR_DPL(ar)		(((ar) >> 5) & 3)
-/* The same store failing to land this often in a row is a livelock. */
+/*
+ * The same store failing to land this often, with no more exits between
+ * two tries than the refault that rebuilt the shadow, is a livelock.
+ */
 #define UNPROTECT_RETRIES	4
+#define UNPROTECT_LOOP_EXITS	4
 
 struct store_ctx {
 	struct shadowvmm_vcpu *vcpu;
@@ -157,27 +162,32 @@ static int emulate_store(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa)
  * A store we could not emulate: stop shadowing the frame and let the
  * guest run the instruction itself. If the guest needs that very frame
  * shadowed to get there (a table that maps itself), retrying can never
- * succeed, and the VM stops instead of spinning.
+ * succeed, and the VM stops instead of spinning. The same instruction
+ * meeting the same frame again later (a page clear of a recycled table)
+ * is progress, told apart by the exits in between.
  */
 static u32 unprotect_and_retry(struct shadowvmm_vcpu *vcpu,
 			       const struct shadowvmm_exit *exit, u64 gpa)
 {
-	struct shadowvmm_mmu *mmu = &vcpu->mmu;
+	u64 exits = READ_ONCE(vcpu->vm->stats.counter[SHADOWVMM_STAT_EXITS]);
 	u64 gfn = gpa >> PAGE_SHIFT;
 
-	if (mmu->unprotect_rip == vcpu->rip && mmu->unprotect_gfn == gfn) {
-		if (++vcpu->unprotect_retries >= UNPROTECT_RETRIES) {
+	if (vcpu->unprotected.rip == vcpu->rip &&
+	    vcpu->unprotected.gfn == gfn &&
+	    exits - vcpu->unprotected.exits <= UNPROTECT_LOOP_EXITS) {
+		if (++vcpu->unprotected.repeats >= UNPROTECT_RETRIES) {
 			vcpu->stop.guest_addr = exit->qualification;
 			return shadowvmm_stop_vcpu(vcpu, exit,
 						   SHADOWVMM_STOP_UNHANDLED_EXIT);
 		}
 	} else {
-		mmu->unprotect_rip = vcpu->rip;
-		mmu->unprotect_gfn = gfn;
-		vcpu->unprotect_retries = 0;
+		vcpu->unprotected.rip = vcpu->rip;
+		vcpu->unprotected.gfn = gfn;
+		vcpu->unprotected.repeats = 0;
 	}
+	vcpu->unprotected.exits = exits;
 	shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_MMU_UNPROTECT, 1);
-	shadowvmm_mmu_unprotect(mmu, gfn);
+	shadowvmm_mmu_unprotect(&vcpu->mmu, gfn);
 	return SHADOWVMM_STOP_NONE;
 }
 
@@ -221,7 +231,14 @@ u32 shadowvmm_handle_page_fault(struct shadowvmm_vcpu *vcpu,
 		break;
 	}
 
-	err = emulate_store(vcpu, gva, walk.gpa);
+	/*
+	 * The store was the CPU's own, delivering an event (pushing its
+	 * frame): the instruction at RIP is not the one that stored.
+	 */
+	if (exit->idt_vectoring_info & INTR_INFO_VALID_MASK)
+		err = -EOPNOTSUPP;
+	else
+		err = emulate_store(vcpu, gva, walk.gpa);
 	if (!err) {
 		shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_PF_EMULATED, 1);
 		return SHADOWVMM_STOP_NONE;

@@ -209,10 +209,13 @@ static void read_exit(struct shadowvmm_vcpu *vcpu, struct shadowvmm_exit *exit)
 	exit->reason = vmcs_read(VM_EXIT_REASON);
 	exit->qualification = vmcs_read(EXIT_QUALIFICATION);
 	exit->intr_info = vmcs_read(VM_EXIT_INTR_INFO);
-	exit->intr_error_code = vmcs_read(VM_EXIT_INTR_ERROR_CODE);
+	exit->intr_error_code = exit->intr_info & INTR_INFO_DELIVER_CODE_MASK ?
+				vmcs_read(VM_EXIT_INTR_ERROR_CODE) : 0;
 	exit->insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
 	exit->idt_vectoring_info = vmcs_read(IDT_VECTORING_INFO_FIELD);
-	exit->idt_vectoring_error_code = vmcs_read(IDT_VECTORING_ERROR_CODE);
+	exit->idt_vectoring_error_code =
+		exit->idt_vectoring_info & VECTORING_INFO_DELIVER_CODE_MASK ?
+		vmcs_read(IDT_VECTORING_ERROR_CODE) : 0;
 	vcpu->cs_ar = vmcs_read(GUEST_CS_AR_BYTES);
 	vcpu->rip = vmcs_read(GUEST_RIP);
 	vcpu->rsp = vmcs_read(GUEST_RSP);
@@ -452,11 +455,11 @@ int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
 	vcpu->fpu->mxcsr = MXCSR_INIT;
 
 	vcpu->maxphyaddr = shadowvmm_cpuid_maxphyaddr();
+	vcpu->mmu.vm_id = vm->id;
 	err = shadowvmm_mmu_init(&vcpu->mmu, &vm->gmem, &vm->stats,
 				 vm->mmu_pages_max);
 	if (err)
 		goto fail;
-	vcpu->mmu.vm_id = vm->id;
 	vcpu->mmu.allow_unsync = READ_ONCE(shadowvmm_mmu_unsync);
 	shadowvmm_vcpu_reset_state(vcpu, entry, mbi);
 	return 0;

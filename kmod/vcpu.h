@@ -89,7 +89,12 @@ struct shadowvmm_vcpu {
 	int cpu;		/* the CPU running a burst, or -1 */
 	atomic_t stop_request;	/* a stop reason, or 0 */
 	bool need_topup;	/* the MMU's stock ran out mid-burst */
-	unsigned int unprotect_retries;
+	/* The last store we could not emulate, to catch one that never lands. */
+	struct {
+		u64 rip, gfn;
+		u64 exits;		/* the exit count then */
+		unsigned int repeats;
+	} unprotected;
 
 	struct fxregs_state *fpu;
 	struct shadowvmm_mmu mmu;

@@ -6,8 +6,9 @@
  * by write-protecting every guest frame that holds one. See
  * Documentation/design.rst for the picture.
  *
- * Everything here runs on the vCPU thread, so nothing needs a lock; the
- * fault path runs with preemption off and allocates only from stock that
+ * Only the vCPU thread changes the MMU, under mmu->lock so that
+ * shadowvmm_mmu_translate() may look from another thread. The fault path
+ * runs with preemption off and allocates only from stock that
  * shadowvmm_mmu_topup() filled beforehand.
  */
 #ifndef SHADOWVMM_MMU_MMU_H
@@ -92,11 +93,7 @@ struct shadowvmm_mmu_root {
 };
 
 struct shadowvmm_mmu {
-	/*
-	 * Only the vCPU thread changes the MMU; it holds this while it does,
-	 * so that shadowvmm_mmu_translate() can look from elsewhere.
-	 */
-	spinlock_t lock;
+	spinlock_t lock;		/* see the comment at the top */
 	u32 vm_id;			/* for tracepoints */
 	struct shadowvmm_gmem *gmem;
 	struct shadowvmm_stats *stats;
@@ -122,8 +119,6 @@ struct shadowvmm_mmu {
 	/* What a guest frame outside RAM maps to: reads all-ones. */
 	void *unbacked;
 
-	/* The last frame unprotected, to catch a store that never lands. */
-	u64 unprotect_rip, unprotect_gfn;
 };
 
 /* One address, seen by the guest's tables and by the shadow. */

@@ -458,6 +458,12 @@ static u64 *fill_path(struct shadowvmm_mmu *mmu,
 				return NULL;
 			link_sp(mmu, sptep, child,
 				table == root->pae ? SPTE_PDPTE : SPTE_NONLEAF);
+			/*
+			 * A table out of sync seen at a new address: no TLB
+			 * can hold anything stale for that one.
+			 */
+			if (child->unsync)
+				sync_frame(mmu, child->gfn);
 		}
 		child->write_flood = 0;
 		level--;
@@ -657,8 +663,13 @@ static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	u64 gfn = (gpte & addr_mask) >> PAGE_SHIFT;
 
 	drop_leaf(mmu, sp, i);
+	/*
+	 * Mapping ahead is optional: it must never eat the stock a fault or
+	 * root load counts on, or a resync of many entries would.
+	 */
 	if (!(gpte & _PAGE_PRESENT) || !(gpte & _PAGE_ACCESSED) ||
-	    gpte_reserved(pg, gpte) || mmu->blocks.nr < SHADOWVMM_MAX_LEVEL + 1)
+	    gpte_reserved(pg, gpte) ||
+	    mmu->blocks.nr <= 2 * (SHADOWVMM_MAX_LEVEL + 1))
 		return;
 	set_leaf(mmu, sp, i, gfn,
 		 make_leaf(mmu, gfn, sp->role.access & gpte_access(pg, gpte),
@@ -1008,7 +1019,7 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 		if (!mmu->roots[i].pae)
 			return -ENOMEM;
 	}
-	err = sptep_stock_init(&mmu->blocks, 4 * SHADOWVMM_MAX_LEVEL);
+	err = sptep_stock_init(&mmu->blocks, 64);
 	if (!err)
 		err = shadowvmm_mmu_topup(mmu);
 	if (!err)
