@@ -19,6 +19,7 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int option_error(const char *cmd, char **argv, int c);
 int parse_vm_arg(const char *cmd, const char *text, uint32_t *id);
+int parse_mmu_pages(const char *cmd, const char *text, uint32_t *pages);
 
 int cmd_run(int argc, char **argv);
 int cmd_create(int argc, char **argv);
@@ -30,5 +31,6 @@ int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_console(int argc, char **argv);
+int cmd_translate(int argc, char **argv);
 
 #endif

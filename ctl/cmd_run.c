@@ -26,12 +26,14 @@ struct run_args {
 	const char *path;
 	const char *args;
 	uint64_t mem_size;
+	uint32_t mmu_pages;
 };
 
 static int parse_args(int argc, char **argv, struct run_args *ra)
 {
 	static const struct option opts[] = {
 		{ "mem", required_argument, NULL, 'm' },
+		{ "mmu-pages", required_argument, NULL, 'p' },
 		{ "cmdline", required_argument, NULL, 'c' },
 		{}
 	};
@@ -44,6 +46,10 @@ static int parse_args(int argc, char **argv, struct run_args *ra)
 		case 'm':
 			if (parse_size(optarg, &ra->mem_size))
 				return usage_error(argv[0], "bad size '%s'", optarg);
+			break;
+		case 'p':
+			if (parse_mmu_pages(argv[0], optarg, &ra->mmu_pages))
+				return EXIT_USAGE;
 			break;
 		case 'c':
 			ra->args = optarg;
@@ -72,20 +78,31 @@ static void catch_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* The guest's exit status, or 1 with one line saying how it ended. */
-static int guest_status(const struct vm_info *vm)
+/*
+ * The guest's exit status, or 1; @how gets how it ended, for the summary:
+ * "VM 3 exited with status 0", "VM 3 stopped: triple fault at rip ...".
+ */
+static int guest_status(const struct vm_info *vm, char *how, size_t len)
 {
 	char why[256];
 
-	if (vm->stop_reason == SHADOWVMM_STOP_DEBUG_EXIT && vm->has_exit_status)
+	if (vm->stop_reason == SHADOWVMM_STOP_DEBUG_EXIT && vm->has_exit_status) {
+		snprintf(how, len, "VM %" PRIu32 " exited with status %" PRIu32,
+			 vm->id, vm->exit_status & 0xff);
 		return vm->exit_status & 0xff;
+	}
 	describe_stop(vm, why, sizeof(why));
-	fprintf(stderr, "shadowvmm: VM %" PRIu32 " stopped: %s\n", vm->id, why);
+	snprintf(how, len, "VM %" PRIu32 " stopped: %s", vm->id, why);
 	return EXIT_ERROR;
 }
 
-/* Start the loaded VM and follow it. Return: the command's exit status. */
-static int run_vm(struct svmm *s, struct nl_sock *events, uint32_t id)
+/*
+ * Start the loaded VM and follow it. Return: the command's exit status;
+ * *@started says whether the guest ran, and @how how it ended ("" when an
+ * error was printed instead).
+ */
+static int run_vm(struct svmm *s, struct nl_sock *events, uint32_t id,
+		  bool *started, char *how, size_t len)
 {
 	struct console con = { .id = id };
 	struct vm_info vm;
@@ -98,13 +115,47 @@ static int run_vm(struct svmm *s, struct nl_sock *events, uint32_t id)
 		vm_perror(s, "start", id, err);
 		return EXIT_ERROR;
 	}
+	*started = true;
 	ret = console_follow(s, events, &con, &interrupted, &vm);
 	console_report_dropped(&con);
 	if (ret < 0)
 		return EXIT_ERROR;
 	if (ret > 0)
 		return 128 + interrupted;
-	return guest_status(&vm);
+	return guest_status(&vm, how, len);
+}
+
+static uint64_t stat_value(const struct stat_list *l, const char *name)
+{
+	const struct stat_entry *e = stat_list_find(l, name);
+
+	return e ? e->value : 0;
+}
+
+/*
+ * The last line, as time(1) ends with one: how the guest ended and what it
+ * cost, "VM 3 exited with status 0: 5321 exits, 310 page faults (290 fixed
+ * + 20 guest), 81234567 guest cycles". Errors that ended the run early
+ * were printed already: then nothing is added.
+ */
+static void summary(struct svmm *s, uint32_t id, const char *how)
+{
+	struct stat_list l = {};
+	uint64_t fixed, guest;
+
+	if (!how[0])
+		return;
+	if (vm_stats_get(s, id, &l)) {
+		fprintf(stderr, "shadowvmm: %s\n", how);
+		stat_list_free(&l);
+		return;
+	}
+	fixed = stat_value(&l, "pf_fixed");
+	guest = stat_value(&l, "pf_guest");
+	fprintf(stderr, "shadowvmm: %s%s %" PRIu64 " exits, %" PRIu64 " page faults (%" PRIu64 " fixed + %" PRIu64 " guest), %" PRIu64 " guest cycles\n",
+		how, strchr(how, ':') ? ";" : ":", stat_value(&l, "exits"),
+		fixed + guest, fixed, guest, stat_value(&l, "guest_cycles"));
+	stat_list_free(&l);
 }
 
 int cmd_run(int argc, char **argv)
@@ -112,6 +163,8 @@ int cmd_run(int argc, char **argv)
 	struct run_args ra = {};
 	struct guest_image img;
 	struct nl_sock *events;
+	bool started = false;
+	char how[320] = "";
 	char *cmdline;
 	struct svmm s;
 	uint32_t id;
@@ -140,7 +193,7 @@ int cmd_run(int argc, char **argv)
 		goto close;
 	}
 	catch_signals();
-	err = vm_create(&s, ra.mem_size, &id);
+	err = vm_create(&s, ra.mem_size, ra.mmu_pages, &id);
 	if (err) {
 		svmm_perror(&s, "create VM", err);
 		goto close_events;
@@ -149,15 +202,20 @@ int cmd_run(int argc, char **argv)
 	if (err == -EINTR)
 		ret = 128 + interrupted;
 	else if (!err)
-		ret = run_vm(&s, events, id);
+		ret = run_vm(&s, events, id, &started, how, sizeof(how));
 
 	if (interrupted) {
 		/* The VM may have stopped on its own meanwhile: not an error. */
 		vm_op(&s, SHADOWVMM_CMD_VM_STOP, id);
-		fprintf(stderr, "shadowvmm: %s: VM %" PRIu32 " stopped and destroyed\n",
-			strsignal(interrupted), id);
+		snprintf(how, sizeof(how), "%s: VM %" PRIu32 " stopped and destroyed",
+			 strsignal(interrupted), id);
 		ret = 128 + interrupted;
 	}
+	/* The counters go with the VM: read them first. */
+	if (started)
+		summary(&s, id, how);
+	else if (how[0])
+		fprintf(stderr, "shadowvmm: %s\n", how);
 	err = vm_op(&s, SHADOWVMM_CMD_VM_DESTROY, id);
 	if (err && err != -ENOENT) {
 		vm_perror(&s, "destroy", id, err);

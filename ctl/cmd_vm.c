@@ -12,12 +12,13 @@ int cmd_create(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "mem", required_argument, NULL, 'm' },
+		{ "mmu-pages", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
 		{}
 	};
 	uint64_t mem_size = DEFAULT_MEM_SIZE;
+	uint32_t id, mmu_pages = 0;
 	struct svmm s;
-	uint32_t id;
 	int c, err;
 
 	optind = 1;
@@ -26,6 +27,10 @@ int cmd_create(int argc, char **argv)
 		case 'm':
 			if (parse_size(optarg, &mem_size))
 				return usage_error(argv[0], "bad size '%s'", optarg);
+			break;
+		case 'p':
+			if (parse_mmu_pages(argv[0], optarg, &mmu_pages))
+				return EXIT_USAGE;
 			break;
 		case 'j':
 			json_output = true;
@@ -38,7 +43,7 @@ int cmd_create(int argc, char **argv)
 		return usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 	if (svmm_connect(&s))
 		return EXIT_ERROR;
-	err = vm_create(&s, mem_size, &id);
+	err = vm_create(&s, mem_size, mmu_pages, &id);
 	if (err)
 		svmm_perror(&s, "create VM", err);
 	else if (json_output)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
+#include <netlink/genl/family.h>
 #include <netlink/genl/genl.h>
 #include <netlink/socket.h>
 #include "genl.h"
@@ -52,6 +53,18 @@ static struct nla_policy reply_policy[SHADOWVMM_A_MAX + 1] = {
 					    .maxlen = SHADOWVMM_STAT_NAME_MAX },
 	[SHADOWVMM_A_STAT_VALUE]	= { .type = NLA_U64 },
 	[SHADOWVMM_A_STAT_KIND]		= { .type = NLA_U32 },
+	[SHADOWVMM_A_MMU_PAGES_MAX]	= { .type = NLA_U32 },
+	[SHADOWVMM_A_GVA]		= { .type = NLA_U64 },
+	[SHADOWVMM_A_ACCESS]		= { .type = NLA_U32 },
+	[SHADOWVMM_A_PAGING_MODE]	= { .type = NLA_U32 },
+	[SHADOWVMM_A_GUEST_WALK]	= { .type = NLA_NESTED },
+	[SHADOWVMM_A_SHADOW_WALK]	= { .type = NLA_NESTED },
+	[SHADOWVMM_A_WALK_ENTRY]	= { .type = NLA_NESTED },
+	[SHADOWVMM_A_WALK_LEVEL]	= { .type = NLA_U32 },
+	[SHADOWVMM_A_WALK_VALUE]	= { .type = NLA_U64 },
+	[SHADOWVMM_A_WALK_ADDR]		= { .type = NLA_U64 },
+	[SHADOWVMM_A_PF_ERROR_CODE]	= { .type = NLA_U32 },
+	[SHADOWVMM_A_HPA]		= { .type = NLA_U64 },
 };
 
 static const char *const attr_names[SHADOWVMM_A_MAX + 1] = {
@@ -76,6 +89,18 @@ static const char *const attr_names[SHADOWVMM_A_MAX + 1] = {
 	[SHADOWVMM_A_STAT_NAME]		= "STAT_NAME",
 	[SHADOWVMM_A_STAT_VALUE]	= "STAT_VALUE",
 	[SHADOWVMM_A_STAT_KIND]		= "STAT_KIND",
+	[SHADOWVMM_A_MMU_PAGES_MAX]	= "MMU_PAGES_MAX",
+	[SHADOWVMM_A_GVA]		= "GVA",
+	[SHADOWVMM_A_ACCESS]		= "ACCESS",
+	[SHADOWVMM_A_PAGING_MODE]	= "PAGING_MODE",
+	[SHADOWVMM_A_GUEST_WALK]	= "GUEST_WALK",
+	[SHADOWVMM_A_SHADOW_WALK]	= "SHADOW_WALK",
+	[SHADOWVMM_A_WALK_ENTRY]	= "WALK_ENTRY",
+	[SHADOWVMM_A_WALK_LEVEL]	= "WALK_LEVEL",
+	[SHADOWVMM_A_WALK_VALUE]	= "WALK_VALUE",
+	[SHADOWVMM_A_WALK_ADDR]		= "WALK_ADDR",
+	[SHADOWVMM_A_PF_ERROR_CODE]	= "PF_ERROR_CODE",
+	[SHADOWVMM_A_HPA]		= "HPA",
 };
 
 const char *svmm_attr_name(int attr)
@@ -153,6 +178,41 @@ fail:
 	nl_socket_free(s->sk);
 	s->sk = NULL;
 	return nlerr_to_errno(err);
+}
+
+/**
+ * svmm_family_version() - the version of the family the running module
+ * registered, without loading it
+ *
+ * Resolving the family by name would autoload the module (its alias); a
+ * dump of every family does not.
+ *
+ * Return: the version, -ENOENT when the family is not registered, or
+ * another negative errno.
+ */
+int svmm_family_version(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct genl_family *family;
+	struct nl_cache *cache;
+	int err;
+
+	if (!sk)
+		return -ENOMEM;
+	err = genl_connect(sk);
+	if (!err)
+		err = genl_ctrl_alloc_cache(sk, &cache);
+	if (err) {
+		nl_socket_free(sk);
+		return nlerr_to_errno(err);
+	}
+	family = genl_ctrl_search_by_name(cache, SHADOWVMM_GENL_NAME);
+	err = family ? (int)genl_family_get_version(family) : -ENOENT;
+	if (family)
+		genl_family_put(family);
+	nl_cache_free(cache);
+	nl_socket_free(sk);
+	return err;
 }
 
 void svmm_close(struct svmm *s)

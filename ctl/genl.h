@@ -30,6 +30,7 @@ typedef int (*svmm_reply_fn)(struct nlattr **tb, void *arg);
 
 int svmm_open(struct svmm *s);
 void svmm_close(struct svmm *s);
+int svmm_family_version(void);
 struct nl_msg *svmm_msg(struct svmm *s, uint8_t cmd, int flags);
 int svmm_request(struct svmm *s, struct nl_msg *msg, svmm_reply_fn fn,
 		 void *arg);

@@ -3,12 +3,14 @@
  * shadowvmm: drive the shadowvmm kernel module over generic netlink.
  * One table of subcommands, as wg(8) keeps them; each lives in cmd_*.c.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/shadowvmm.h>
 #include "cmd.h"
+#include "genl.h"
 #include "size.h"
 
 #ifndef SHADOWVMM_VERSION
@@ -25,9 +27,10 @@ static const struct command {
 	const char *usage;
 	const char *description;
 } commands[] = {
-	{ "run", cmd_run, "GUEST.elf [--mem SIZE] [--cmdline STR]",
+	{ "run", cmd_run, "GUEST.elf [--mem SIZE] [--mmu-pages N] [--cmdline STR]",
 	  "run a guest to its end; exit with its status" },
-	{ "create", cmd_create, "[--mem SIZE]", "create a VM and print its id" },
+	{ "create", cmd_create, "[--mem SIZE] [--mmu-pages N] [-j]",
+	  "create a VM and print its id" },
 	{ "load", cmd_load, "VM GUEST.elf [--cmdline STR]",
 	  "load a multiboot image into a created VM" },
 	{ "start", cmd_start, "VM", "start a loaded VM" },
@@ -35,8 +38,11 @@ static const struct command {
 	{ "destroy", cmd_destroy, "VM", "stop a VM if it runs, and free it" },
 	{ "list", cmd_list, "[-j]", "list the VMs" },
 	{ "show", cmd_show, "[-j] VM", "show a VM's state and why it stopped" },
-	{ "stats", cmd_stats, "[-j] VM", "show a VM's counters" },
+	{ "stats", cmd_stats, "[VM] [--watch SECS [--count N]] [-f REGEX] [--csv|-j]",
+	  "counters, rates and exits by reason (all VMs without VM)" },
 	{ "console", cmd_console, "VM [--follow]", "print a VM's console output" },
+	{ "translate", cmd_translate, "VM GVA [--write] [--user] [--fetch] [-j]",
+	  "walk a guest address through the guest's and the shadow page tables" },
 	{ "help", cmd_help, "[COMMAND]", "show this, or one command's usage" },
 };
 
@@ -59,7 +65,7 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: shadowvmm [-j|--json] COMMAND [ARGS]\n"
 		   "       shadowvmm --help | --version\n\n");
 	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(f, "  %-8s %-40s %s\n", commands[i].name, commands[i].usage,
+		fprintf(f, "  %s %s\n        %s\n", commands[i].name, commands[i].usage,
 			commands[i].description);
 	fprintf(f, "\nVM is a VM id. SIZE is bytes, or with a K, M or G suffix (default --mem 32M).\n"
 		   "Exit status: 0 success (run: the guest's exit status), 1 error, 2 usage error.\n");
@@ -104,6 +110,15 @@ int parse_vm_arg(const char *cmd, const char *text, uint32_t *id)
 	return EXIT_OK;
 }
 
+/* The module checks the upper bound (its mmu_pages_max parameter). */
+int parse_mmu_pages(const char *cmd, const char *text, uint32_t *pages)
+{
+	if (parse_count(text, pages) || *pages < SHADOWVMM_MMU_PAGES_MIN)
+		return usage_error(cmd, "bad page count '%s' (at least %d)", text,
+				   SHADOWVMM_MMU_PAGES_MIN);
+	return EXIT_OK;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	const struct command *cmd;
@@ -119,6 +134,23 @@ static int cmd_help(int argc, char **argv)
 		return usage_error("help", "unknown command '%s'", argv[1]);
 	command_usage(stdout, cmd);
 	return EXIT_OK;
+}
+
+/* The tool's version, and the family version of the module if it runs. */
+static void print_version(void)
+{
+	int version = svmm_family_version();
+
+	printf("shadowvmm %s (netlink family %s version %d)\n", SHADOWVMM_VERSION,
+	       SHADOWVMM_GENL_NAME, SHADOWVMM_GENL_VERSION);
+	if (version == -ENOENT)
+		printf("module: not loaded\n");
+	else if (version < 0)
+		printf("module: unknown (generic netlink: %s)\n", strerror(-version));
+	else
+		printf("module: netlink family %s version %d%s\n", SHADOWVMM_GENL_NAME,
+		       version, version == SHADOWVMM_GENL_VERSION ? "" :
+		       ", not the tool's: update one of them");
 }
 
 static bool is_help(const char *arg)
@@ -139,9 +171,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		} else if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
-			printf("shadowvmm %s (netlink family %s version %d)\n",
-			       SHADOWVMM_VERSION, SHADOWVMM_GENL_NAME,
-			       SHADOWVMM_GENL_VERSION);
+			print_version();
 			return EXIT_OK;
 		} else {
 			fprintf(stderr, "shadowvmm: unknown option '%s' (see 'shadowvmm --help')\n",

@@ -41,6 +41,10 @@ int vm_info_parse(struct nlattr **tb, struct vm_info *vm)
 		vm->has_guest_addr = true;
 		vm->guest_addr = nla_get_u64(tb[SHADOWVMM_A_GUEST_ADDR]);
 	}
+	if (tb[SHADOWVMM_A_MMU_PAGES_MAX]) {
+		vm->has_mmu_pages_max = true;
+		vm->mmu_pages_max = nla_get_u32(tb[SHADOWVMM_A_MMU_PAGES_MAX]);
+	}
 	return 0;
 }
 
@@ -82,6 +86,19 @@ const char *stat_kind_name(uint32_t kind)
 	};
 
 	return kind < ARRAY_SIZE(names) ? names[kind] : "unknown";
+}
+
+/* For JSON: the enum's names in lower case, as the other enums. */
+const char *paging_mode_name(uint32_t mode)
+{
+	static const char *const names[] = {
+		[SHADOWVMM_PAGING_OFF] = "off",
+		[SHADOWVMM_PAGING_32] = "32",
+		[SHADOWVMM_PAGING_PAE] = "pae",
+		[SHADOWVMM_PAGING_4LEVEL] = "4level",
+	};
+
+	return mode < ARRAY_SIZE(names) ? names[mode] : "unknown";
 }
 
 /* VMX basic exit reasons (SDM vol. 3, appendix C). */
@@ -206,9 +223,11 @@ void json_string(FILE *f, const char *s)
 /* Keys are the attribute names in snake_case; numbers stay raw. */
 void print_vm_json(FILE *f, const struct vm_info *vm)
 {
-	fprintf(f, "{\"vm_id\":%" PRIu32 ",\"vm_state\":\"%s\",\"mem_size\":%" PRIu64 ",\"stop_reason\":\"%s\"",
-		vm->id, vm_state_name(vm->state), vm->mem_size,
-		stop_reason_name(vm->stop_reason));
+	fprintf(f, "{\"vm_id\":%" PRIu32 ",\"vm_state\":\"%s\",\"mem_size\":%" PRIu64,
+		vm->id, vm_state_name(vm->state), vm->mem_size);
+	if (vm->has_mmu_pages_max)
+		fprintf(f, ",\"mmu_pages_max\":%" PRIu32, vm->mmu_pages_max);
+	fprintf(f, ",\"stop_reason\":\"%s\"", stop_reason_name(vm->stop_reason));
 	if (vm->has_exit_status)
 		fprintf(f, ",\"exit_status\":%" PRIu32, vm->exit_status);
 	if (vm->has_exit_reason)

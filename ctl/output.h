@@ -15,7 +15,8 @@ struct vm_info {
 	uint64_t mem_size;
 	uint32_t stop_reason;
 	bool has_exit_status, has_exit_reason, has_qualification;
-	bool has_rip, has_guest_addr;
+	bool has_rip, has_guest_addr, has_mmu_pages_max;
+	uint32_t mmu_pages_max;
 	uint32_t exit_status;
 	uint32_t exit_reason;
 	uint64_t qualification;
@@ -27,6 +28,7 @@ int vm_info_parse(struct nlattr **tb, struct vm_info *vm);
 const char *vm_state_name(uint32_t state);
 const char *stop_reason_name(uint32_t reason);
 const char *stat_kind_name(uint32_t kind);
+const char *paging_mode_name(uint32_t mode);
 const char *vmx_exit_name(uint32_t reason);
 void describe_stop(const struct vm_info *vm, char *buf, size_t len);
 

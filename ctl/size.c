@@ -62,6 +62,49 @@ int parse_vm_id(const char *text, uint32_t *id)
 	return 0;
 }
 
+int parse_count(const char *text, uint32_t *n)
+{
+	return parse_vm_id(text, n);
+}
+
+int parse_address(const char *text, uint64_t *addr)
+{
+	unsigned long long n;
+	int base = 10;
+	char *end;
+
+	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+		base = 16;
+		text += 2;
+	}
+	/* No sign, no blanks, no octal: what people mean by 0755 is rare. */
+	if (!isxdigit((unsigned char)*text) ||
+	    (base == 10 && !isdigit((unsigned char)*text)))
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(text, &end, base);
+	if (errno || *end)
+		return -EINVAL;
+	*addr = n;
+	return 0;
+}
+
+int parse_seconds(const char *text, double *seconds)
+{
+	char *end;
+	double d;
+
+	if (!isdigit((unsigned char)*text) && *text != '.')
+		return -EINVAL;
+	errno = 0;
+	d = strtod(text, &end);
+	/* strtod also reads "inf", "nan" and hex floats: digits only here. */
+	if (errno || *end || strpbrk(text, "xXnNiI") || !(d >= 0.1 && d <= 86400))
+		return -EINVAL;
+	*seconds = d;
+	return 0;
+}
+
 void format_size(uint64_t bytes, char *buf, size_t len)
 {
 	static const char units[] = "KMGT";

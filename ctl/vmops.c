@@ -84,7 +84,8 @@ static int parse_id(struct nlattr **tb, void *arg)
 	return 0;
 }
 
-int vm_create(struct svmm *s, uint64_t mem_size, uint32_t *id)
+int vm_create(struct svmm *s, uint64_t mem_size, uint32_t mmu_pages,
+	      uint32_t *id)
 {
 	struct nl_msg *msg = svmm_msg(s, SHADOWVMM_CMD_VM_CREATE, 0);
 	int err;
@@ -92,7 +93,9 @@ int vm_create(struct svmm *s, uint64_t mem_size, uint32_t *id)
 	*id = 0;
 	if (!msg)
 		return -ENOMEM;
-	if (nla_put_u64(msg, SHADOWVMM_A_MEM_SIZE, mem_size) < 0) {
+	if (nla_put_u64(msg, SHADOWVMM_A_MEM_SIZE, mem_size) < 0 ||
+	    (mmu_pages &&
+	     nla_put_u32(msg, SHADOWVMM_A_MMU_PAGES_MAX, mmu_pages) < 0)) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -210,4 +213,42 @@ int vm_load(struct svmm *s, uint32_t id, const struct guest_image *img,
 	if (err)
 		vm_perror(s, "set boot state of", id, err);
 	return err;
+}
+
+/* The module describes each counter: keep them in the order it sent. */
+static int on_stats(struct nlattr **tb, void *arg)
+{
+	struct nlattr *tbs[SHADOWVMM_A_MAX + 1];
+	struct stat_list *l = arg;
+	struct nlattr *stat;
+	int rem, err;
+
+	if (!tb[SHADOWVMM_A_STATS])
+		return 0;
+	nla_for_each_nested(stat, tb[SHADOWVMM_A_STATS], rem) {
+		char name[SHADOWVMM_STAT_NAME_MAX];
+
+		if (nla_type(stat) != SHADOWVMM_A_STAT)
+			continue;
+		if (svmm_parse_nested(tbs, stat) || !tbs[SHADOWVMM_A_STAT_NAME] ||
+		    !tbs[SHADOWVMM_A_STAT_VALUE])
+			return -EPROTO;
+		nla_strlcpy(name, tbs[SHADOWVMM_A_STAT_NAME], sizeof(name));
+		err = stat_list_add(l, name, nla_get_u64(tbs[SHADOWVMM_A_STAT_VALUE]),
+				    tbs[SHADOWVMM_A_STAT_KIND] ?
+				    nla_get_u32(tbs[SHADOWVMM_A_STAT_KIND]) :
+				    SHADOWVMM_STAT_CUMULATIVE);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int vm_stats_get(struct svmm *s, uint32_t id, struct stat_list *l)
+{
+	struct nl_msg *msg = vm_msg(s, SHADOWVMM_CMD_STATS_GET, id);
+
+	if (!msg)
+		return -ENOMEM;
+	return svmm_request(s, msg, on_stats, l);
 }

@@ -7,6 +7,7 @@
 #include "genl.h"
 #include "image.h"
 #include "output.h"
+#include "stats.h"
 
 int svmm_connect(struct svmm *s);
 void vm_perror(const struct svmm *s, const char *op, uint32_t id, int err);
@@ -14,7 +15,11 @@ void vm_perror(const struct svmm *s, const char *op, uint32_t id, int err);
 /* These return 0 or a negative errno and print nothing. */
 int vm_get(struct svmm *s, uint32_t id, struct vm_info *vm);
 int vm_op(struct svmm *s, uint8_t cmd, uint32_t id);
-int vm_create(struct svmm *s, uint64_t mem_size, uint32_t *id);
+/* Appends to @l, which the caller frees. */
+int vm_stats_get(struct svmm *s, uint32_t id, struct stat_list *l);
+/* @mmu_pages: SHADOWVMM_A_MMU_PAGES_MAX, or 0 for the module's default. */
+int vm_create(struct svmm *s, uint64_t mem_size, uint32_t mmu_pages,
+	      uint32_t *id);
 
 /* These print their error: they have several causes to tell apart. */
 char *boot_cmdline(const char *path, const char *args);

@@ -10,7 +10,7 @@ _shadowvmm_vms()
 _shadowvmm()
 {
 	local cur prev cmd i
-	local commands="run create load start stop destroy list show stats console help"
+	local commands="run create load start stop destroy list show stats console translate help"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -27,16 +27,19 @@ _shadowvmm()
 	fi
 	case $prev in
 	--mem) COMPREPLY=($(compgen -W "16M 32M 64M 128M 256M" -- "$cur")); return ;;
+	--mmu-pages) COMPREPLY=($(compgen -W "64 256 1024" -- "$cur")); return ;;
+	--watch) COMPREPLY=($(compgen -W "0.5 1 2 5" -- "$cur")); return ;;
+	--count | -f | --filter) return ;;
 	--cmdline) return ;;
 	esac
 	case $cmd in
 	run)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--mem --cmdline" -- "$cur"))
+			COMPREPLY=($(compgen -W "--mem --mmu-pages --cmdline" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -X '!*.elf' -- "$cur") $(compgen -d -- "$cur"))
 		fi ;;
-	create) COMPREPLY=($(compgen -W "--mem -j --json" -- "$cur")) ;;
+	create) COMPREPLY=($(compgen -W "--mem --mmu-pages -j --json" -- "$cur")) ;;
 	load)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--cmdline" -- "$cur"))
@@ -46,7 +49,19 @@ _shadowvmm()
 			COMPREPLY=($(compgen -f -X '!*.elf' -- "$cur") $(compgen -d -- "$cur"))
 		fi ;;
 	start | stop | destroy) COMPREPLY=($(compgen -W "$(_shadowvmm_vms)" -- "$cur")) ;;
-	show | stats) COMPREPLY=($(compgen -W "-j --json $(_shadowvmm_vms)" -- "$cur")) ;;
+	show) COMPREPLY=($(compgen -W "-j --json $(_shadowvmm_vms)" -- "$cur")) ;;
+	stats)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--watch --count -f --filter --csv -j --json" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(_shadowvmm_vms)" -- "$cur"))
+		fi ;;
+	translate)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--write --user --fetch -j --json" -- "$cur"))
+		elif [ "$prev" = translate ]; then
+			COMPREPLY=($(compgen -W "$(_shadowvmm_vms)" -- "$cur"))
+		fi ;;
 	console) COMPREPLY=($(compgen -W "--follow $(_shadowvmm_vms)" -- "$cur")) ;;
 	list) COMPREPLY=($(compgen -W "-j --json" -- "$cur")) ;;
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;

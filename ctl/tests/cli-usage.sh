@@ -53,6 +53,8 @@ expect version 0 "" --version
 grep -q "^shadowvmm .* version 1)$" "$tmp/out" ||
 	fail version-text "want tool and uapi versions: $(cat "$tmp/out")"
 expect version-short 0 "" -V
+grep -qE "^module: (not loaded|netlink family shadowvmm version [0-9]+)" "$tmp/out" ||
+	fail version-module "want the module's family version or 'not loaded': $(cat "$tmp/out")"
 expect help 0 "Usage: shadowvmm" help
 grep -q "^  run " "$tmp/out" || fail help-lists-run "help does not list run"
 expect help-option 0 "Usage: shadowvmm" --help
@@ -76,6 +78,22 @@ expect run-missing-image 2 "missing the guest image" run
 expect run-unknown-option 2 "unknown option '--frob'" run --frob "$tmp/good.elf"
 expect console-bad-option 2 "unknown option '-x'" console -x 1
 expect list-extra 2 "unexpected argument 'x'" list x
+expect create-bad-mmu-pages 2 "bad page count '8' (at least 16)" create --mmu-pages 8
+expect run-bad-mmu-pages 2 "bad page count 'x'" run --mmu-pages x "$tmp/good.elf"
+expect translate-missing-gva 2 "needs a VM id and a guest virtual address" translate 1
+expect translate-bad-address 2 "bad address '0xg'" translate 1 0xg
+expect translate-bad-vm 2 "bad VM id 'x'" translate x 0x1000
+expect translate-write-fetch 2 "--write and --fetch exclude each other" \
+	translate 1 0x1000 --write --fetch
+expect translate-extra 2 "unexpected argument 'z'" translate 1 0x1000 z
+expect stats-bad-regex 2 "bad regex '('" stats -f '('
+expect stats-bad-interval 2 "bad interval '0'" stats --watch 0
+expect stats-missing-interval 2 "needs an argument" stats 1 --watch
+expect stats-count-needs-watch 2 "--count needs --watch" stats --count 2
+expect stats-bad-count 2 "bad count '0'" stats --watch 1 --count 0
+expect stats-csv-json 2 "--csv and --json exclude each other" stats --csv -j
+expect stats-extra 2 "unexpected argument '2'" stats 1 2
+expect stats-bad-vm 2 "bad VM id '0'" stats 0
 expect run-missing-file 1 "/nonexistent.elf: No such file or directory" run /nonexistent.elf
 expect run-not-elf 1 "$tmp/text.elf: not an ELF file" run "$tmp/text.elf"
 expect run-truncated 1 "truncated" run "$tmp/trunc.elf"
@@ -90,6 +108,10 @@ fi
 if [ ! -d /sys/module/shadowvmm ]; then
 	expect list-no-module 1 "the shadowvmm module is not loaded (modprobe shadowvmm)" list
 	expect show-no-module 1 "module is not loaded" show 1
+	expect stats-no-module 1 "module is not loaded" stats
+	expect translate-no-module 1 "module is not loaded" translate 1 0x1000
+	"$bin" --version | grep -q "^module: not loaded$" ||
+		fail version-no-module "--version does not say 'module: not loaded'"
 	if [ -s "$tmp/good.elf" ]; then
 		expect run-no-module 1 "module is not loaded" run "$tmp/good.elf"
 	fi

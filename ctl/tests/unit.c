@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests for the CLI's pure parts: the multiboot ELF loader against
- * images built here byte by byte, and size and id parsing. One line per
- * case, "PASS ctl/<case>" or "FAIL ctl/<case>: why"; non-zero exit on any
- * failure.
+ * images built here byte by byte, size, id and address parsing, the
+ * decoding and layout of translate, and the rates, CSV and JSON of stats.
+ * One line per case, "PASS ctl/<case>" or "FAIL ctl/<case>: why"; non-zero
+ * exit on any failure.
  *
  * "unit --write-image FILE" writes the valid test image instead, so the CLI
  * tests have a multiboot image without building the guests.
  */
 #include <elf.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <linux/shadowvmm.h>
 #include "../multiboot.h"
+#include "../output.h"
 #include "../size.h"
+#include "../stats.h"
+#include "../table.h"
+#include "../translate.h"
 
 #define IMG_SIZE	0x4000
 #define HDR_OFF		0x1000
@@ -310,6 +317,418 @@ static void test_sizes(void)
 	      parse_vm_id("4294967296", &id), "a bad id was accepted");
 }
 
+/* check() that @got is @want, showing both when not. */
+static void check_str(const char *name, const char *got, const char *want)
+{
+	char detail[2048];
+
+	snprintf(detail, sizeof(detail), "got '%s', want '%s'", got, want);
+	check(name, !strcmp(got, want), detail);
+}
+
+/* What a printer wrote, as one malloc()ed string. */
+struct capture {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static FILE *capture_start(struct capture *c)
+{
+	c->buf = NULL;
+	c->f = open_memstream(&c->buf, &c->len);
+	return c->f;
+}
+
+static char *capture_end(struct capture *c)
+{
+	fclose(c->f);
+	return c->buf;
+}
+
+static void test_parsers(void)
+{
+	uint64_t addr;
+	double secs;
+	uint32_t n;
+
+	check("address-parse", !parse_address("0x40000000", &addr) && addr == 0x40000000 &&
+	      !parse_address("0XFFFF800000000000", &addr) && addr == 0xffff800000000000ULL &&
+	      !parse_address("4096", &addr) && addr == 4096 &&
+	      !parse_address("0", &addr) && addr == 0, "hex or decimal");
+	check("address-rejects", parse_address("", &addr) && parse_address("0x", &addr) &&
+	      parse_address("-1", &addr) && parse_address("ff", &addr) &&
+	      parse_address("0x1g", &addr) && parse_address(" 1", &addr) &&
+	      parse_address("0x10000000000000000", &addr), "a bad address was accepted");
+	check("seconds-parse", !parse_seconds("2", &secs) && secs == 2 &&
+	      !parse_seconds("0.5", &secs) && secs == 0.5 &&
+	      !parse_seconds(".1", &secs) && secs == 0.1, "2, 0.5, .1");
+	check("seconds-rejects", parse_seconds("0", &secs) && parse_seconds("0.01", &secs) &&
+	      parse_seconds("-1", &secs) && parse_seconds("inf", &secs) &&
+	      parse_seconds("nan", &secs) && parse_seconds("0x10", &secs) &&
+	      parse_seconds("1s", &secs) && parse_seconds("", &secs) &&
+	      parse_seconds("100000", &secs), "a bad interval was accepted");
+	check("count-parse", !parse_count("2", &n) && n == 2 && parse_count("0", &n) &&
+	      parse_count("x", &n), "2 accepted, 0 and x refused");
+}
+
+static void test_flags(void)
+{
+	char buf[64];
+
+	entry_flags(ENTRY_32, 2, 0x01ff3027, buf, sizeof(buf));
+	check_str("flags-32-pde", buf, "P RW US -   -   A   -      ");
+	entry_flags(ENTRY_32, 1, 0x01ff5063, buf, sizeof(buf));
+	check_str("flags-32-pte", buf, "P RW -  -   -   A D    -   ");
+	entry_flags(ENTRY_64, 1, 0x8000000123458065ULL, buf, sizeof(buf));
+	check_str("flags-64-pte-read-only-nx", buf, "P -  US -   -   A D    - NX");
+	entry_flags(ENTRY_PDPTE, 3, 0x123456001ULL, buf, sizeof(buf));
+	check_str("flags-pae-pdpte", buf, "P       -   -              ");
+	entry_flags(ENTRY_64, 2, 0x80000000002000e7ULL, buf, sizeof(buf));
+	check_str("flags-64-2m-page", buf, "P RW US -   -   A D PS - NX");
+	entry_flags(ENTRY_64, 4, 0x3003, buf, sizeof(buf));
+	check_str("flags-64-pml4e", buf, "P RW -  -   -   -        - ");
+	entry_flags(ENTRY_64, 1, 0x123458066ULL, buf, sizeof(buf));
+	check_str("flags-not-present", buf, "not present");
+	check("flags-formats", guest_entry_format(SHADOWVMM_PAGING_32, 2) == ENTRY_32 &&
+	      guest_entry_format(SHADOWVMM_PAGING_PAE, 3) == ENTRY_PDPTE &&
+	      guest_entry_format(SHADOWVMM_PAGING_PAE, 2) == ENTRY_64 &&
+	      guest_entry_format(SHADOWVMM_PAGING_4LEVEL, 3) == ENTRY_64 &&
+	      shadow_entry_format(3, 3) == ENTRY_PDPTE && shadow_entry_format(4, 3) == ENTRY_64,
+	      "wrong layout for a mode and level");
+	check_str("level-names", level_name(4), "PML4E");
+	check_str("level-name-pte", level_name(1), "PTE");
+}
+
+static void test_frames(void)
+{
+	char buf[64];
+
+	/* PSE-36: bits 20:13 of a 4 MiB PDE are address bits 39:32. */
+	check("frame-32-4m-pse36", entry_frame(ENTRY_32, 2, 0x00c00083 | 5 << 13) ==
+	      0x500c00000ULL, "PSE-36 bits ignored");
+	check("frame-32-table", entry_frame(ENTRY_32, 2, 0x01ff3f7f) == 0x01ff3000,
+	      "flag bits kept");
+	check("frame-64-2m", entry_frame(ENTRY_64, 2, 0x80000000003000e7ULL) == 0x200000,
+	      "2 MiB page: bits 20:12 kept");
+	check("frame-64-1g", entry_frame(ENTRY_64, 3, 0x7fffe0e7ULL) == 0x40000000,
+	      "1 GiB page: bits 29:12 kept");
+	check("frame-64-nx-table", entry_frame(ENTRY_64, 2, 0x8000000123457027ULL) ==
+	      0x123457000ULL, "NX or flags kept");
+	check("leaf-pte-bit7-is-pat", entry_is_leaf(ENTRY_64, 1, 0x80) &&
+	      !entry_is_leaf(ENTRY_PDPTE, 3, 0x80) && !entry_is_leaf(ENTRY_64, 4, 0x80) &&
+	      entry_is_leaf(ENTRY_64, 3, 0x80), "PS read where it means nothing");
+	entry_maps(ENTRY_32, 2, 0x00400083, buf, sizeof(buf));
+	check_str("maps-4m-page", buf, "4M page 0x400000");
+	entry_maps(ENTRY_64, 1, 0x5063, buf, sizeof(buf));
+	check_str("maps-4k-page", buf, "4K page 0x5000");
+	entry_maps(ENTRY_64, 3, 0x6007, buf, sizeof(buf));
+	check_str("maps-table", buf, "table 0x6000");
+	entry_maps(ENTRY_64, 3, 0x6006, buf, sizeof(buf));
+	check_str("maps-not-present", buf, "");
+}
+
+static void test_pf_error(void)
+{
+	char buf[128];
+
+	describe_pf_error(0, buf, sizeof(buf));
+	check_str("pf-not-present", buf, "0x0: page not present on a supervisor read");
+	describe_pf_error(3, buf, sizeof(buf));
+	check_str("pf-write-protect", buf, "0x3 (P W): protection violation on a supervisor write");
+	describe_pf_error(7, buf, sizeof(buf));
+	check_str("pf-user-write", buf, "0x7 (P W U): protection violation on a user write");
+	describe_pf_error(9, buf, sizeof(buf));
+	check_str("pf-reserved", buf, "0x9 (P RSVD): reserved bit set in an entry on a supervisor read");
+	describe_pf_error(0x15, buf, sizeof(buf));
+	check_str("pf-user-fetch", buf, "0x15 (P U I/D): protection violation on a user fetch");
+	describe_access(SHADOWVMM_ACCESS_USER | SHADOWVMM_ACCESS_WRITE, buf, sizeof(buf));
+	check_str("access-words", buf, "user write");
+}
+
+/* A 32-bit guest's mapped page, shadowed read-only by a PAE shadow. */
+static const struct translation mapped = {
+	.vm_id = 3, .gva = 0x40000123, .access = SHADOWVMM_ACCESS_WRITE,
+	.mode = SHADOWVMM_PAGING_32,
+	.guest = { { 2, 0x01ff3027, true, 0x01ff2400 },
+		   { 1, 0x01ff5063, true, 0x01ff3000 } },
+	.nr_guest = 2,
+	.shadow = { { 3, 0x123456001ULL, false, 0 }, { 2, 0x123457027ULL, false, 0 },
+		    { 1, 0x8000000123458065ULL, false, 0 } },
+	.nr_shadow = 3, .has_gpa = true, .gpa = 0x1ff5123,
+	.has_hpa = true, .hpa = 0x123458123,
+};
+
+/* Where the column headed @word starts on the line holding it. */
+static long column_of(const char *text, const char *line_start, const char *word)
+{
+	const char *line = strstr(text, line_start), *hit, *end;
+
+	if (!line)
+		return -1;
+	end = strchr(line, '\n');
+	hit = strstr(line, word);
+	return hit && (!end || hit < end) ? hit - line : -1;
+}
+
+static void test_translation_output(void)
+{
+	struct translation t = mapped;
+	struct capture c;
+	char *out;
+
+	print_translation(capture_start(&c), &t);
+	out = capture_end(&c);
+	check("translate-human-heading",
+	      strstr(out, "VM 3: GVA 0x40000123, supervisor write, 32-bit paging\n") != NULL, out);
+	check("translate-human-gpa", strstr(out, "  => GPA 0x1ff5123\n") != NULL, out);
+	check("translate-human-hpa", strstr(out, "  => HPA 0x123458123\n") != NULL, out);
+	check("translate-human-write-protected",
+	      strstr(out, "read-only in the shadow: the page holds a guest page table") != NULL, out);
+	check("translate-human-chain",
+	      strstr(out, "GVA 0x40000123 -> GPA 0x1ff5123 -> HPA 0x123458123\n") != NULL, out);
+	/* Every row's flags and frame sit under their headings. */
+	check("translate-human-aligned",
+	      column_of(out, "  LEVEL  ENTRY       AT GPA", "MAPS") ==
+	      column_of(out, "  PTE    0x01ff5063", "4K page") &&
+	      column_of(out, "  LEVEL  ENTRY       AT GPA", "P RW") ==
+	      column_of(out, "  PDE    0x01ff3027", "P RW") &&
+	      column_of(out, "  LEVEL  ENTRY               P", "MAPS") ==
+	      column_of(out, "  PDPTE  0x0000000123456001", "table") &&
+	      column_of(out, "  LEVEL  ENTRY               P", "MAPS") > 0, out);
+	check("translate-human-no-trailing-blanks", !strstr(out, " \n"), out);
+	free(out);
+
+	print_translation_json(capture_start(&c), &t);
+	out = capture_end(&c);
+	check_str("translate-json-mapped", out,
+		  "{\"vm_id\":3,\"gva\":1073742115,\"access\":2,\"paging_mode\":\"32\","
+		  "\"guest_walk\":[{\"walk_level\":2,\"walk_value\":33501223,\"walk_addr\":33498112},"
+		  "{\"walk_level\":1,\"walk_value\":33509475,\"walk_addr\":33501184}],"
+		  "\"gpa\":33509667,\"shadow_walk\":[{\"walk_level\":3,\"walk_value\":4886716417},"
+		  "{\"walk_level\":2,\"walk_value\":4886720551},"
+		  "{\"walk_level\":1,\"walk_value\":9223372041741500517}],\"hpa\":4886724899}\n");
+	free(out);
+
+	/* PAE, a missing PTE: the guest faults, the shadow stops at its PDE. */
+	memset(&t, 0, sizeof(t));
+	t.vm_id = 1;
+	t.gva = 0x1000;
+	t.mode = SHADOWVMM_PAGING_PAE;
+	t.guest[0] = (struct walk_entry){ 3, 0x5001, false, 0 };
+	t.guest[1] = (struct walk_entry){ 2, 0x6007, true, 0x5000 };
+	t.guest[2] = (struct walk_entry){ 1, 0, true, 0x6008 };
+	t.nr_guest = 3;
+	t.has_pf = true;
+	t.shadow[0] = (struct walk_entry){ 3, 0x7001, false, 0 };
+	t.shadow[1] = (struct walk_entry){ 2, 0, false, 0 };
+	t.nr_shadow = 2;
+	print_translation(capture_start(&c), &t);
+	out = capture_end(&c);
+	check("translate-human-pf",
+	      strstr(out, "  => guest #PF, error code 0x0: page not present on a supervisor read\n") != NULL, out);
+	check("translate-human-pdpte-in-cpu",
+	      strstr(out, "  PDPTE  0x0000000000005001  (in the CPU)  P       -   -") != NULL, out);
+	check("translate-human-not-present",
+	      strstr(out, "  PTE    0x0000000000000000  0x6008        not present\n") != NULL, out);
+	check("translate-human-shadow-unmapped",
+	      strstr(out, "  => not mapped in the shadow at level 2 (PDE): the next access exits to the VMM") != NULL, out);
+	free(out);
+	print_translation_json(capture_start(&c), &t);
+	out = capture_end(&c);
+	check_str("translate-json-fault", out,
+		  "{\"vm_id\":1,\"gva\":4096,\"access\":0,\"paging_mode\":\"pae\","
+		  "\"guest_walk\":[{\"walk_level\":3,\"walk_value\":20481},"
+		  "{\"walk_level\":2,\"walk_value\":24583,\"walk_addr\":20480},"
+		  "{\"walk_level\":1,\"walk_value\":0,\"walk_addr\":24584}],"
+		  "\"pf_error_code\":0,\"shadow_walk\":[{\"walk_level\":3,\"walk_value\":28673},"
+		  "{\"walk_level\":2,\"walk_value\":0}]}\n");
+	free(out);
+
+	/* Clean in the guest: the shadow waits for the first write. */
+	t = mapped;
+	t.guest[1].value &= ~0x40ULL;
+	print_translation(capture_start(&c), &t);
+	out = capture_end(&c);
+	check("translate-human-clean-page",
+	      strstr(out, "read-only in the shadow while the guest's D bit is clear: a write exits to the VMM first\n") != NULL, out);
+	free(out);
+
+	/* The guest maps it, the shadow does not yet. */
+	t = mapped;
+	t.access = 0;
+	t.shadow[2].value = 0;
+	t.has_hpa = false;
+	print_translation(capture_start(&c), &t);
+	out = capture_end(&c);
+	check("translate-human-fill-on-access",
+	      strstr(out, "  => not mapped in the shadow at level 1 (PTE) (filled on the next access)\n") != NULL &&
+	      strstr(out, "GVA 0x40000123 -> GPA 0x1ff5123 -> not in the shadow yet\n") != NULL, out);
+	free(out);
+}
+
+/* exits from 1000 to 3000 in 2 s, per reason, and one instant counter. */
+static void sample(struct stat_list *before, struct vm_stats *v)
+{
+	memset(before, 0, sizeof(*before));
+	memset(v, 0, sizeof(*v));
+	v->id = 2;
+	v->state = SHADOWVMM_VM_RUNNING;
+	v->timestamp = 1700000000.5;
+	stat_list_add(before, "exits", 1000, SHADOWVMM_STAT_CUMULATIVE);
+	stat_list_add(before, "exits_cpuid", 400, SHADOWVMM_STAT_CUMULATIVE);
+	stat_list_add(before, "exit_cycles_cpuid", 40000, SHADOWVMM_STAT_CUMULATIVE);
+	stat_list_add(&v->now, "exits", 3000, SHADOWVMM_STAT_CUMULATIVE);
+	stat_list_add(&v->now, "pf_fixed", 12, SHADOWVMM_STAT_CUMULATIVE);
+	stat_list_add(&v->now, "mmu_shadow_pages", 42, SHADOWVMM_STAT_INSTANT);
+	stat_list_add(&v->now, "exits_cpuid", 900, SHADOWVMM_STAT_CUMULATIVE);
+	stat_list_add(&v->now, "exit_cycles_cpuid", 90000, SHADOWVMM_STAT_CUMULATIVE);
+	stat_list_add(&v->now, "exits_io_instruction", 2100, SHADOWVMM_STAT_CUMULATIVE);
+	stat_list_add(&v->now, "exit_cycles_io_instruction", 2100 * 3456,
+		      SHADOWVMM_STAT_CUMULATIVE);
+	v->before = before;
+	v->seconds = 2.0;
+}
+
+static void test_rates(void)
+{
+	struct stat_list before;
+	struct stat_entry back = { "exits", 10, SHADOWVMM_STAT_CUMULATIVE };
+	struct vm_stats v;
+	double r = -1;
+
+	sample(&before, &v);
+	check("rate-cumulative", stat_rate(&v, stat_list_find(&v.now, "exits"), &r) &&
+	      r == 1000.0, "(3000 - 1000) / 2 s");
+	check("rate-new-counter-from-zero",
+	      stat_rate(&v, stat_list_find(&v.now, "exits_io_instruction"), &r) && r == 1050.0,
+	      "a counter the first sample lacked counts from 0");
+	check("rate-not-for-instant",
+	      !stat_rate(&v, stat_list_find(&v.now, "mmu_shadow_pages"), &r),
+	      "an instant counter got a rate");
+	check("rate-never-negative", stat_rate(&v, &back, &r) && r == 0, "a counter went back");
+	v.before = NULL;
+	check("rate-unknown-without-sample",
+	      !stat_rate(&v, stat_list_find(&v.now, "exits"), &r),
+	      "a running VM's rate without an earlier sample");
+	v.state = SHADOWVMM_VM_STOPPED;
+	check("rate-zero-when-stopped",
+	      stat_rate(&v, stat_list_find(&v.now, "exits"), &r) && r == 0,
+	      "a stopped VM's counters stand still");
+	stat_list_free(&before);
+	stat_list_free(&v.now);
+}
+
+static void test_stats_output(void)
+{
+	struct stat_list before;
+	struct vm_stats v;
+	struct capture c;
+	regex_t re;
+	char *out;
+
+	sample(&before, &v);
+	stats_print_table(capture_start(&c), &v, NULL);
+	out = capture_end(&c);
+	check_str("stats-table", out,
+		  "Event             Total  Rate/s\n"
+		  "exits              3000  1000.0\n"
+		  "pf_fixed             12     6.0\n"
+		  "mmu_shadow_pages     42          (instant)\n"
+		  "\n"
+		  "Exits by reason       Count  %Exits  Rate/s  Avg cycles\n"
+		  "exits_io_instruction   2100  70.00%  1050.0        3456\n"
+		  "exits_cpuid             900  30.00%   250.0         100\n");
+	free(out);
+
+	regcomp(&re, "^exits_c|fixed", REG_EXTENDED | REG_NOSUB);
+	check("stats-filter", stat_selected(&re, "exits_cpuid") &&
+	      stat_selected(&re, "pf_fixed") && !stat_selected(&re, "exits") &&
+	      !stat_selected(&re, "exit_cycles_cpuid") && stat_selected(NULL, "x"),
+	      "wrong counters selected");
+	stats_print_table(capture_start(&c), &v, &re);
+	out = capture_end(&c);
+	check_str("stats-table-filtered", out,
+		  "Event     Total  Rate/s\n"
+		  "pf_fixed     12     6.0\n"
+		  "\n"
+		  "Exits by reason  Count  %Exits  Rate/s  Avg cycles\n"
+		  "exits_cpuid        900  30.00%   250.0         100\n");
+	free(out);
+	regfree(&re);
+
+	/* Cycles without their exits selected are plain counters. */
+	regcomp(&re, "cycles", REG_EXTENDED | REG_NOSUB);
+	stats_print_table(capture_start(&c), &v, &re);
+	out = capture_end(&c);
+	check_str("stats-table-cycles-only", out,
+		  "Event                         Total     Rate/s\n"
+		  "exit_cycles_cpuid             90000    25000.0\n"
+		  "exit_cycles_io_instruction  7257600  3628800.0\n");
+	free(out);
+	regfree(&re);
+
+	capture_start(&c);
+	stats_print_csv_header(c.f);
+	v.now.nr = 4;
+	stats_print_csv(c.f, &v, NULL);
+	out = capture_end(&c);
+	check_str("stats-csv", out,
+		  "timestamp,vm_id,stat_name,stat_kind,stat_value,rate\n"
+		  "1700000000.500,2,exits,cumulative,3000,1000.000\n"
+		  "1700000000.500,2,pf_fixed,cumulative,12,6.000\n"
+		  "1700000000.500,2,mmu_shadow_pages,instant,42,\n"
+		  "1700000000.500,2,exits_cpuid,cumulative,900,250.000\n");
+	free(out);
+
+	stats_print_json(capture_start(&c), &v, NULL);
+	out = capture_end(&c);
+	check_str("stats-json", out,
+		  "{\"vm_id\":2,\"vm_state\":\"running\",\"timestamp\":1700000000.500,"
+		  "\"interval\":2.000,\"stats\":["
+		  "{\"stat_name\":\"exits\",\"stat_value\":3000,\"stat_kind\":\"cumulative\",\"rate\":1000.000},"
+		  "{\"stat_name\":\"pf_fixed\",\"stat_value\":12,\"stat_kind\":\"cumulative\",\"rate\":6.000},"
+		  "{\"stat_name\":\"mmu_shadow_pages\",\"stat_value\":42,\"stat_kind\":\"instant\"},"
+		  "{\"stat_name\":\"exits_cpuid\",\"stat_value\":900,\"stat_kind\":\"cumulative\",\"rate\":250.000}]}");
+	free(out);
+	v.before = NULL;
+	stats_print_json(capture_start(&c), &v, NULL);
+	out = capture_end(&c);
+	check("stats-json-no-rate-without-sample", !strstr(out, "rate") && !strstr(out, "interval"), out);
+	free(out);
+	stat_list_free(&before);
+	stat_list_free(&v.now);
+}
+
+static void test_table_and_vm_json(void)
+{
+	struct vm_info vm = { .id = 4, .state = SHADOWVMM_VM_CREATED, .mem_size = 32 << 20,
+			      .has_mmu_pages_max = true, .mmu_pages_max = 64 };
+	struct capture c;
+	struct table t;
+	char *out;
+
+	table_init(&t, 3, "lrl");
+	table_cell(&t, "NAME");
+	table_cell(&t, "N");
+	table_cell(&t, "");
+	table_cell(&t, "a");
+	table_cellf(&t, "%d", 12345);
+	table_cell(&t, "note");
+	table_print(&t, capture_start(&c), "> ");
+	out = capture_end(&c);
+	check_str("table-aligned", out, "> NAME      N\n> a     12345  note\n");
+	free(out);
+	table_free(&t);
+
+	print_vm_json(capture_start(&c), &vm);
+	out = capture_end(&c);
+	check_str("vm-json-mmu-pages", out,
+		  "{\"vm_id\":4,\"vm_state\":\"created\",\"mem_size\":33554432,"
+		  "\"mmu_pages_max\":64,\"stop_reason\":\"none\"}");
+	free(out);
+}
+
 static int write_image(const char *path)
 {
 	struct img *img = build(1);
@@ -331,5 +750,13 @@ int main(int argc, char **argv)
 	test_multiboot_header();
 	test_segments();
 	test_sizes();
+	test_parsers();
+	test_flags();
+	test_frames();
+	test_pf_error();
+	test_translation_output();
+	test_rates();
+	test_stats_output();
+	test_table_and_vm_json();
 	return failed;
 }
