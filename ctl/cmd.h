@@ -31,6 +31,7 @@ int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_console(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 int cmd_translate(int argc, char **argv);
 
 #endif

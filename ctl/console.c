@@ -187,9 +187,10 @@ int console_follow(struct svmm *s, struct nl_sock *events, struct console *c,
 	return console_drain(s, c) < 0 ? -1 : 0;
 }
 
+/* One line, once the reader is done: output it will never see. */
 void console_report_dropped(const struct console *c)
 {
 	if (c->dropped)
-		fprintf(stderr, "shadowvmm: VM %" PRIu32 ": %" PRIu64 " console bytes were lost (overwritten before they were read)\n",
-			c->id, c->dropped);
+		fprintf(stderr, "shadowvmm: console: %" PRIu64 " bytes dropped (reader too slow)\n",
+			c->dropped);
 }

@@ -65,6 +65,8 @@ static struct nla_policy reply_policy[SHADOWVMM_A_MAX + 1] = {
 	[SHADOWVMM_A_WALK_ADDR]		= { .type = NLA_U64 },
 	[SHADOWVMM_A_PF_ERROR_CODE]	= { .type = NLA_U32 },
 	[SHADOWVMM_A_HPA]		= { .type = NLA_U64 },
+	[SHADOWVMM_A_EVENT]		= { .type = NLA_U32 },
+	[SHADOWVMM_A_TIMESTAMP]		= { .type = NLA_U64 },
 };
 
 static const char *const attr_names[SHADOWVMM_A_MAX + 1] = {
@@ -101,6 +103,8 @@ static const char *const attr_names[SHADOWVMM_A_MAX + 1] = {
 	[SHADOWVMM_A_WALK_ADDR]		= "WALK_ADDR",
 	[SHADOWVMM_A_PF_ERROR_CODE]	= "PF_ERROR_CODE",
 	[SHADOWVMM_A_HPA]		= "HPA",
+	[SHADOWVMM_A_EVENT]		= "EVENT",
+	[SHADOWVMM_A_TIMESTAMP]		= "TIMESTAMP",
 };
 
 const char *svmm_attr_name(int attr)
@@ -287,6 +291,30 @@ static int attr_at_offset(const struct nlmsghdr *sent, uint32_t offset)
 	return -1;
 }
 
+/*
+ * What the policy the kernel quotes with a refusal allows, in words:
+ * "1..4294967295", "length 1..16384", "bits 0x16".
+ */
+static void parse_policy(struct svmm_ack *ack, struct nlattr *policy)
+{
+	struct nlattr *tb[NL_POLICY_TYPE_ATTR_MAX + 1];
+
+	if (nla_parse_nested(tb, NL_POLICY_TYPE_ATTR_MAX, policy, NULL) < 0)
+		return;
+	if (tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] && tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_U])
+		snprintf(ack->allowed, sizeof(ack->allowed), "%llu..%llu",
+			 (unsigned long long)nla_get_u64(tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]),
+			 (unsigned long long)nla_get_u64(tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]));
+	else if (tb[NL_POLICY_TYPE_ATTR_MAX_LENGTH])
+		snprintf(ack->allowed, sizeof(ack->allowed), "length %u..%u",
+			 tb[NL_POLICY_TYPE_ATTR_MIN_LENGTH] ?
+			 nla_get_u32(tb[NL_POLICY_TYPE_ATTR_MIN_LENGTH]) : 0,
+			 nla_get_u32(tb[NL_POLICY_TYPE_ATTR_MAX_LENGTH]));
+	else if (tb[NL_POLICY_TYPE_ATTR_MASK])
+		snprintf(ack->allowed, sizeof(ack->allowed), "bits %#llx",
+			 (unsigned long long)nla_get_u64(tb[NL_POLICY_TYPE_ATTR_MASK]));
+}
+
 /* Keep the extended-ACK attributes that follow an error or a DONE. */
 static void parse_ack_tlvs(struct request *req, const struct nlmsghdr *nlh,
 			   size_t tlv_offset)
@@ -307,6 +335,8 @@ static void parse_ack_tlvs(struct request *req, const struct nlmsghdr *nlh,
 	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) >= 4)
 		ack->bad_attr = attr_at_offset(req->sent,
 					       nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
+	if (tb[NLMSGERR_ATTR_POLICY])
+		parse_policy(ack, tb[NLMSGERR_ATTR_POLICY]);
 }
 
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
@@ -498,7 +528,8 @@ void svmm_perror(const struct svmm *s, const char *what, int err)
 		fprintf(stderr, "shadowvmm: permission denied: need CAP_NET_ADMIN (run as root)\n");
 		return;
 	}
-	if (ack->missing_attr > 0) {
+	if (ack->missing_attr > 0 &&
+	    !strstr(ack->msg, svmm_attr_name(ack->missing_attr))) {
 		fprintf(stderr, "shadowvmm: %s: %s: missing attribute %s%s%s\n", what,
 			strerror(-err), svmm_attr_name(ack->missing_attr),
 			ack->msg[0] ? ": " : "", ack->msg);
@@ -509,9 +540,12 @@ void svmm_perror(const struct svmm *s, const char *what, int err)
 		return;
 	}
 	/* Name the attribute at fault unless the message already does. */
-	bad = ack->bad_attr > 0 ? svmm_attr_name(ack->bad_attr) : NULL;
+	bad = ack->bad_attr > 0 && ack->bad_attr <= SHADOWVMM_A_MAX ?
+	      svmm_attr_name(ack->bad_attr) : NULL;
 	if (bad && strstr(ack->msg, bad))
 		bad = NULL;
-	fprintf(stderr, "shadowvmm: %s: %s: %s%s%s\n", what, strerror(-err),
-		bad ? bad : "", bad ? ": " : "", ack->msg);
+	fprintf(stderr, "shadowvmm: %s: %s: %s%s%s%s%s%s\n", what, strerror(-err),
+		bad ? bad : "", bad ? ": " : "", ack->msg,
+		ack->allowed[0] ? " (allowed: " : "", ack->allowed,
+		ack->allowed[0] ? ")" : "");
 }

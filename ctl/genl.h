@@ -13,6 +13,7 @@ struct svmm_ack {
 	char msg[256];		/* NLMSGERR_ATTR_MSG, or "" */
 	int missing_attr;	/* NLMSGERR_ATTR_MISS_TYPE, or -1 */
 	int bad_attr;		/* attribute NLMSGERR_ATTR_OFFS points at, or -1 */
+	char allowed[96];	/* what NLMSGERR_ATTR_POLICY allows, or "" */
 };
 
 /* A connection to the shadowvmm family. */

@@ -41,6 +41,8 @@ static const struct command {
 	{ "stats", cmd_stats, "[VM] [--watch SECS [--count N]] [-f REGEX] [--csv|-j]",
 	  "counters, rates and exits by reason (all VMs without VM)" },
 	{ "console", cmd_console, "VM [--follow]", "print a VM's console output" },
+	{ "monitor", cmd_monitor, "[-j] [VM]",
+	  "print VM events as they happen (all VMs without VM), until interrupted" },
 	{ "translate", cmd_translate, "VM GVA [--write] [--user] [--fetch] [-j]",
 	  "walk a guest address through the guest's and the shadow page tables" },
 	{ "help", cmd_help, "[COMMAND]", "show this, or one command's usage" },

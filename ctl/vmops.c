@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netlink/genl/genl.h>
+#include "progress.h"
 #include "vmops.h"
+
+/* Images smaller than this load too fast to need a progress bar. */
+#define PROGRESS_MIN	(4 << 20)
 
 /**
  * svmm_connect() - open the family, or say in one line why not
@@ -141,7 +145,8 @@ static int boot_set(struct svmm *s, uint32_t id, uint32_t entry,
  * rest of each segment (its bss) is already there.
  */
 static int write_segment(struct svmm *s, uint32_t id, const struct mb_segment *seg,
-			 volatile sig_atomic_t *interrupted)
+			 volatile sig_atomic_t *interrupted, struct progress *bar,
+			 uint64_t *written)
 {
 	uint32_t done, n;
 	int err;
@@ -155,6 +160,8 @@ static int write_segment(struct svmm *s, uint32_t id, const struct mb_segment *s
 		err = mem_write(s, id, (uint64_t)seg->paddr + done, seg->data + done, n);
 		if (err)
 			return err;
+		*written += n;
+		progress_update(bar, *written);
 	}
 	return 0;
 }
@@ -193,14 +200,23 @@ char *boot_cmdline(const char *path, const char *args)
 int vm_load(struct svmm *s, uint32_t id, const struct guest_image *img,
 	    const char *cmdline, volatile sig_atomic_t *interrupted)
 {
-	char what[64];
+	uint64_t total = 0, written = 0;
+	struct progress bar;
+	char what[256];
 	unsigned int i;
 	int err;
 
+	for (i = 0; i < img->mb.nr_segments; i++)
+		total += img->mb.segments[i].filesz;
+	/* A bar for images that take a while: one MEM_WRITE per 16 KiB. */
+	snprintf(what, sizeof(what), "loading %s", img->path);
+	progress_start(&bar, what, total >= PROGRESS_MIN ? total : 0);
 	for (i = 0; i < img->mb.nr_segments; i++) {
 		const struct mb_segment *seg = &img->mb.segments[i];
 
-		err = write_segment(s, id, seg, interrupted);
+		err = write_segment(s, id, seg, interrupted, &bar, &written);
+		if (err)
+			progress_end(&bar);
 		if (err == -EINTR)
 			return err;
 		if (err) {
@@ -209,6 +225,7 @@ int vm_load(struct svmm *s, uint32_t id, const struct guest_image *img,
 			return err;
 		}
 	}
+	progress_end(&bar);
 	err = boot_set(s, id, img->mb.entry, cmdline);
 	if (err)
 		vm_perror(s, "set boot state of", id, err);

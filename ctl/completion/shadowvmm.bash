@@ -10,7 +10,7 @@ _shadowvmm_vms()
 _shadowvmm()
 {
 	local cur prev cmd i
-	local commands="run create load start stop destroy list show stats console translate help"
+	local commands="run create load start stop destroy list show stats console monitor translate help"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -63,6 +63,7 @@ _shadowvmm()
 			COMPREPLY=($(compgen -W "$(_shadowvmm_vms)" -- "$cur"))
 		fi ;;
 	console) COMPREPLY=($(compgen -W "--follow $(_shadowvmm_vms)" -- "$cur")) ;;
+	monitor) COMPREPLY=($(compgen -W "-j --json $(_shadowvmm_vms)" -- "$cur")) ;;
 	list) COMPREPLY=($(compgen -W "-j --json" -- "$cur")) ;;
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
 	esac

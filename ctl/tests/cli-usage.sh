@@ -77,6 +77,10 @@ expect load-missing-image 2 "needs a VM id and a guest image" load 1
 expect run-missing-image 2 "missing the guest image" run
 expect run-unknown-option 2 "unknown option '--frob'" run --frob "$tmp/good.elf"
 expect console-bad-option 2 "unknown option '-x'" console -x 1
+expect monitor-help 0 "shadowvmm monitor [-j] [VM]" help monitor
+expect monitor-bad-option 2 "unknown option '-x'" monitor -x
+expect monitor-bad-vm-id 2 "bad VM id 'abc'" monitor abc
+expect monitor-extra 2 "unexpected argument '2'" monitor 1 2
 expect list-extra 2 "unexpected argument 'x'" list x
 expect create-bad-mmu-pages 2 "bad page count '8' (at least 16)" create --mmu-pages 8
 expect run-bad-mmu-pages 2 "bad page count 'x'" run --mmu-pages x "$tmp/good.elf"
