@@ -315,7 +315,9 @@ if [ "$rst" -ne 0 ] || [ ! -s /tmp/tc.txt ]; then
 	fail tracing-trace-cmd "trace-cmd report exited $rst (record: $st): $(head -c 300 /tmp/tc.err) $(tail -c 200 /tmp/tc.out)"
 	exit 0
 fi
-# One VM ran; the event its MMU made before it had an id says vm 0.
+# An excerpt of the report in the serial log, for whoever reads it.
+grep -m 12 -E 'shadowvmm_(cr3|page_fault|sp_get|exit)' /tmp/tc.txt
+# One VM ran: keep the events that name it.
 sed -n 's/^.*\(shadowvmm_[a-z0-9_]*\): *\(vm [1-9][0-9]* \)/\1 \2/p' /tmp/tc.txt >/tmp/tc.ev
 summarize /tmp/tc.ev >/tmp/tc.sum
 n=$(grep -c 'FAILED TO PARSE' /tmp/tc.txt)
