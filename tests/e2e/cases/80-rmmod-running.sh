@@ -10,6 +10,10 @@ shadowvmm start "$id" >/dev/null 2>&1
 sleep 1
 why=
 vm_show "$id" | grep -qi running || echo "note: VM $id not running before rmmod: $(vm_show "$id")"
+# the unload tells listeners: stopped by the host, then destroyed
+shadowvmm monitor "$id" >/tmp/rm.mon 2>&1 &
+mon=$!
+sleep 2
 if ! err=$(rmmod "$MOD" 2>&1); then
 	why="rmmod failed: $err"
 elif module_loaded; then
@@ -18,6 +22,11 @@ fi
 bad=$(dmesg_new | dmesg_bad)
 [ -z "$bad" ] || why="$why kernel complained: $bad"
 check rmmod-running "$why"
+kill -TERM "$mon" 2>/dev/null
+wait "$mon"
+ev=$(awk '{ print $5 }' /tmp/rm.mon | tr '\n' ' ')
+check rmmod-events "$([ "$ev" = "stopped destroyed " ] && grep -q 'stopped by the host' /tmp/rm.mon ||
+	echo "monitor saw '$(tr '\n' '|' </tmp/rm.mon)'")"
 
 if module_loaded; then
 	skip vmx-off-after-rmmod "module still loaded"
