@@ -379,14 +379,17 @@ u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu)
 		reason = run_burst(vcpu);
 		if (reason)
 			return reason;
-		if (vcpu->need_topup) {
-			if (shadowvmm_mmu_topup(&vcpu->mmu)) {
-				vcpu->stop.reason = SHADOWVMM_STOP_NO_MEMORY;
-				vcpu->stop.rip = vcpu->rip;
-				return SHADOWVMM_STOP_NO_MEMORY;
-			}
-			vcpu->need_topup = false;
+		/*
+		 * Refill the MMU's stock after every burst, not only when a
+		 * fault found it short: a fault that must wait for it costs
+		 * the guest an exit more.
+		 */
+		if (shadowvmm_mmu_topup(&vcpu->mmu)) {
+			vcpu->stop.reason = SHADOWVMM_STOP_NO_MEMORY;
+			vcpu->stop.rip = vcpu->rip;
+			return SHADOWVMM_STOP_NO_MEMORY;
 		}
+		vcpu->need_topup = false;
 		cond_resched();
 	}
 }

@@ -112,7 +112,8 @@ struct shadowvmm_mmu {
 	struct shadowvmm_mmu_root roots[SHADOWVMM_ROOT_CACHE];
 	bool reload;			/* roots[0] was zapped */
 
-	struct shadowvmm_sp *spare[SHADOWVMM_MAX_LEVEL + 2];
+	/* Enough for a few faults that each build a whole path. */
+	struct shadowvmm_sp *spare[3 * SHADOWVMM_MAX_LEVEL];
 	unsigned int nr_spare;
 	struct sptep_stock blocks;
 
