@@ -67,6 +67,7 @@ static struct nla_policy reply_policy[SHADOWVMM_A_MAX + 1] = {
 	[SHADOWVMM_A_HPA]		= { .type = NLA_U64 },
 	[SHADOWVMM_A_EVENT]		= { .type = NLA_U32 },
 	[SHADOWVMM_A_TIMESTAMP]		= { .type = NLA_U64 },
+	[SHADOWVMM_A_STAT_UNIT]		= { .type = NLA_U32 },
 };
 
 static const char *const attr_names[SHADOWVMM_A_MAX + 1] = {
@@ -105,6 +106,7 @@ static const char *const attr_names[SHADOWVMM_A_MAX + 1] = {
 	[SHADOWVMM_A_HPA]		= "HPA",
 	[SHADOWVMM_A_EVENT]		= "EVENT",
 	[SHADOWVMM_A_TIMESTAMP]		= "TIMESTAMP",
+	[SHADOWVMM_A_STAT_UNIT]		= "STAT_UNIT",
 };
 
 const char *svmm_attr_name(int attr)

@@ -77,6 +77,18 @@ const char *stop_reason_name(uint32_t reason)
 	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
 }
 
+const char *stat_unit_name(uint32_t unit)
+{
+	static const char *const names[] = {
+		[SHADOWVMM_STAT_UNIT_NONE] = "none",
+		[SHADOWVMM_STAT_UNIT_CYCLES] = "cycles",
+		[SHADOWVMM_STAT_UNIT_BYTES] = "bytes",
+		[SHADOWVMM_STAT_UNIT_PAGES] = "pages",
+	};
+
+	return unit < ARRAY_SIZE(names) ? names[unit] : "unknown";
+}
+
 const char *stat_kind_name(uint32_t kind)
 {
 	static const char *const names[] = {

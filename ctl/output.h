@@ -28,6 +28,7 @@ int vm_info_parse(struct nlattr **tb, struct vm_info *vm);
 const char *vm_state_name(uint32_t state);
 const char *stop_reason_name(uint32_t reason);
 const char *stat_kind_name(uint32_t kind);
+const char *stat_unit_name(uint32_t unit);
 const char *paging_mode_name(uint32_t mode);
 const char *vmx_exit_name(uint32_t reason);
 void describe_stop(const struct vm_info *vm, char *buf, size_t len);

@@ -33,6 +33,7 @@ int stat_list_add(struct stat_list *l, const char *name, uint64_t value,
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->value = value;
 	e->kind = kind;
+	e->unit = SHADOWVMM_STAT_UNIT_NONE;
 	return 0;
 }
 
@@ -244,8 +245,8 @@ void stats_print_json(FILE *f, const struct vm_stats *v, const regex_t *filter)
 			continue;
 		fprintf(f, "%s{\"stat_name\":", first ? "" : ",");
 		json_string(f, e->name);
-		fprintf(f, ",\"stat_value\":%" PRIu64 ",\"stat_kind\":\"%s\"",
-			e->value, stat_kind_name(e->kind));
+		fprintf(f, ",\"stat_value\":%" PRIu64 ",\"stat_kind\":\"%s\",\"stat_unit\":\"%s\"",
+			e->value, stat_kind_name(e->kind), stat_unit_name(e->unit));
 		if (stat_rate(v, e, &rate))
 			fprintf(f, ",\"rate\":%.3f", rate);
 		fputc('}', f);

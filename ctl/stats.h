@@ -14,6 +14,7 @@ struct stat_entry {
 	char name[SHADOWVMM_STAT_NAME_MAX];
 	uint64_t value;
 	uint32_t kind;		/* enum shadowvmm_stat_kind */
+	uint32_t unit;		/* enum shadowvmm_stat_unit */
 };
 
 /* A VM's counters, in the order the module sent them. */

@@ -257,6 +257,10 @@ static int on_stats(struct nlattr **tb, void *arg)
 				    SHADOWVMM_STAT_CUMULATIVE);
 		if (err)
 			return err;
+		/* A module older than units sends none: a plain count. */
+		if (tbs[SHADOWVMM_A_STAT_UNIT])
+			l->stats[l->nr - 1].unit =
+				nla_get_u32(tbs[SHADOWVMM_A_STAT_UNIT]);
 	}
 	return 0;
 }

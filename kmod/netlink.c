@@ -304,7 +304,8 @@ static int vm_stop(struct sk_buff *skb, struct genl_info *info)
 	return vm_control(info, shadowvmm_vm_stop);
 }
 
-static int put_stat(void *ctx, const char *name, u64 value, u32 kind)
+static int put_stat(void *ctx, const char *name, u64 value, u32 kind,
+		    u32 unit)
 {
 	struct sk_buff *skb = ctx;
 	struct nlattr *stat;
@@ -314,7 +315,8 @@ static int put_stat(void *ctx, const char *name, u64 value, u32 kind)
 	    nla_put_string(skb, SHADOWVMM_A_STAT_NAME, name) ||
 	    nla_put_u64_64bit(skb, SHADOWVMM_A_STAT_VALUE, value,
 			      SHADOWVMM_A_PAD) ||
-	    nla_put_u32(skb, SHADOWVMM_A_STAT_KIND, kind))
+	    nla_put_u32(skb, SHADOWVMM_A_STAT_KIND, kind) ||
+	    nla_put_u32(skb, SHADOWVMM_A_STAT_UNIT, unit))
 		return -EMSGSIZE;
 	nla_nest_end(skb, stat);
 	return 0;

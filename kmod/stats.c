@@ -11,15 +11,18 @@
 static const struct {
 	const char *name;
 	u32 kind;
+	u32 unit;
 } stat_desc[SHADOWVMM_NR_STATS] = {
 	[SHADOWVMM_STAT_EXITS] = { "exits", SHADOWVMM_STAT_CUMULATIVE },
 	[SHADOWVMM_STAT_IO_EXITS] = { "io_exits", SHADOWVMM_STAT_CUMULATIVE },
 	[SHADOWVMM_STAT_CONSOLE_BYTES] = { "console_bytes",
-					   SHADOWVMM_STAT_CUMULATIVE },
+					   SHADOWVMM_STAT_CUMULATIVE,
+					   SHADOWVMM_STAT_UNIT_BYTES },
 	[SHADOWVMM_STAT_MSR_UNHANDLED] = { "msr_unhandled",
 					   SHADOWVMM_STAT_CUMULATIVE },
 	[SHADOWVMM_STAT_GUEST_CYCLES] = { "guest_cycles",
-					  SHADOWVMM_STAT_CUMULATIVE },
+					  SHADOWVMM_STAT_CUMULATIVE,
+					  SHADOWVMM_STAT_UNIT_CYCLES },
 	[SHADOWVMM_STAT_BURSTS] = { "bursts", SHADOWVMM_STAT_CUMULATIVE },
 	[SHADOWVMM_STAT_PF_FIXED] = { "pf_fixed", SHADOWVMM_STAT_CUMULATIVE },
 	[SHADOWVMM_STAT_PF_GUEST] = { "pf_guest", SHADOWVMM_STAT_CUMULATIVE },
@@ -49,7 +52,8 @@ static const struct {
 	[SHADOWVMM_STAT_MMU_CACHE_MISS] = { "mmu_cache_miss",
 					    SHADOWVMM_STAT_CUMULATIVE },
 	[SHADOWVMM_STAT_MMU_SHADOW_PAGES] = { "mmu_shadow_pages",
-					      SHADOWVMM_STAT_INSTANT },
+					      SHADOWVMM_STAT_INSTANT,
+					      SHADOWVMM_STAT_UNIT_PAGES },
 };
 
 /**
@@ -73,7 +77,7 @@ int shadowvmm_stats_for_each(const struct shadowvmm_stats *stats,
 
 	for (i = 0; i < SHADOWVMM_NR_STATS; i++) {
 		err = fn(ctx, stat_desc[i].name, READ_ONCE(stats->counter[i]),
-			 stat_desc[i].kind);
+			 stat_desc[i].kind, stat_desc[i].unit);
 		if (err)
 			return err;
 	}
@@ -84,13 +88,14 @@ int shadowvmm_stats_for_each(const struct shadowvmm_stats *stats,
 			continue;
 		snprintf(name, sizeof(name), "exits_%s",
 			 shadowvmm_exit_reason_name(i));
-		err = fn(ctx, name, value, SHADOWVMM_STAT_CUMULATIVE);
+		err = fn(ctx, name, value, SHADOWVMM_STAT_CUMULATIVE,
+			 SHADOWVMM_STAT_UNIT_NONE);
 		if (err)
 			return err;
 		snprintf(name, sizeof(name), "exit_cycles_%s",
 			 shadowvmm_exit_reason_name(i));
 		err = fn(ctx, name, READ_ONCE(stats->exit_cycles_by_reason[i]),
-			 SHADOWVMM_STAT_CUMULATIVE);
+			 SHADOWVMM_STAT_CUMULATIVE, SHADOWVMM_STAT_UNIT_CYCLES);
 		if (err)
 			return err;
 	}

@@ -79,7 +79,7 @@ static inline void shadowvmm_stat_exit_cycles(struct shadowvmm_stats *stats,
 }
 
 typedef int (*shadowvmm_stat_fn)(void *ctx, const char *name, u64 value,
-				 u32 kind);
+				 u32 kind, u32 unit);
 
 int shadowvmm_stats_for_each(const struct shadowvmm_stats *stats,
 			     shadowvmm_stat_fn fn, void *ctx);

@@ -11,9 +11,10 @@ struct seen {
 	char name[MAX_SEEN][SHADOWVMM_STAT_NAME_MAX];
 	u64 value[MAX_SEEN];
 	u32 kind[MAX_SEEN];
+	u32 unit[MAX_SEEN];
 };
 
-static int record(void *ctx, const char *name, u64 value, u32 kind)
+static int record(void *ctx, const char *name, u64 value, u32 kind, u32 unit)
 {
 	struct seen *s = ctx;
 
@@ -22,6 +23,7 @@ static int record(void *ctx, const char *name, u64 value, u32 kind)
 	strscpy(s->name[s->nr], name, SHADOWVMM_STAT_NAME_MAX);
 	s->value[s->nr] = value;
 	s->kind[s->nr] = kind;
+	s->unit[s->nr] = unit;
 	s->nr++;
 	return 0;
 }
@@ -52,6 +54,9 @@ static void exit_cycles_follow_exits(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, s->name[i + 1], "exit_cycles_cpuid");
 	KUNIT_EXPECT_EQ(test, s->value[i + 1], 150);
 	KUNIT_EXPECT_EQ(test, s->kind[i + 1], SHADOWVMM_STAT_CUMULATIVE);
+	/* Counts have no unit, cycles say so. */
+	KUNIT_EXPECT_EQ(test, s->unit[i], SHADOWVMM_STAT_UNIT_NONE);
+	KUNIT_EXPECT_EQ(test, s->unit[i + 1], SHADOWVMM_STAT_UNIT_CYCLES);
 	KUNIT_EXPECT_STREQ(test, s->name[i + 2], "exits_hlt");
 	KUNIT_EXPECT_STREQ(test, s->name[i + 3], "exit_cycles_hlt");
 	KUNIT_EXPECT_EQ(test, s->value[i + 3], 7);

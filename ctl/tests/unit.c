@@ -581,6 +581,7 @@ static void sample(struct stat_list *before, struct vm_stats *v)
 	stat_list_add(&v->now, "exits", 3000, SHADOWVMM_STAT_CUMULATIVE);
 	stat_list_add(&v->now, "pf_fixed", 12, SHADOWVMM_STAT_CUMULATIVE);
 	stat_list_add(&v->now, "mmu_shadow_pages", 42, SHADOWVMM_STAT_INSTANT);
+	v->now.stats[v->now.nr - 1].unit = SHADOWVMM_STAT_UNIT_PAGES;
 	stat_list_add(&v->now, "exits_cpuid", 900, SHADOWVMM_STAT_CUMULATIVE);
 	stat_list_add(&v->now, "exit_cycles_cpuid", 90000, SHADOWVMM_STAT_CUMULATIVE);
 	stat_list_add(&v->now, "exits_io_instruction", 2100, SHADOWVMM_STAT_CUMULATIVE);
@@ -593,7 +594,8 @@ static void sample(struct stat_list *before, struct vm_stats *v)
 static void test_rates(void)
 {
 	struct stat_list before;
-	struct stat_entry back = { "exits", 10, SHADOWVMM_STAT_CUMULATIVE };
+	struct stat_entry back = { "exits", 10, SHADOWVMM_STAT_CUMULATIVE,
+				   SHADOWVMM_STAT_UNIT_NONE };
 	struct vm_stats v;
 	double r = -1;
 
@@ -686,10 +688,10 @@ static void test_stats_output(void)
 	check_str("stats-json", out,
 		  "{\"vm_id\":2,\"vm_state\":\"running\",\"timestamp\":1700000000.500,"
 		  "\"interval\":2.000,\"stats\":["
-		  "{\"stat_name\":\"exits\",\"stat_value\":3000,\"stat_kind\":\"cumulative\",\"rate\":1000.000},"
-		  "{\"stat_name\":\"pf_fixed\",\"stat_value\":12,\"stat_kind\":\"cumulative\",\"rate\":6.000},"
-		  "{\"stat_name\":\"mmu_shadow_pages\",\"stat_value\":42,\"stat_kind\":\"instant\"},"
-		  "{\"stat_name\":\"exits_cpuid\",\"stat_value\":900,\"stat_kind\":\"cumulative\",\"rate\":250.000}]}");
+		  "{\"stat_name\":\"exits\",\"stat_value\":3000,\"stat_kind\":\"cumulative\",\"stat_unit\":\"none\",\"rate\":1000.000},"
+		  "{\"stat_name\":\"pf_fixed\",\"stat_value\":12,\"stat_kind\":\"cumulative\",\"stat_unit\":\"none\",\"rate\":6.000},"
+		  "{\"stat_name\":\"mmu_shadow_pages\",\"stat_value\":42,\"stat_kind\":\"instant\",\"stat_unit\":\"pages\"},"
+		  "{\"stat_name\":\"exits_cpuid\",\"stat_value\":900,\"stat_kind\":\"cumulative\",\"stat_unit\":\"none\",\"rate\":250.000}]}");
 	free(out);
 	v.before = NULL;
 	stats_print_json(capture_start(&c), &v, NULL);

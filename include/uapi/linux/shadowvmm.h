@@ -70,7 +70,8 @@
  * SHADOWVMM_A_STATS: nested, a list of SHADOWVMM_A_STAT.
  * SHADOWVMM_A_STAT: nested, one counter: SHADOWVMM_A_STAT_NAME (string),
  *	SHADOWVMM_A_STAT_VALUE (u64), SHADOWVMM_A_STAT_KIND (u32,
- *	enum shadowvmm_stat_kind).
+ *	enum shadowvmm_stat_kind), SHADOWVMM_A_STAT_UNIT (u32,
+ *	enum shadowvmm_stat_unit).
  * SHADOWVMM_A_MMU_PAGES_MAX: u32, the most shadow page-table pages the VM
  *	may use (the oldest are recycled beyond it); optional at VM_CREATE,
  *	at least SHADOWVMM_MMU_PAGES_MIN and at most the module parameter
@@ -168,6 +169,7 @@ enum shadowvmm_attr {
 	SHADOWVMM_A_HPA,
 	SHADOWVMM_A_EVENT,
 	SHADOWVMM_A_TIMESTAMP,
+	SHADOWVMM_A_STAT_UNIT,
 
 	__SHADOWVMM_A_MAX
 };
@@ -204,6 +206,13 @@ enum shadowvmm_stat_kind {
 	SHADOWVMM_STAT_CUMULATIVE,	/* only grows: rates make sense */
 	SHADOWVMM_STAT_INSTANT,		/* a current level */
 	SHADOWVMM_STAT_PEAK,		/* the highest level seen */
+};
+
+enum shadowvmm_stat_unit {
+	SHADOWVMM_STAT_UNIT_NONE,	/* a count of events or things */
+	SHADOWVMM_STAT_UNIT_CYCLES,	/* TSC cycles */
+	SHADOWVMM_STAT_UNIT_BYTES,
+	SHADOWVMM_STAT_UNIT_PAGES,	/* 4 KiB pages */
 };
 
 /* SHADOWVMM_A_EVENT: the step in a VM's life that a VM_NOTIFY reports. */
