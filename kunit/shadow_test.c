@@ -9,8 +9,21 @@
  * literal masks for MAXPHYADDR 36; then it rebuilds the MMU's bookkeeping
  * (reverse maps, parent lists, write-protect counts, the page cap) from
  * the shadow pages themselves and compares.
+ *
+ * With out-of-sync leaf tables allowed, the guest's stores to a leaf table
+ * run natively once its first store has faulted, and a leaf of a page out
+ * of sync may be stale the way a TLB entry may: the test logs what each
+ * guest store to a table overwrites since the last CR3 load, and in the
+ * loaded address space the checker accepts a stale leaf for an address
+ * only if the guest's tables mapped the address that way at some moment
+ * since the load and since the address's last INVLPG. (Other cached roots
+ * are resynced before they are used again: there a stale leaf need only
+ * match some value its entry had since the load.) Everything else (RAM or
+ * the unbacked page only, no write access to a table in sync, the
+ * bookkeeping) holds at every step.
  */
 #include <kunit/test.h>
+#include <linux/bitmap.h>
 #include <linux/bsearch.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -84,6 +97,20 @@
 #define HISTORY		8
 #define MAX_SLOTS	1024
 #define MAX_AS		8
+#define MAX_LOG		256
+#define MAX_INVLPG	128
+
+/*
+ * With unsync on, each address space keeps a window: a supervisor page
+ * the guest points at a table to store to it, and after it the window's
+ * own page table. Their tables are private, outside the pools the random
+ * entries draw from, so no random store retargets them.
+ */
+#define PRIVATE_POOL	0x700000ULL
+#define PRIVATE_END	0x780000ULL
+#define WINDOW_32	0x80000000ULL		/* PDE 512 */
+#define WINDOW_4L	0x008000000000ULL	/* PML4E 1 */
+#define WINDOW_LEAF	(G_P | G_RW | G_A | G_D)
 
 static const char *const mode_name[] = {
 	[MODE_OFF] = "off", [MODE_32] = "32-bit", [MODE_PAE] = "PAE",
@@ -104,6 +131,18 @@ struct aspace {
 	const struct gva_spec *gvas;
 	unsigned int nr_gvas;
 	bool wp, nxe, pse;
+	u64 window_pte;			/* unsync on: where the window's PTE is */
+};
+
+/* A guest store to a table: the aligned 8 bytes it changed, as they were. */
+struct logged {
+	u64 gpa, old;
+};
+
+/* An INVLPG: no translation of @page older than log entry @since remains. */
+struct invalidated {
+	u64 page;
+	unsigned int since;
 };
 
 struct env {
@@ -123,11 +162,25 @@ struct env {
 	unsigned int nr_slots;
 	struct aspace as[MAX_AS];
 	unsigned int nr_as, cur_as;
+	u64 next_private;
+
+	/*
+	 * Unsync on: the guest's table stores since the last load, oldest
+	 * first, and its INVLPGs since then. When @past is set, the walker
+	 * reads guest memory as it was before log entry @then.
+	 */
+	bool logging, past;
+	struct logged log[MAX_LOG];
+	unsigned int nr_log, then;
+	struct invalidated inv[MAX_INVLPG];
+	unsigned int nr_inv;
+	unsigned int nr_loads, native_stores, stale_leaves, exact_invlpg;
 
 	/* The checker's scratch: live shadow pages, sorted; per frame counts. */
 	struct shadowvmm_sp **live;
 	unsigned int nr_live, max_live;
-	u16 *shadowed;
+	u16 *shadowed, *unsync;
+	unsigned long *seen;		/* live pages found on the unsync list */
 	unsigned long *pfn;		/* per frame, the host page */
 	unsigned long unbacked_pfn;
 	unsigned int leaves_checked;
@@ -136,6 +189,9 @@ struct env {
 	char where[112];
 	char history[HISTORY][112];
 	unsigned int nr_ops, reports;
+	/* Trying a leaf against an old guest value: count, do not report. */
+	bool quiet;
+	unsigned int quiet_fails;
 };
 
 static __printf(2, 3) void report(struct env *env, const char *fmt, ...)
@@ -144,6 +200,10 @@ static __printf(2, 3) void report(struct env *env, const char *fmt, ...)
 	unsigned int i;
 	va_list args;
 
+	if (env->quiet) {
+		env->quiet_fails++;
+		return;
+	}
 	/* Marks the case failed every time; logs only the first few. */
 	if (env->reports++ >= MAX_REPORTS) {
 		KUNIT_FAIL(env->test, "(more)");
@@ -196,6 +256,17 @@ static u64 gread(struct env *env, u64 gpa, unsigned int size)
 	return *(u64 *)(env->gmem.ram + gpa);
 }
 
+/* Unsync on: remember what a guest store to a table overwrites. */
+static void log_store(struct env *env, u64 gpa)
+{
+	if (!env->logging)
+		return;
+	KUNIT_ASSERT_LT(env->test, env->nr_log, (unsigned int)MAX_LOG);
+	env->log[env->nr_log++] = (struct logged){
+		.gpa = gpa & ~7ULL, .old = gread(env, gpa & ~7ULL, 8),
+	};
+}
+
 static void gwrite(struct env *env, u64 gpa, unsigned int size, u64 value)
 {
 	KUNIT_ASSERT_TRUE(env->test, in_ram(gpa) && gpa + size <= RAM_SIZE);
@@ -214,6 +285,7 @@ static void gstore(struct env *env, u64 gpa, unsigned int size, u64 value)
 {
 	u64 gfn = gpa >> PAGE_SHIFT;
 
+	log_store(env, gpa);
 	gwrite(env, gpa, size, value);
 	if (env->mmu->frames[gfn].shadowed)
 		shadowvmm_mmu_pte_write(env->mmu, gpa, size);
@@ -336,6 +408,24 @@ static u64 rsvd_mask(const struct shadowvmm_paging *pg, int level, u64 e,
 	return rsvd;
 }
 
+/* What a logged store overwrote, as an entry of @size at @gpa. */
+static u64 logged_value(const struct logged *l, u64 gpa, unsigned int size)
+{
+	return size == 8 ? l->old : (u32)(l->old >> (8 * (gpa & 4)));
+}
+
+/* A guest entry, now or (env->past) before log entry env->then. */
+static u64 walk_read(struct env *env, u64 gpa, unsigned int size)
+{
+	unsigned int i;
+
+	if (env->past)
+		for (i = env->then; i < env->nr_log; i++)
+			if (env->log[i].gpa == (gpa & ~7ULL))
+				return logged_value(&env->log[i], gpa, size);
+	return gread(env, gpa, size);
+}
+
 static void gwalk(struct env *env, const struct shadowvmm_paging *pg,
 		  u64 gva, struct gwalk *w)
 {
@@ -373,7 +463,7 @@ static void gwalk(struct env *env, const struct shadowvmm_paging *pg,
 		w->egpa[level] = table +
 			((gva >> (12 + bits * (level - 1))) & ((1 << bits) - 1)) *
 			size;
-		e = gread(env, w->egpa[level], size);
+		e = walk_read(env, w->egpa[level], size);
 		w->e[level] = e;
 		w->level = level;
 		if (!(e & G_P))
@@ -541,9 +631,18 @@ static void load(struct env *env, const struct shadowvmm_paging *pg)
 		KUNIT_ASSERT_EQ(env->test, shadowvmm_mmu_topup(env->mmu), 0);
 	env->pg = *pg;
 	err = shadowvmm_mmu_load(env->mmu, pg);
+	/*
+	 * Like a CR3 load, it drops every translation cached so far: from
+	 * now on, only what the tables say from now on explains a leaf.
+	 */
+	env->nr_loads++;
+	env->nr_log = 0;
+	env->nr_inv = 0;
 	if (err)
 		report(env, "loading %s cr3 %#llx: %d", mode_name[pg->mode],
 		       pg->cr3, err);
+	else if (!list_empty(&env->mmu->unsync_sps))
+		report(env, "pages still out of sync after loading");
 }
 
 static enum shadowvmm_pf_result fault(struct env *env, u64 gva, u32 access)
@@ -583,15 +682,21 @@ static void env_start(struct env *env, unsigned int cap)
 				  GFP_KERNEL);
 	env->shadowed = kunit_kcalloc(test, RAM_FRAMES, sizeof(u16),
 				      GFP_KERNEL);
+	env->unsync = kunit_kcalloc(test, RAM_FRAMES, sizeof(u16), GFP_KERNEL);
+	env->seen = kunit_kcalloc(test, BITS_TO_LONGS(env->max_live),
+				  sizeof(long), GFP_KERNEL);
 	env->pfn = kunit_kcalloc(test, RAM_FRAMES, sizeof(*env->pfn),
 				 GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, env->live);
 	KUNIT_ASSERT_NOT_NULL(test, env->shadowed);
+	KUNIT_ASSERT_NOT_NULL(test, env->unsync);
+	KUNIT_ASSERT_NOT_NULL(test, env->seen);
 	KUNIT_ASSERT_NOT_NULL(test, env->pfn);
 	for (i = 0; i < RAM_FRAMES; i++)
 		env->pfn[i] = shadowvmm_gmem_pfn(&env->gmem, i * PAGE_SIZE);
 	env->unbacked_pfn = __pa(env->mmu->unbacked) >> PAGE_SHIFT;
 	env->next_table = TABLE_POOL;
+	env->next_private = PRIVATE_POOL;
 	env->pg = off;
 	load(env, &off);
 }
@@ -664,15 +769,27 @@ static void root_paging(const struct shadowvmm_mmu_root *root,
 	memcpy(pg->pdpte, root->pdpte, sizeof(pg->pdpte));
 }
 
+/*
+ * A guest table with a shadow in sync: every store to it must exit, so no
+ * shadow entry may let the guest write it. (The counts behind this are
+ * held against the shadow pages by check().)
+ */
+static bool protected_table(struct env *env, u64 gfn)
+{
+	const struct shadowvmm_frame *frame = &env->mmu->frames[gfn];
+
+	return frame->shadowed != frame->unsync;
+}
+
 /* One present leaf reached from root @k at @gva, against the guest. */
-static void check_leaf(struct env *env, unsigned int k,
-		       const struct shadowvmm_paging *pg, u64 gva, u64 s)
+static void leaf_against_guest(struct env *env, unsigned int k,
+			       const struct shadowvmm_paging *pg, u64 gva,
+			       u64 s)
 {
 	struct gwalk w;
 	unsigned long pfn;
 	int l;
 
-	env->leaves_checked++;
 	gwalk(env, pg, gva, &w);
 #define leaf_report(fmt, ...)						\
 	report(env, "root %u (%s cr3 %#llx) gva %#llx spte %#llx: " fmt,	\
@@ -694,8 +811,8 @@ static void check_leaf(struct env *env, unsigned int k,
 	if (s & S_RW) {
 		if (!in_ram(w.gpa))
 			leaf_report("writable, but gpa %#llx is outside RAM", w.gpa);
-		else if (env->mmu->frames[w.gpa >> PAGE_SHIFT].shadowed)
-			leaf_report("writable, but gpa %#llx holds a guest table",
+		else if (protected_table(env, w.gpa >> PAGE_SHIFT))
+			leaf_report("writable, but gpa %#llx holds a guest table in sync",
 				    w.gpa);
 		if (pg->mode != MODE_OFF && !(w.e[w.level] & G_D))
 			leaf_report("writable, but the guest leaf %#llx is clean",
@@ -715,8 +832,99 @@ static void check_leaf(struct env *env, unsigned int k,
 #undef leaf_report
 }
 
+/* The guest's INVLPGs key on the page, as 32-bit paging sees it. */
+static u64 page_of(const struct shadowvmm_paging *pg, u64 gva)
+{
+	return (pg->mode == MODE_4L ? gva : (u32)gva) & PAGE_MASK;
+}
+
+/* From which log entry on translations of @gva may have been cached. */
+static unsigned int invalidated_since(struct env *env,
+				      const struct shadowvmm_paging *pg, u64 gva)
+{
+	unsigned int i;
+
+	for (i = 0; i < env->nr_inv; i++)
+		if (env->inv[i].page == page_of(pg, gva))
+			return env->inv[i].since;
+	return 0;
+}
+
+/* Against guest memory as it was before log entry @then: any reports? */
+static bool fits_then(struct env *env, unsigned int k,
+		      const struct shadowvmm_paging *pg, u64 gva, u64 s,
+		      unsigned int then)
+{
+	env->past = true;
+	env->then = then;
+	env->quiet_fails = 0;
+	leaf_against_guest(env, k, pg, gva, s);
+	env->past = false;
+	return !env->quiet_fails;
+}
+
+/*
+ * A leaf of a page out of sync, which the current tables do not account
+ * for. The guest's stores to the table did not exit, so the leaf may
+ * still be a translation the hardware could have cached: in the loaded
+ * address space, one the guest's tables gave @gva at some moment since
+ * the load and since @gva's last INVLPG. Another cached root is resynced
+ * before its next use: its leaf need only hold a value its guest entry
+ * had since the load.
+ */
+static bool leaf_fits_past(struct env *env, unsigned int k,
+			   const struct shadowvmm_paging *pg, u64 gva, u64 s,
+			   const struct shadowvmm_sp *sp)
+{
+	unsigned int i;
+	struct gwalk w;
+	u64 egpa;
+
+	if (k == 0) {
+		for (i = invalidated_since(env, pg, gva); i < env->nr_log; i++)
+			if (fits_then(env, k, pg, gva, s, i))
+				return true;
+		return false;
+	}
+	/* The levels above are in sync: the walk reaches @sp's table. */
+	gwalk(env, pg, gva, &w);
+	egpa = w.egpa[1];
+	if (w.level != 1 || egpa >> PAGE_SHIFT != sp->gfn)
+		return false;
+	for (i = 0; i < env->nr_log; i++)
+		if (env->log[i].gpa == (egpa & ~7ULL) &&
+		    fits_then(env, k, pg, gva, s, i))
+			return true;
+	return false;
+}
+
+/* A leaf of page @sp (NULL: a PAE root has none), against the guest. */
+static void check_leaf(struct env *env, unsigned int k,
+		       const struct shadowvmm_paging *pg, u64 gva, u64 s,
+		       const struct shadowvmm_sp *sp)
+{
+	bool fits;
+
+	env->leaves_checked++;
+	if (sp && sp->unsync) {
+		env->quiet = true;
+		env->quiet_fails = 0;
+		leaf_against_guest(env, k, pg, gva, s);
+		fits = !env->quiet_fails;
+		if (!fits && leaf_fits_past(env, k, pg, gva, s, sp)) {
+			env->stale_leaves++;
+			fits = true;
+		}
+		env->quiet = false;
+		if (fits)
+			return;
+	}
+	leaf_against_guest(env, k, pg, gva, s);
+}
+
 static void check_table(struct env *env, unsigned int k,
-			const struct shadowvmm_paging *pg, const u64 *table,
+			const struct shadowvmm_paging *pg,
+			const struct shadowvmm_sp *sp, const u64 *table,
 			int level, u64 gva)
 {
 	unsigned int i, n = level == 3 && !env->mmu->roots[k].sp ? 4 : 512;
@@ -731,12 +939,12 @@ static void check_table(struct env *env, unsigned int k,
 			/* Four-level addresses are sign-extended from bit 47. */
 			if (pg->mode == MODE_4L)
 				g = (u64)((s64)(g << 16) >> 16);
-			check_leaf(env, k, pg, g, table[i]);
+			check_leaf(env, k, pg, g, table[i], sp);
 			continue;
 		}
 		child = sp_of(table[i]);
 		if (is_live(env, child) && child->role.level == level - 1)
-			check_table(env, k, pg, child->spt, level - 1, g);
+			check_table(env, k, pg, child, child->spt, level - 1, g);
 	}
 }
 
@@ -771,8 +979,11 @@ static void check_leaf_entry(struct env *env, struct shadowvmm_sp *sp,
 	if (!sptep_list_contains(&mmu->frames[gfn].rmap, &sp->spt[i]))
 		report(env, "sp %#llx[%u]: leaf for gfn %#llx not in its rmap",
 		       sp->gfn, i, gfn);
-	/* (b) No guest table is writable through any leaf, reachable or not. */
-	if ((e & S_RW) && mmu->frames[gfn].shadowed)
+	/*
+	 * (b) No guest table in sync is writable through any leaf, reachable
+	 * or not, stale or not.
+	 */
+	if ((e & S_RW) && protected_table(env, gfn))
 		report(env, "sp %#llx[%u]: guest table gfn %#llx writable",
 		       sp->gfn, i, gfn);
 }
@@ -830,6 +1041,28 @@ static unsigned int check_parents(struct env *env, struct shadowvmm_sp *sp)
 	return check_list(env, &sp->parents, "parents of sp", sp->gfn);
 }
 
+/*
+ * The next entry of @sp from @i on with anything in it (or, in a leaf
+ * page, a frame recorded for it), or SHADOWVMM_SPT_ENTRIES: most entries
+ * are empty, and skipping them eight bytes at a time keeps the checker
+ * fast enough to run after every step.
+ */
+static unsigned int next_entry(const struct shadowvmm_sp *sp, unsigned int i)
+{
+	unsigned int n = SHADOWVMM_SPT_ENTRIES;
+	const void *p;
+
+	p = memchr_inv(&sp->spt[i], 0, (n - i) * sizeof(*sp->spt));
+	if (p)
+		n = (p - (const void *)sp->spt) / sizeof(*sp->spt);
+	if (sp->role.level != 1 || n == i)
+		return n;
+	p = memchr_inv(&sp->gfns[i], 0xff, (n - i) * sizeof(*sp->gfns));
+	if (p)
+		n = (p - (const void *)sp->gfns) / sizeof(*sp->gfns);
+	return n;
+}
+
 /* The shadow pages themselves: entries, reverse map, parents. */
 static void check_sps(struct env *env, unsigned int *links,
 		      unsigned int *parents, unsigned int *mapped)
@@ -844,9 +1077,12 @@ static void check_sps(struct env *env, unsigned int *links,
 		if (hlist_unhashed(&sp->hash) != sp->role.invalid)
 			report(env, "sp %#llx: hashed %d, invalid %d", sp->gfn,
 			       !hlist_unhashed(&sp->hash), sp->role.invalid);
-		if (!sp->role.direct && !sp->role.invalid && sp->gfn < RAM_FRAMES)
+		if (!sp->role.direct && !sp->role.invalid && sp->gfn < RAM_FRAMES) {
 			env->shadowed[sp->gfn]++;
-		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++) {
+			env->unsync[sp->gfn] += sp->unsync;
+		}
+		for (i = next_entry(sp, 0); i < SHADOWVMM_SPT_ENTRIES;
+		     i = next_entry(sp, i + 1)) {
 			if (!(sp->spt[i] & S_P) &&
 			    (sp->role.level > 1 || sp->gfns[i] == SHADOWVMM_NO_GFN))
 				continue;
@@ -858,6 +1094,50 @@ static void check_sps(struct env *env, unsigned int *links,
 			}
 		}
 		*parents += check_parents(env, sp);
+	}
+}
+
+/*
+ * (f) Out of sync: only leaf pages of guest tables in RAM, each on the
+ * list once, and nothing else on the list.
+ */
+static void check_unsync(struct env *env)
+{
+	struct shadowvmm_mmu *mmu = env->mmu;
+	struct shadowvmm_sp *sp, **found;
+	unsigned int n = 0, i;
+
+	bitmap_zero(env->seen, env->max_live);
+	list_for_each_entry(sp, &mmu->unsync_sps, unsync_link) {
+		if (n++ == env->nr_live) {
+			report(env, "the unsync list is longer than the page list");
+			return;
+		}
+		found = bsearch(&sp, env->live, env->nr_live, sizeof(*env->live),
+				cmp_ptr);
+		if (!found) {
+			/* Its links cannot be trusted: stop here. */
+			report(env, "a page on the unsync list is not live");
+			return;
+		}
+		if (!sp->unsync)
+			report(env, "sp %#llx: on the unsync list, but in sync",
+			       sp->gfn);
+		if (__test_and_set_bit(found - env->live, env->seen))
+			report(env, "sp %#llx: twice on the unsync list", sp->gfn);
+	}
+	for (i = 0; i < env->nr_live; i++) {
+		sp = env->live[i];
+		if (!sp->unsync)
+			continue;
+		if (!test_bit(i, env->seen))
+			report(env, "sp %#llx: out of sync, not on the list",
+			       sp->gfn);
+		if (!mmu->allow_unsync || sp->role.level != 1 ||
+		    sp->role.direct || sp->role.invalid || sp->gfn >= RAM_FRAMES)
+			report(env, "sp %#llx: unsync, level %u direct %u invalid %u allowed %d",
+			       sp->gfn, sp->role.level, sp->role.direct,
+			       sp->role.invalid, mmu->allow_unsync);
 	}
 }
 
@@ -908,7 +1188,7 @@ static void check_roots(struct env *env, unsigned int *links)
 			if (root->sp->root_count != refs)
 				report(env, "root %u: root_count %u, %u roots use it",
 				       k, root->sp->root_count, refs);
-			check_table(env, k, &pg, root->sp->spt, 4, 0);
+			check_table(env, k, &pg, root->sp, root->sp->spt, 4, 0);
 			continue;
 		}
 		for (i = 0; i < 4; i++) {
@@ -926,7 +1206,7 @@ static void check_roots(struct env *env, unsigned int *links)
 				continue;
 			}
 		}
-		check_table(env, k, &pg, root->pae, 3, 0);
+		check_table(env, k, &pg, NULL, root->pae, 3, 0);
 	}
 
 	/* Non-root pages are never pinned. */
@@ -973,7 +1253,9 @@ static bool check(struct env *env)
 	sort(env->live, env->nr_live, sizeof(*env->live), cmp_ptr, NULL);
 
 	memset(env->shadowed, 0, RAM_FRAMES * sizeof(u16));
+	memset(env->unsync, 0, RAM_FRAMES * sizeof(u16));
 	check_sps(env, &links, &parents, &mapped);
+	check_unsync(env);
 	check_roots(env, &links);
 	if (links != parents)
 		report(env, "%u non-leaf entries, %u in parent lists", links,
@@ -983,6 +1265,10 @@ static bool check(struct env *env)
 	for (gfn = 0; gfn < nr_frames; gfn++) {
 		const struct shadowvmm_frame *frame = &mmu->frames[gfn];
 
+		/* Most frames are neither mapped nor shadowed. */
+		if (!frame->rmap.head && !frame->shadowed && !frame->unsync &&
+		    !env->shadowed[gfn] && !env->unsync[gfn])
+			continue;
 		rmapped += check_list(env, &frame->rmap, "rmap of gfn", gfn);
 		for (p = sptep_first(&frame->rmap, &it); p; p = sptep_next(&it)) {
 			sp = sp_holding(p);
@@ -995,6 +1281,9 @@ static bool check(struct env *env)
 		if (frame->shadowed != env->shadowed[gfn])
 			report(env, "gfn %#llx: shadowed %u, %u shadow pages",
 			       gfn, frame->shadowed, env->shadowed[gfn]);
+		if (frame->unsync != env->unsync[gfn])
+			report(env, "gfn %#llx: unsync %u, %u pages out of sync",
+			       gfn, frame->unsync, env->unsync[gfn]);
 	}
 	if (rmapped != mapped)
 		report(env, "%u leaves map RAM, %u rmap entries", mapped,
@@ -1139,6 +1428,41 @@ static u64 random_flags(struct env *env, enum shadowvmm_paging_mode mode)
 	return f;
 }
 
+static u64 alloc_private(struct env *env)
+{
+	u64 gpa = env->next_private;
+
+	KUNIT_ASSERT_LT(env->test, gpa, PRIVATE_END);
+	env->next_private += PAGE_SIZE;
+	memset(env->gmem.ram + gpa, 0, PAGE_SIZE);
+	return gpa;
+}
+
+static u64 window_gva(enum shadowvmm_paging_mode mode)
+{
+	return mode == MODE_4L ? WINDOW_4L : WINDOW_32;
+}
+
+/* The window, and a page above it the window's own page table. */
+static void build_window(struct env *env, struct aspace *as)
+{
+	enum shadowvmm_paging_mode mode = as->mode;
+	u64 window = window_gva(mode), table = top_table(mode, as->cr3), gpa;
+	unsigned int size = esize(mode);
+	int level;
+
+	for (level = top_level(mode); level > 1; level--) {
+		gpa = entry_gpa(mode, table, window, level);
+		table = alloc_private(env);
+		gwrite(env, gpa, size, table | (mode == MODE_PAE && level == 3 ?
+						G_P : G_P | G_RW | G_A));
+	}
+	as->window_pte = entry_gpa(mode, table, window, 1);
+	gwrite(env, entry_gpa(mode, table, window + PAGE_SIZE, 1), size,
+	       table | WINDOW_LEAF);
+	gwrite(env, as->window_pte, size, table | WINDOW_LEAF);
+}
+
 static void build_as(struct env *env, enum shadowvmm_paging_mode mode,
 		     unsigned int nth, const struct gva_spec *gvas,
 		     unsigned int nr_gvas)
@@ -1162,6 +1486,8 @@ static void build_as(struct env *env, enum shadowvmm_paging_mode mode,
 	else
 		as->cr3 = alloc_table(env, mode, top_level(mode));
 	top = top_table(mode, as->cr3);
+	if (env->mmu->allow_unsync)
+		build_window(env, as);
 	if (nth) {
 		/* Share the first one's upper region: same lower tables. */
 		if (mode == MODE_32)
@@ -1250,23 +1576,30 @@ static void switch_as(struct env *env, unsigned int n, bool random_flags)
 
 /* --- case 1: invariants over random operation sequences ------------------- */
 
-/* The checker costs most of the time: big caps check every few steps. */
+/*
+ * The checker costs most of the time: big caps check every few steps.
+ * @unsync: let leaf tables go out of sync, as the module does by default.
+ */
 struct random_params {
 	u32 seed;
 	unsigned int cap, steps, check_every;
+	bool unsync;
 };
 
 static const struct random_params random_params[] = {
 	{ .seed = 1, .cap = 16, .steps = 3000, .check_every = 1 },
 	{ .seed = 2, .cap = 48, .steps = 3000, .check_every = 2 },
 	{ .seed = 3, .cap = 256, .steps = 2000, .check_every = 4 },
+	{ .seed = 4, .cap = 32, .steps = 2500, .check_every = 2, .unsync = true },
+	{ .seed = 5, .cap = 256, .steps = 1500, .check_every = 4, .unsync = true },
 };
 
 static void random_desc(const struct random_params *p, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE,
-		 "seed %u, cap %u, %u steps, checked every %u", p->seed, p->cap,
-		 p->steps, p->check_every);
+		 "seed %u, cap %u, %u steps, checked every %u%s", p->seed,
+		 p->cap, p->steps, p->check_every,
+		 p->unsync ? ", unsync" : "");
 }
 
 KUNIT_ARRAY_PARAM(random, random_params, random_desc);
@@ -1304,12 +1637,39 @@ static u64 random_gva(struct env *env)
 	return gva + (rnd(env, 4) ? 0 : rnd(env, PAGE_SIZE));
 }
 
-static void op_fault(struct env *env, u64 gva, u32 access)
+/* Does a shadow page of a guest table at level 2 or above use @gfn? */
+static bool upper_table(struct env *env, u64 gfn)
 {
-	u64 gfn, ad = G_A;
+	struct shadowvmm_sp *sp;
+
+	list_for_each_entry(sp, &env->mmu->sps, link)
+		if (sp->gfn == gfn && !sp->role.direct && !sp->role.invalid &&
+		    sp->role.level > 1)
+			return true;
+	return false;
+}
+
+/* Is a table the walk went through in frame @gfn? */
+static bool walk_uses_frame(struct env *env, const struct gwalk *w, u64 gfn)
+{
+	int l;
+
+	if (env->pg.mode == MODE_OFF)
+		return false;
+	for (l = max(w->level, 1); l <= top_level(env->pg.mode); l++)
+		if (w->egpa[l] >> PAGE_SHIFT == gfn)
+			return true;
+	return false;
+}
+
+static enum shadowvmm_pf_result op_fault(struct env *env, u64 gva,
+					 u32 access)
+{
+	bool allowed, protected = false, upper = false, smap_store;
+	bool unsync = env->mmu->allow_unsync;
 	enum shadowvmm_pf_result result;
-	bool allowed, protected = false;
 	struct gwalk before, after;
+	u64 gfn, ad = G_A;
 	int l;
 
 	step(env, "fault %s cr3 %#llx gva %#llx access %#x",
@@ -1317,28 +1677,50 @@ static void op_fault(struct env *env, u64 gva, u32 access)
 	gwalk(env, &env->pg, gva, &before);
 	allowed = before.ok && guest_allows(&env->pg, &before, access);
 	gfn = before.gpa >> PAGE_SHIFT;
-	if (allowed && in_ram(before.gpa))
-		protected = env->mmu->frames[gfn].shadowed;
+	if (allowed && in_ram(before.gpa)) {
+		protected = protected_table(env, gfn);
+		upper = protected && upper_table(env, gfn);
+	}
+	/* CR0.WP=0: a supervisor store to a read-only user page, under SMAP. */
+	smap_store = (access & A_W) && !(access & A_U) && !before.w &&
+		     before.u && env->pg.smap && env->pg.mode != MODE_OFF;
 
 	result = fault(env, gva, access);
 	if (result == SHADOWVMM_PF_RETRY)
-		return;
+		return result;
 	if (!allowed) {
 		if (result != SHADOWVMM_PF_INJECT)
 			report(env, "the guest faults, the MMU says %s",
 			       pf_name[result]);
-		return;
+		return result;
 	}
 	if (result == SHADOWVMM_PF_INJECT) {
 		report(env, "the guest allows it, the MMU injects a fault");
-		return;
+		return result;
 	}
 	if (result == SHADOWVMM_PF_EMULATE && !(access & A_W))
 		report(env, "a read or fetch sent to the emulator");
-	if ((access & A_W) && (!in_ram(before.gpa) || protected) &&
+	/*
+	 * A store to a table in sync exits to the emulator; with unsync on,
+	 * one to a leaf table (no shadow of it above level 1) lets the table
+	 * go out of sync instead, and the guest's store then runs natively.
+	 */
+	if ((access & A_W) && (!in_ram(before.gpa) ||
+			       (protected && (upper || !unsync))) &&
 	    result != SHADOWVMM_PF_EMULATE)
-		report(env, "store to gpa %#llx (a table, or outside RAM) %s",
+		report(env, "store to gpa %#llx (outside RAM, or a table that stays in sync) %s",
 		       before.gpa, pf_name[result]);
+	if ((access & A_W) && protected && !upper && unsync) {
+		if (result == SHADOWVMM_PF_EMULATE && !smap_store)
+			report(env, "store to leaf table gpa %#llx emulated, not let out of sync",
+			       before.gpa);
+		/* Unless the fault shadowed the table anew, which syncs it. */
+		else if (result != SHADOWVMM_PF_EMULATE &&
+			 protected_table(env, gfn) &&
+			 !walk_uses_frame(env, &before, gfn))
+			report(env, "store to leaf table gpa %#llx %s, but it stays protected",
+			       before.gpa, pf_name[result]);
+	}
 
 	/* (e) A on every level used, D on the leaf of a write. */
 	gwalk(env, &env->pg, gva, &after);
@@ -1355,13 +1737,129 @@ static void op_fault(struct env *env, u64 gva, u32 access)
 	}
 	/* The guest must make progress: retrying must not fault again. */
 	if (result != SHADOWVMM_PF_EMULATE && in_ram(before.gpa) &&
-	    !((access & A_W) && env->mmu->frames[gfn].shadowed) &&
+	    !((access & A_W) && protected_table(env, gfn)) &&
 	    !hw_allows(env, gva, access)) {
 		u64 *sptep = shadow_leaf(env, gva);
 
 		report(env, "%s, yet the shadow (leaf %#llx) still faults",
 		       pf_name[result], sptep ? *sptep : 0);
 	}
+	return result;
+}
+
+/* INVLPG: what the hardware would now use for @gva is the guest's own. */
+static void invlpg(struct env *env, u64 gva)
+{
+	struct shadowvmm_paging pg;
+	unsigned int i;
+	u64 *sptep;
+
+	step(env, "INVLPG %#llx", gva);
+	shadowvmm_mmu_invlpg(env->mmu, gva);
+	root_paging(&env->mmu->roots[0], &pg);
+	if (env->logging) {
+		for (i = 0; i < env->nr_inv; i++)
+			if (env->inv[i].page == page_of(&pg, gva))
+				break;
+		KUNIT_ASSERT_LT(env->test, i, (unsigned int)MAX_INVLPG);
+		env->inv[i] = (struct invalidated){
+			.page = page_of(&pg, gva), .since = env->nr_log,
+		};
+		env->nr_inv = max(env->nr_inv, i + 1);
+	}
+	sptep = shadow_leaf(env, gva);
+	if (!sptep)
+		return;
+	env->exact_invlpg++;
+	check_leaf(env, 0, &pg, gva, *sptep, NULL);
+}
+
+/* A store the hardware lets through: no exit, the MMU never hears of it. */
+static void native_store(struct env *env, u64 gva, u64 gpa, unsigned int size,
+			 u64 v)
+{
+	u64 gfn = gpa >> PAGE_SHIFT;
+
+	step(env, "native store through %#llx: %#llx = %#llx (%u bytes)", gva,
+	     gpa, v, size);
+	if (protected_table(env, gfn))
+		report(env, "the shadow lets a store to a table in sync through");
+	log_store(env, gpa);
+	gwrite(env, gpa, size, v);
+	hw_use(env, gva, true);
+	env->native_stores++;
+}
+
+/*
+ * A store instruction at @gva, which the guest maps to @gpa: it runs
+ * natively if the shadow lets it, else faults, and the MMU either fixes
+ * the shadow (the guest retries) or hands the store to the emulator.
+ */
+static void guest_store(struct env *env, u64 gva, u64 gpa, unsigned int size,
+			u64 v)
+{
+	enum shadowvmm_pf_result result;
+	unsigned int tries;
+
+	/*
+	 * A store through a page table's own mapping may take a fault to
+	 * shadow the table and another to let it out of sync; under the
+	 * cap, one more may recycle a page on the way.
+	 */
+	for (tries = 0; ; tries++) {
+		if (hw_allows(env, gva, A_W)) {
+			native_store(env, gva, gpa, size, v);
+			return;
+		}
+		if (tries == 4)
+			break;
+		result = op_fault(env, gva, A_W);
+		if (result == SHADOWVMM_PF_EMULATE) {
+			step(env, "emulated store %#llx = %#llx (%u bytes)", gpa,
+			     v, size);
+			gstore(env, gpa, size, v);
+			return;
+		}
+		if (result != SHADOWVMM_PF_FIXED &&
+		    result != SHADOWVMM_PF_SPURIOUS) {
+			report(env, "a store through %#llx: %s", gva,
+			       pf_name[result]);
+			return;
+		}
+	}
+	report(env, "a store through %#llx still faults after %u faults", gva,
+	       tries);
+}
+
+/*
+ * A store to a table entry with unsync on, made as a guest makes it:
+ * with paging off at the table's own address; else through the address
+ * space's window, which the guest first points at the table (a store to
+ * the window's PTE through the page above the window) and invalidates.
+ */
+static void table_store(struct env *env, u64 gpa, unsigned int size, u64 v)
+{
+	const struct aspace *as = &env->as[env->cur_as];
+	u64 gva = gpa, window = window_gva(as->mode), want;
+	unsigned int wsize = esize(as->mode);
+	struct gwalk w;
+
+	if (as->mode != MODE_OFF) {
+		want = (gpa & PAGE_MASK) | WINDOW_LEAF;
+		if (gread(env, as->window_pte, wsize) != want) {
+			guest_store(env, window + PAGE_SIZE, as->window_pte,
+				    wsize, want);
+			invlpg(env, window);
+		}
+		gva = window + offset_in_page(gpa);
+	}
+	gwalk(env, &env->pg, gva, &w);
+	if (!w.ok || w.gpa != gpa) {
+		report(env, "%#llx does not map the table entry at %#llx", gva,
+		       gpa);
+		return;
+	}
+	guest_store(env, gva, gpa, size, v);
 }
 
 /* Not present, or with bits set that are reserved (or ignored) above 35. */
@@ -1443,15 +1941,17 @@ static u64 mutate(struct env *env, const struct slot *s, u64 v)
  * Half the time an entry on the way to one of the current address
  * space's addresses, as a kernel mostly rewrites entries it uses.
  */
-static struct slot pick_slot(struct env *env)
+static struct slot pick_slot(struct env *env, u64 *gva)
 {
 	struct slot s;
 	struct gwalk w;
 	int top;
 
+	*gva = 0;
 	if (env->pg.mode == MODE_OFF || rnd(env, 2))
 		return env->slots[rnd(env, env->nr_slots)];
-	gwalk(env, &env->pg, random_gva(env), &w);
+	*gva = random_gva(env);
+	gwalk(env, &env->pg, *gva, &w);
 	top = top_level(env->pg.mode);
 	s.level = w.level + rnd(env, top - w.level + 1);
 	s.gpa = w.egpa[s.level];
@@ -1463,9 +1963,17 @@ static struct slot pick_slot(struct env *env)
 
 static void op_store(struct env *env)
 {
-	const struct slot slot = pick_slot(env), *s = &slot;
-	unsigned int size = esize(s->mode), r = rnd(env, 16);
-	u64 gpa = s->gpa, v = mutate(env, s, gread(env, gpa, size));
+	bool unsync = env->mmu->allow_unsync;
+	unsigned int size, r;
+	struct slot slot;
+	const struct slot *s = &slot;
+	u64 gpa, v, gva;
+
+	slot = pick_slot(env, &gva);
+	size = esize(s->mode);
+	r = rnd(env, 16);
+	gpa = s->gpa;
+	v = mutate(env, s, gread(env, gpa, size));
 
 	if (size == 4 && r == 0) {
 		/* One 8-byte store over two 32-bit entries. */
@@ -1487,7 +1995,14 @@ static void op_store(struct env *env)
 	}
 	step(env, "store %s level %u: %#llx = %#llx (%u bytes)",
 	     mode_name[s->mode], s->level, gpa, v, size);
-	gstore(env, gpa, size, v);
+	if (!unsync) {
+		gstore(env, gpa, size, v);
+		return;
+	}
+	table_store(env, gpa, size, v);
+	/* Mostly, the guest then invalidates the address it remapped. */
+	if (gva && rnd(env, 4))
+		invlpg(env, gva);
 }
 
 static void op_unprotect(struct env *env)
@@ -1506,12 +2021,13 @@ static void random_ops(struct kunit *test)
 {
 	const struct random_params *p = test->param_value;
 	struct env *env = test->priv;
-	unsigned int i, n, m, per_mode[4] = {};
+	unsigned int i, n, m, loads, per_mode[4] = {};
 	u64 start = ktime_get_ns();
 	u32 r;
 
 	prandom_seed_state(&env->rnd, p->seed);
 	env_start(env, p->cap);
+	env->mmu->allow_unsync = p->unsync;
 	build_as(env, MODE_OFF, 0, gvas_off, ARRAY_SIZE(gvas_off));
 	for (i = 0; i < 2; i++)
 		build_as(env, MODE_32, i, gvas_32, ARRAY_SIZE(gvas_32));
@@ -1523,8 +2039,16 @@ static void random_ops(struct kunit *test)
 	fill_tables(env, MODE_PAE, gvas_pae, ARRAY_SIZE(gvas_pae));
 	fill_tables(env, MODE_4L, gvas_4l, ARRAY_SIZE(gvas_4l));
 
+	env->logging = p->unsync;
 	for (i = 0; i < p->steps && env->reports == 0; i++) {
+		loads = env->nr_loads;
 		prepare(env);
+		/* No step logs more than two stores or two INVLPGs. */
+		if (env->nr_log > MAX_LOG - 2 || env->nr_inv > MAX_INVLPG - 2) {
+			step(env, "reload CR3: %u stores, %u INVLPGs logged",
+			     env->nr_log, env->nr_inv);
+			load(env, &env->pg);
+		}
 		r = rnd(env, 100);
 		if (r < 38) {
 			u64 gva = random_gva(env);
@@ -1543,15 +2067,16 @@ static void random_ops(struct kunit *test)
 			step(env, "hardware uses %#llx", gva);
 			hw_use(env, gva, rnd(env, 2));
 		} else {
-			step(env, "invlpg");
-			shadowvmm_mmu_invlpg(env->mmu, random_gva(env));
+			invlpg(env, random_gva(env));
 		}
 		per_mode[env->pg.mode]++;
-		if ((i % p->check_every == 0 || i == p->steps - 1) && !check(env))
+		/* Unsync on, a load must leave every entry exact: check. */
+		if ((i % p->check_every == 0 || i == p->steps - 1 ||
+		     (p->unsync && env->nr_loads != loads)) && !check(env))
 			kunit_err(test, "seed %u failed at step %u\n", p->seed, i);
 	}
 
-	kunit_info(test, "%llu ms; steps per mode %u/%u/%u/%u, leaves checked %u, fixed %llu, injected %llu, pte writes %llu, zapped %llu, flooded %llu, recycled %llu, root hits %llu misses %llu\n",
+	kunit_info(test, "%llu ms; steps per mode %u/%u/%u/%u, leaves checked %u, fixed %llu, injected %llu, pte writes %llu, zapped %llu, flooded %llu, recycled %llu, root hits %llu misses %llu; unsync %llu, native stores %u, stale leaves %u, exact after invlpg %u\n",
 		   (ktime_get_ns() - start) / NSEC_PER_MSEC,
 		   per_mode[0], per_mode[1], per_mode[2], per_mode[3],
 		   env->leaves_checked, counter(env, SHADOWVMM_STAT_PF_FIXED),
@@ -1561,7 +2086,9 @@ static void random_ops(struct kunit *test)
 		   counter(env, SHADOWVMM_STAT_MMU_FLOODED),
 		   counter(env, SHADOWVMM_STAT_MMU_RECYCLED),
 		   counter(env, SHADOWVMM_STAT_ROOT_CACHE_HIT),
-		   counter(env, SHADOWVMM_STAT_ROOT_CACHE_MISS));
+		   counter(env, SHADOWVMM_STAT_ROOT_CACHE_MISS),
+		   counter(env, SHADOWVMM_STAT_MMU_UNSYNC), env->native_stores,
+		   env->stale_leaves, env->exact_invlpg);
 	/* The run must have exercised what it claims to. */
 	for (m = 0; m < 4; m++)
 		KUNIT_EXPECT_GT_MSG(test, per_mode[m], p->steps / 20,
@@ -1574,6 +2101,12 @@ static void random_ops(struct kunit *test)
 	if (p->cap <= 16)
 		KUNIT_EXPECT_GT(test, counter(env, SHADOWVMM_STAT_MMU_RECYCLED),
 				0ULL);
+	if (!p->unsync)
+		return;
+	KUNIT_EXPECT_GT(test, counter(env, SHADOWVMM_STAT_MMU_UNSYNC), 100ULL);
+	KUNIT_EXPECT_GT(test, env->native_stores, 300U);
+	KUNIT_EXPECT_GT(test, env->stale_leaves, 20U);
+	KUNIT_EXPECT_GT(test, env->exact_invlpg, 100U);
 }
 
 /* --- directed cases ------------------------------------------------------- */
@@ -2106,6 +2639,70 @@ static void unsync_leaf_tables(struct kunit *test)
 	}
 }
 
+/*
+ * A table out of sync that the guest links at new addresses, itself or
+ * under a directory it links, shows nothing stale there: no TLB can hold
+ * a translation the guest's tables never gave those addresses.
+ */
+static void unsync_table_at_new_address(struct kunit *test)
+{
+	static const struct {
+		enum shadowvmm_paging_mode mode;
+		int level;		/* of the entry the guest copies */
+		u64 next;		/* the address that entry maps next */
+	} rounds[] = {
+		{ MODE_32, 2, SZ_4M }, { MODE_PAE, 2, SZ_2M },
+		{ MODE_4L, 2, SZ_2M }, { MODE_4L, 3, SZ_1G },
+	};
+	struct env *env = test->priv;
+	u64 a = 0x1000, b = 0x2000, window = 0x3000, pte_b, upper, *sptep;
+	enum shadowvmm_pf_result result;
+	enum shadowvmm_paging_mode mode;
+	struct shadowvmm_paging pg;
+	unsigned int r, as, size;
+	struct gwalk w;
+
+	env_start(env, 64);
+	env->mmu->allow_unsync = true;
+	for (r = 0; r < ARRAY_SIZE(rounds); r++) {
+		mode = rounds[r].mode;
+		as = new_as(env, mode);
+		size = esize(mode);
+		map_gva(env, mode, env->as[as].cr3, a, 1, LEAF | data_page(0));
+		pte_b = map_gva(env, mode, env->as[as].cr3, b, 1,
+				LEAF | data_page(1));
+		map_gva(env, mode, env->as[as].cr3, window, 1,
+			LEAF | (pte_b & PAGE_MASK));
+		pg = paging_of(env, as);
+		load(env, &pg);
+		env->logging = true;
+		step(env, "%s: map a and b, let their table out of sync",
+		     mode_name[mode]);
+		KUNIT_EXPECT_EQ(test, fault(env, a, 0), SHADOWVMM_PF_FIXED);
+		KUNIT_EXPECT_EQ(test, fault(env, b, 0), SHADOWVMM_PF_FIXED);
+		KUNIT_EXPECT_EQ(test, fault(env, window, A_W), SHADOWVMM_PF_FIXED);
+		log_store(env, pte_b);
+		gwrite(env, pte_b, size, LEAF | data_page(2));
+
+		step(env, "%s: copy the level %d entry for a to map %#llx",
+		     mode_name[mode], rounds[r].level, rounds[r].next);
+		gwalk(env, &pg, a, &w);
+		upper = w.egpa[rounds[r].level];
+		gstore(env, upper + size, size, gread(env, upper, size));
+		result = fault(env, rounds[r].next + a, 0);
+		KUNIT_EXPECT_TRUE_MSG(test, result == SHADOWVMM_PF_FIXED ||
+				      result == SHADOWVMM_PF_SPURIOUS, "%s: %s",
+				      env->where, pf_name[result]);
+		sptep = shadow_leaf(env, rounds[r].next + b);
+		KUNIT_EXPECT_TRUE_MSG(test, !sptep || pfn_of(*sptep) ==
+				      shadowvmm_gmem_pfn(&env->gmem, data_page(2)),
+				      "%s: %#llx maps what b mapped before",
+				      env->where, rounds[r].next + b);
+		check(env);
+		env->logging = false;
+	}
+}
+
 static struct kunit_case shadow_cases[] = {
 	KUNIT_CASE_PARAM(random_ops, random_gen_params),
 	KUNIT_CASE(root_cache),
@@ -2115,6 +2712,7 @@ static struct kunit_case shadow_cases[] = {
 	KUNIT_CASE(pte_store_in_place),
 	KUNIT_CASE(large_page_dirty_bit),
 	KUNIT_CASE(unsync_leaf_tables),
+	KUNIT_CASE(unsync_table_at_new_address),
 	{}
 };
 

@@ -411,6 +411,27 @@ static union shadowvmm_sp_role child_role(struct shadowvmm_mmu *mmu,
 }
 
 /*
+ * @sp is linked at a new address: catch up the tables out of sync it
+ * leads to, itself or below it, for no TLB can hold anything stale for
+ * addresses they never translated.
+ */
+static void sync_below(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
+{
+	unsigned int i;
+
+	if (sp->role.level == 1) {
+		if (sp->unsync)
+			sync_frame(mmu, sp->gfn);
+		return;
+	}
+	if (sp->role.direct)
+		return;
+	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+		if (sp->spt[i] & _PAGE_PRESENT)
+			sync_below(mmu, spte_to_sp(sp->spt[i]));
+}
+
+/*
  * Build the path to @walk->gva's leaf entry, whose rights will be @rights;
  * return it and its page.
  */
@@ -458,12 +479,8 @@ static u64 *fill_path(struct shadowvmm_mmu *mmu,
 				return NULL;
 			link_sp(mmu, sptep, child,
 				table == root->pae ? SPTE_PDPTE : SPTE_NONLEAF);
-			/*
-			 * A table out of sync seen at a new address: no TLB
-			 * can hold anything stale for that one.
-			 */
-			if (child->unsync)
-				sync_frame(mmu, child->gfn);
+			if (!list_empty(&mmu->unsync_sps))
+				sync_below(mmu, child);
 		}
 		child->write_flood = 0;
 		level--;
