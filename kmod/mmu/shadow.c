@@ -7,8 +7,9 @@
  * range of guest frames that a guest large page or paging-off maps) under
  * one role. While a non-direct shadow page of a guest frame exists, every
  * leaf entry that maps that frame is read-only, so each guest store to a
- * page table exits and is carried out here; the shadows therefore never
- * go stale and INVLPG has nothing to drop. Rights live in the leaf
+ * page table exits and is carried out here, and the shadows never go
+ * stale; except that a leaf table may go out of sync, left writable until
+ * INVLPG or a CR3 load catches it up, as a TLB would. Rights live in the leaf
  * entries, accumulated over the guest's levels as the hardware would;
  * non-leaf shadow entries grant everything.
  *
