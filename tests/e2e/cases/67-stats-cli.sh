@@ -57,7 +57,7 @@ check stats-csv "$why"
 # JSON: one object for one VM, a list for all of them.
 j=$(shadowvmm stats -j "$id" 2>&1)
 why=
-echo "$j" | grep -qE "^\\{\"vm_id\":$id,\"vm_state\":\"running\",\"timestamp\":[0-9.]+,\"interval\":[0-9.]+,\"stats\":\\[\\{\"stat_name\":\"exits\",\"stat_value\":[0-9]+,\"stat_kind\":\"cumulative\",\"rate\":[0-9.]+\\}," ||
+echo "$j" | grep -qE "^\\{\"vm_id\":$id,\"vm_state\":\"running\",\"timestamp\":[0-9.]+,\"interval\":[0-9.]+,\"stats\":\\[\\{\"stat_name\":\"exits\",\"stat_value\":[0-9]+,\"stat_kind\":\"cumulative\",\"stat_unit\":\"none\",\"rate\":[0-9.]+\\}," ||
 	why="stats -j: $(echo "$j" | head -c 300)"
 echo "$j" | grep -q '"stat_name":"mmu_shadow_pages","stat_value":[0-9]*,"stat_kind":"instant","stat_unit":"pages"}' ||
 	why="$why instant counter: $(echo "$j" | head -c 300)"
