@@ -82,17 +82,6 @@ bool sptep_list_contains(const struct sptep_list *list, const u64 *sptep)
 	return false;
 }
 
-unsigned int sptep_list_count(const struct sptep_list *list)
-{
-	struct sptep_iter it;
-	unsigned int n = 0;
-	u64 *p;
-
-	for (p = sptep_first(list, &it); p; p = sptep_next(&it))
-		n++;
-	return n;
-}
-
 void sptep_list_clear(struct sptep_list *list)
 {
 	struct sptep_block *block, *next;

@@ -32,7 +32,6 @@ void sptep_list_add(struct sptep_list *list, u64 *sptep,
 void sptep_list_del(struct sptep_list *list, u64 *sptep);
 bool sptep_list_contains(const struct sptep_list *list, const u64 *sptep);
 void sptep_list_clear(struct sptep_list *list);
-unsigned int sptep_list_count(const struct sptep_list *list);
 
 int sptep_stock_init(struct sptep_stock *stock, unsigned int capacity);
 int sptep_stock_fill(struct sptep_stock *stock);
