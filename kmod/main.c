@@ -14,6 +14,7 @@
 #include <linux/reboot.h>
 #include <linux/smp.h>
 #include "netlink.h"
+#include "vcpu.h"
 #include "vm.h"
 #include "vmx.h"
 
@@ -63,17 +64,26 @@ static void cpu_off_ipi(void *unused)
 	shadowvmm_vmx_cpu_off();
 }
 
+/* How long reboot waits for vCPUs to leave the guest before VMXOFF. */
+#define REBOOT_STOP_TIMEOUT	(2 * HZ)
+
 /*
- * Reboot and kexec need VMX off: a CPU left in VMX operation blocks INIT,
- * so the next kernel could not bring up its APs. Guests stop first, so no
- * VMCS is current anywhere when VMXOFF runs.
+ * Reboot, power-off and kexec need VMX off: a CPU left in VMX operation
+ * blocks INIT, so the next kernel could not bring up its APs. Every vCPU
+ * stops first, also one whose VM destroy has already taken out of the
+ * table, so that normally no VMCS is current when VMXOFF runs; one that
+ * does not stop in time finds its VMX instructions faulting, which
+ * shadowvmm_rebooting makes quiet (vmx.h).
  */
 static int reboot_notify(struct notifier_block *nb, unsigned long code,
 			 void *unused)
 {
 	shadowvmm_vm_refuse_starts();
-	shadowvmm_vm_stop_all();
+	WRITE_ONCE(shadowvmm_rebooting, true);
+	if (!shadowvmm_vcpu_stop_all(REBOOT_STOP_TIMEOUT))
+		pr_warn("reboot: a vCPU did not stop in time; VMX goes off under it\n");
 	on_each_cpu(cpu_off_ipi, NULL, 1);
+	pr_info("reboot: guests stopped, VMX off on all CPUs\n");
 	return NOTIFY_OK;
 }
 

@@ -11,9 +11,18 @@
  * CPU hot-unplug, module unload and reboot turn VMX off without first
  * hunting down VMCSs on other CPUs. The price is a VMLAUNCH instead of a
  * VMRESUME once per burst, against tens of exits per burst.
+ *
+ * Stopping a vCPU is a request plus a kick, as KVM's vcpu->mode and
+ * requests are: the requester sets stop_request and then reads mode; the
+ * vCPU sets mode to IN_GUEST with interrupts off and then reads
+ * stop_request. A full barrier on each side means at least one of them
+ * sees the other's write: either the vCPU does not enter, or the
+ * requester's IPI arrives while the vCPU is in the guest or about to be
+ * (interrupts off keep it pending until entry) and forces an exit.
  */
 #include <linux/kthread.h>
 #include <linux/preempt.h>
+#include <linux/wait.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -45,6 +54,15 @@
 #define DR7_INIT	0x400	/* bit 10 reads as one */
 #define FCW_INIT	0x37f
 #define MXCSR_INIT	0x1f80
+
+/*
+ * Every vCPU inside shadowvmm_vcpu_run(), so that reboot can stop all of
+ * them: also those of VMs that destroy has already taken out of the VM
+ * table and whose threads are still on their way out.
+ */
+static LIST_HEAD(running_vcpus);
+static DEFINE_SPINLOCK(running_lock);
+static DECLARE_WAIT_QUEUE_HEAD(running_wait);
 
 struct host_state {
 	unsigned long debugctl;
@@ -250,6 +268,14 @@ static u32 enter_guest(struct shadowvmm_vcpu *vcpu,
 			   shadowvmm_vmx.preemption_timer);
 
 	local_irq_disable();
+	/* Pairs with the smp_mb() in shadowvmm_vcpu_request_stop(). */
+	smp_store_mb(vcpu->mode, VCPU_IN_GUEST);
+	if (atomic_read(&vcpu->stop_request) || need_resched()) {
+		/* Anything written to the VMCS waits there for the next entry. */
+		WRITE_ONCE(vcpu->mode, VCPU_OUTSIDE_GUEST);
+		local_irq_enable();
+		return SHADOWVMM_STOP_NONE;
+	}
 	/* CR2 is not switched by VMX; the guest must not see the host's. */
 	if (native_read_cr2() != vcpu->cr2)
 		native_write_cr2(vcpu->cr2);
@@ -257,6 +283,7 @@ static u32 enter_guest(struct shadowvmm_vcpu *vcpu,
 	entered = rdtsc();
 	failed = shadowvmm_vmx_run(&vcpu->regs, vcpu->launched);
 	exited = rdtsc();
+	WRITE_ONCE(vcpu->mode, VCPU_OUTSIDE_GUEST);
 	vcpu->cr2 = native_read_cr2();
 	restore_host_state(host);
 	if (!failed) {
@@ -357,19 +384,14 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
 	return reason;
 }
 
-/**
- * shadowvmm_vcpu_run() - run the guest until it stops
- * @vcpu: the vCPU, owned by the calling kernel thread
- *
- * Return: the stop reason; details are in @vcpu->stop.
- */
-u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu)
+static u32 run(struct shadowvmm_vcpu *vcpu)
 {
 	u32 reason;
 
 	for (;;) {
 		reason = atomic_read(&vcpu->stop_request);
-		if (!reason && kthread_should_stop())
+		if (!reason && (kthread_should_stop() ||
+				READ_ONCE(shadowvmm_rebooting)))
 			reason = SHADOWVMM_STOP_HOST;
 		if (reason) {
 			vcpu->stop.reason = reason;
@@ -392,6 +414,27 @@ u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu)
 		vcpu->need_topup = false;
 		cond_resched();
 	}
+}
+
+/**
+ * shadowvmm_vcpu_run() - run the guest until it stops
+ * @vcpu: the vCPU, owned by the calling kernel thread
+ *
+ * Return: the stop reason; details are in @vcpu->stop.
+ */
+u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu)
+{
+	u32 reason;
+
+	spin_lock(&running_lock);
+	list_add(&vcpu->running, &running_vcpus);
+	spin_unlock(&running_lock);
+	reason = run(vcpu);
+	spin_lock(&running_lock);
+	list_del(&vcpu->running);
+	spin_unlock(&running_lock);
+	wake_up_all(&running_wait);
+	return reason;
 }
 
 /**
@@ -434,9 +477,35 @@ void shadowvmm_vcpu_request_stop(struct shadowvmm_vcpu *vcpu, u32 reason)
 	int cpu;
 
 	atomic_cmpxchg(&vcpu->stop_request, 0, reason);
+	/* Pairs with the smp_store_mb() in enter_guest(). */
+	smp_mb();
+	if (READ_ONCE(vcpu->mode) != VCPU_IN_GUEST)
+		return;
+	/* run_burst() sets cpu before mode and clears it after. */
+	smp_rmb();
 	cpu = READ_ONCE(vcpu->cpu);
 	if (cpu >= 0)
 		smp_call_function_single(cpu, kick, NULL, 0);
+}
+
+/**
+ * shadowvmm_vcpu_stop_all() - stop every running vCPU, for reboot
+ * @timeout: how long to wait for them, in jiffies
+ *
+ * Context: process context; shadowvmm_rebooting is set, so no vCPU enters
+ * the guest again once it has seen the request.
+ * Return: true when every vCPU left its run loop in time.
+ */
+bool shadowvmm_vcpu_stop_all(unsigned long timeout)
+{
+	struct shadowvmm_vcpu *vcpu;
+
+	spin_lock(&running_lock);
+	list_for_each_entry(vcpu, &running_vcpus, running)
+		shadowvmm_vcpu_request_stop(vcpu, SHADOWVMM_STOP_HOST);
+	spin_unlock(&running_lock);
+	return wait_event_timeout(running_wait, list_empty_careful(&running_vcpus),
+				  timeout);
 }
 
 int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
@@ -446,6 +515,7 @@ int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
 
 	vcpu->vm = vm;
 	vcpu->cpu = -1;
+	vcpu->mode = VCPU_OUTSIDE_GUEST;
 	atomic_set(&vcpu->stop_request, 0);
 	vcpu->vmcs = shadowvmm_vmcs_alloc();
 	/* kmalloc aligns power-of-two sizes, as FXSAVE's 16 bytes need. */

@@ -3,6 +3,7 @@
 #define SHADOWVMM_VCPU_H
 
 #include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/types.h>
 #include <asm/page.h>
 #include <asm/fpu/types.h>
@@ -55,6 +56,15 @@ struct shadowvmm_event {
 	u32 insn_len;		/* software interrupts and exceptions */
 };
 
+/*
+ * IN_GUEST from just before VM entry, with interrupts off, to just after
+ * the exit: a stop requested then needs an IPI to take effect.
+ */
+enum shadowvmm_vcpu_mode {
+	VCPU_OUTSIDE_GUEST,
+	VCPU_IN_GUEST,
+};
+
 /* State handlers changed that must reach the VMCS before the next entry. */
 #define VCPU_DIRTY_CR		BIT(0)
 #define VCPU_DIRTY_SYSENTER	BIT(1)
@@ -87,7 +97,9 @@ struct shadowvmm_vcpu {
 	bool launched;		/* VMLAUNCH done since the last VMCLEAR */
 	bool vmcs_ready;	/* guest state and controls written */
 	int cpu;		/* the CPU running a burst, or -1 */
+	int mode;		/* enum shadowvmm_vcpu_mode, for the kick */
 	atomic_t stop_request;	/* a stop reason, or 0 */
+	struct list_head running;	/* on the running list during run */
 	bool need_topup;	/* the MMU's stock ran out mid-burst */
 	/* The last store we could not emulate, to catch one that never lands. */
 	struct {
@@ -105,6 +117,7 @@ int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
 void shadowvmm_vcpu_destroy(struct shadowvmm_vcpu *vcpu);
 u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu);
 void shadowvmm_vcpu_request_stop(struct shadowvmm_vcpu *vcpu, u32 reason);
+bool shadowvmm_vcpu_stop_all(unsigned long timeout);
 void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu, u32 entry,
 				u32 mbi);
 u64 shadowvmm_vcpu_seg_base(struct shadowvmm_vcpu *vcpu,

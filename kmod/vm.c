@@ -315,10 +315,16 @@ out:
 	return err;
 }
 
-static void stop_and_wait(struct shadowvmm_vm *vm, u32 reason)
+/*
+ * The wait is bounded: the vCPU stops at its next exit, which the
+ * VMX-preemption timer forces within a millisecond of guest time, and a
+ * thread that destroy reaps before it ever ran is marked stopped there
+ * (vm_teardown()). Killable all the same, so a caller can always leave.
+ */
+static int stop_and_wait(struct shadowvmm_vm *vm, u32 reason)
 {
 	shadowvmm_vcpu_request_stop(&vm->vcpu, reason);
-	wait_for_completion(&vm->stopped);
+	return wait_for_completion_killable(&vm->stopped);
 }
 
 /**
@@ -326,7 +332,8 @@ static void stop_and_wait(struct shadowvmm_vm *vm, u32 reason)
  * @vm: the VM
  * @why: set when refused
  *
- * Return: 0, or -EINVAL when the VM is not running.
+ * Return: 0, -EINVAL when the VM is not running, or -EINTR when the
+ * caller was killed while waiting.
  */
 int shadowvmm_vm_stop(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
 {
@@ -339,8 +346,7 @@ int shadowvmm_vm_stop(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
 		set_why(why, SHADOWVMM_A_VM_ID, "VM_ID: VM is not running");
 		return -EINVAL;
 	}
-	stop_and_wait(vm, SHADOWVMM_STOP_USER);
-	return 0;
+	return stop_and_wait(vm, SHADOWVMM_STOP_USER);
 }
 
 /* Stop the vCPU thread, say the VM is gone, and drop the xarray's reference. */
@@ -355,6 +361,19 @@ static void vm_teardown(struct shadowvmm_vm *vm, u32 reason)
 	if (thread) {
 		shadowvmm_vcpu_request_stop(&vm->vcpu, reason);
 		kthread_stop(thread);
+	}
+	/*
+	 * kthread_stop() on a thread that has not run yet keeps it from ever
+	 * calling vcpu_thread(): the guest never ran, and nobody else will
+	 * say it stopped or wake those waiting in stop_and_wait().
+	 */
+	if (thread && !completion_done(&vm->stopped)) {
+		mutex_lock(&vm->lock);
+		vm->state = SHADOWVMM_VM_STOPPED;
+		vm->vcpu.stop.reason = reason;
+		mutex_unlock(&vm->lock);
+		shadowvmm_netlink_notify_stop(vm);
+		complete_all(&vm->stopped);
 	}
 	shadowvmm_netlink_notify(vm, SHADOWVMM_EVENT_DESTROYED);
 	shadowvmm_vm_put(vm);

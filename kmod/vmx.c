@@ -205,22 +205,62 @@ void shadowvmm_vmcs_free(struct shadowvmm_vmcs *vmcs)
 	free_page((unsigned long)vmcs);
 }
 
+bool shadowvmm_rebooting;
+
+/**
+ * shadowvmm_vmx_insn_fault() - a VMX instruction faulted
+ * @insn: its name
+ * @operand: the VMCS field or address it worked on
+ *
+ * Only reboot turns VMX off under a running vCPU; anything else that makes
+ * a VMX instruction fault is a bug here.
+ */
+void shadowvmm_vmx_insn_fault(const char *insn, unsigned long operand)
+{
+	WARN_ONCE(!READ_ONCE(shadowvmm_rebooting),
+		  "shadowvmm: %s %#lx faulted: VMX is off\n", insn, operand);
+}
+
+/*
+ * VMCLEAR or VMPTRLD of the VMCS at @phys, as vmcs_write() does VMWRITE;
+ * sets @failed and is true when the instruction faulted.
+ */
+#define VMCS_POINTER_INSN(insn, phys, failed)				\
+({									\
+	bool faulted_;							\
+									\
+	asm volatile("movb $1, %1\n\t"					\
+		     "1: " insn " %2\n\t"				\
+		     "movb $0, %1\n"					\
+		     "2:\n\t"						\
+		     VMX_INSN_FAULT_ENTRY					\
+		     : "=@ccbe" (failed), "=&qm" (faulted_)		\
+		     : "m" (phys) : "cc", "memory");			\
+	faulted_;							\
+})
+
+static int vmcs_pointer_result(const char *insn, u64 phys, bool failed,
+			       bool faulted)
+{
+	if (unlikely(faulted))
+		shadowvmm_vmx_insn_fault(insn, phys);
+	return failed || faulted ? -EIO : 0;
+}
+
 int shadowvmm_vmcs_clear(struct shadowvmm_vmcs *vmcs)
 {
 	u64 phys = __pa(vmcs);
-	bool failed;
+	bool failed, faulted;
 
-	asm volatile("vmclear %[phys]" : "=@ccbe" (failed)
-		     : [phys] "m" (phys) : "cc", "memory");
-	return failed ? -EIO : 0;
+	faulted = VMCS_POINTER_INSN("vmclear", phys, failed);
+	return vmcs_pointer_result("vmclear", phys, failed, faulted);
 }
 
 int shadowvmm_vmcs_load(struct shadowvmm_vmcs *vmcs)
 {
 	u64 phys = __pa(vmcs);
-	bool failed;
+	bool failed, faulted;
 
-	asm volatile("vmptrld %[phys]" : "=@ccbe" (failed)
-		     : [phys] "m" (phys) : "cc", "memory");
-	return failed ? -EIO : 0;
+	faulted = VMCS_POINTER_INSN("vmptrld", phys, failed);
+	return vmcs_pointer_result("vmptrld", phys, failed, faulted);
 }

@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include <linux/bug.h>
+#include <asm/asm.h>
 #include <asm/vmx.h>
 
 /* IA32_VMX_BASIC, named here because kernels renamed theirs over time. */
@@ -76,30 +77,63 @@ int shadowvmm_vmx_run(struct shadowvmm_regs *regs, bool launched);
 extern const char shadowvmm_vmx_exit[];
 
 /*
+ * Set before reboot turns VMX off on every CPU, possibly under a vCPU that
+ * did not stop in time: its VMX instructions then fault (#UD), and the
+ * fixups below make that quiet instead of an oops, as kvm_rebooting does.
+ */
+extern bool shadowvmm_rebooting;
+
+void shadowvmm_vmx_insn_fault(const char *insn, unsigned long operand);
+
+/*
+ * The VMX instructions below run as "1:" in their asm, with "faulted" set
+ * until the instruction has completed: a fault (#UD, VMX off) lands at
+ * "2:" with it still set, the flags from the instruction otherwise.
+ */
+#define VMX_INSN_FAULT_ENTRY	_ASM_EXTABLE(1b, 2b)
+
+/*
  * VMREAD/VMWRITE only fail when no VMCS is current or the field does not
  * exist: both are bugs in this module, never guest-triggerable, so they
- * warn once instead of making every caller check.
+ * warn once instead of making every caller check. They fault only when
+ * VMX was turned off under us.
  */
 static __always_inline unsigned long vmcs_read(unsigned long field)
 {
 	unsigned long value;
-	bool failed;
+	bool failed, faulted;
 
-	asm volatile("vmread %[field], %[value]"
-		     : [value] "=rm" (value), "=@ccbe" (failed)
+	asm volatile("movb $1, %[faulted]\n\t"
+		     "1: vmread %[field], %[value]\n\t"
+		     "movb $0, %[faulted]\n"
+		     "2:\n\t"
+		     VMX_INSN_FAULT_ENTRY
+		     : [value] "=rm" (value), "=@ccbe" (failed),
+		       [faulted] "=&qm" (faulted)
 		     : [field] "r" (field) : "cc");
+	if (unlikely(faulted)) {
+		shadowvmm_vmx_insn_fault("vmread", field);
+		return 0;
+	}
 	WARN_ONCE(failed, "shadowvmm: vmread %#lx failed\n", field);
 	return failed ? 0 : value;
 }
 
 static __always_inline void vmcs_write(unsigned long field, unsigned long value)
 {
-	bool failed;
+	bool failed, faulted;
 
-	asm volatile("vmwrite %[value], %[field]"
-		     : "=@ccbe" (failed)
+	asm volatile("movb $1, %[faulted]\n\t"
+		     "1: vmwrite %[value], %[field]\n\t"
+		     "movb $0, %[faulted]\n"
+		     "2:\n\t"
+		     VMX_INSN_FAULT_ENTRY
+		     : "=@ccbe" (failed), [faulted] "=&qm" (faulted)
 		     : [field] "r" (field), [value] "rm" (value) : "cc");
-	WARN_ONCE(failed, "shadowvmm: vmwrite %#lx failed\n", field);
+	if (unlikely(faulted))
+		shadowvmm_vmx_insn_fault("vmwrite", field);
+	else
+		WARN_ONCE(failed, "shadowvmm: vmwrite %#lx failed\n", field);
 }
 
 #endif /* SHADOWVMM_VMX_H */

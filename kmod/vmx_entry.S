@@ -51,8 +51,10 @@ SYM_FUNC_START(shadowvmm_vmx_run)
 
 	/* The stack below this point is what the exit comes back to. */
 	mov  $VMCS_HOST_RSP, %rax
+.Lhost_rsp:
 	vmwrite %rsp, %rax
 	jbe  .Lvmfail
+	_ASM_EXTABLE(.Lhost_rsp, .Lvmfail)
 
 	/* Flags from this test survive the register loads below. */
 	test %sil, %sil
