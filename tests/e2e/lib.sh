@@ -32,8 +32,12 @@ module_loaded() { grep -q "^$MOD " /proc/modules; }
 # dmesg_mark; ...; dmesg_new: the kernel log lines since the mark
 dmesg_mark() { dmesg | wc -l >/tmp/dmesg.mark; }
 dmesg_new() { dmesg | tail -n +$(($(cat /tmp/dmesg.mark 2>/dev/null || echo 0) + 1)); }
-# the kernel's complaints: WARN/BUG/oops lines
-dmesg_bad() { grep -E 'BUG:|WARNING:|Oops|general protection|Call Trace|kernel BUG|RIP: ' || true; }
+# the kernel's complaints: WARN/BUG/oops lines, and what the debug test
+# kernel adds: lockdep, KASAN, sleeping in atomic context, hung
+# tasks, and MSR accesses that faulted
+dmesg_bad() {
+	grep -E 'BUG:|WARNING:|Oops|general protection|Call Trace|kernel BUG|RIP: |KASAN|possible (recursive|circular) locking|inconsistent lock state|lock held when returning|unchecked MSR access|blocked for more than|soft lockup|hard LOCKUP|scheduling while atomic|sleeping function called' || true
+}
 
 # expect_error NAME WANT CMD...: CMD must exit WANT and print exactly one
 # line on stderr, starting "shadowvmm: " (usage errors may print more).
@@ -133,4 +137,42 @@ per_op() {
 	s=
 	[ "$d" -ge 0 ] || { s=-; d=$((-d)); }
 	printf '%s%d.%02d' "$s" $((d / n)) $((d * 100 / n % 100))
+}
+
+# --- two CPUs ---------------------------------------------------------------
+
+# vcpu_pid ID: the pid of VM ID's vCPU thread ("shadowvmm/ID"), or nothing
+vcpu_pid() {
+	for c in /proc/[0-9]*/comm; do
+		[ "$(cat "$c" 2>/dev/null)" = "shadowvmm/$1" ] && { p=${c#/proc/}; echo "${p%/comm}"; return 0; }
+	done
+	return 1
+}
+
+# last_cpu PID: the CPU the task last ran on (field 39 of /proc/PID/stat;
+# the comm field before it holds no spaces here)
+last_cpu() { awk '{ print $39 }' "/proc/$1/stat" 2>/dev/null; }
+
+# start_spin CPU: a running spin VM whose vCPU thread is pinned to CPU;
+# prints the VM's id, or why not (status 1)
+start_spin() {
+	id=$(new_vm "$G/spin.elf") || { echo "create/load: $id"; return 1; }
+	err=$(shadowvmm start "$id" 2>&1) || { echo "start: $err"; return 1; }
+	pid=$(vcpu_pid "$id") || { echo "VM $id: no vCPU thread"; return 1; }
+	taskset -p "$((1 << $1))" "$pid" >/dev/null 2>&1 || { echo "VM $id: cannot pin to CPU $1"; return 1; }
+	echo "$id"
+}
+
+# exits_of ID: the VM's exit count
+exits_of() { shadowvmm stats "$1" 2>/dev/null | awk '$1 == "exits" { print $2 }'; }
+
+# runs_on ID CPU SECS: the VM makes exits and its thread runs on CPU
+runs_on() {
+	pid=$(vcpu_pid "$1") || { echo "VM $1: no vCPU thread"; return 1; }
+	a=$(exits_of "$1")
+	sleep "$3"
+	b=$(exits_of "$1")
+	c=$(last_cpu "$pid")
+	[ "${b:-0}" -gt "${a:-0}" ] || { echo "VM $1 made no exits in $3 s ($a, then $b)"; return 1; }
+	[ "$c" = "$2" ] || { echo "VM $1 ran on CPU $c, pinned to $2"; return 1; }
 }

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh disable=SC1091
+# Two CPUs: VMs pinned to each run side by side; running VMs are stopped
+# and destroyed from the other CPU a thousand times (and from their own
+# CPU, with the requester at real-time priority); a CPU goes offline and
+# comes back under a running VM; rmmod stops VMs running on both CPUs.
+. /test/lib.sh
+
+cpu1=/sys/devices/system/cpu/cpu1/online
+if [ ! -f "$cpu1" ]; then
+	skip smp "one CPU in this boot (E2E_CPUS=1)"
+	exit 0
+fi
+require_module || { fail smp "insmod failed"; exit 0; }
+dmesg_mark
+
+# VMs pinned to different CPUs both run.
+why=
+a=$(start_spin 0) || why=$a
+b=
+[ -n "$why" ] || b=$(start_spin 1) || why=$b
+[ -n "$why" ] || why=$(runs_on "$a" 0 2)
+[ -n "$why" ] || why=$(runs_on "$b" 1 2)
+shadowvmm destroy "$a" >/dev/null 2>&1
+shadowvmm destroy "$b" >/dev/null 2>&1
+check smp-pinned-concurrent "$why"
+
+# Stop and destroy from the other CPU; then on one CPU, where a real-time
+# requester destroys VMs before their vCPU threads ever run.
+out=$(vmloop "$G/spin.elf" 1000 1 0 2>&1)
+check smp-stop-destroy-other-cpu "$(echo "$out" | grep -q '^vmloop: 1000 rounds' || echo "$out")"
+echo "$out"
+if echo 0 >"$cpu1"; then
+	out=$(vmloop "$G/spin.elf" 300 0 0 2>&1)
+	echo 1 >"$cpu1"
+	check smp-stop-destroy-one-cpu "$(echo "$out" | grep -q '^vmloop: 300 rounds' || echo "$out")"
+	echo "$out"
+else
+	fail smp-stop-destroy-one-cpu "cannot take CPU 1 offline"
+fi
+
+# CPU 1 goes offline under a VM pinned to it, which moves to CPU 0 and
+# goes on; back online, the VM pinned to CPU 1 again runs there.
+why=
+a=$(start_spin 1) || why=$a
+[ -n "$why" ] || why=$(runs_on "$a" 1 1)
+if [ -z "$why" ]; then
+	echo 0 >"$cpu1" || why="cannot take CPU 1 offline"
+	[ -n "$why" ] || why=$(runs_on "$a" 0 2)
+	echo 1 >"$cpu1" || why="${why:-cannot bring CPU 1 back}"
+	pid=$(vcpu_pid "$a") && taskset -p 2 "$pid" >/dev/null 2>&1
+	[ -n "$why" ] || why=$(runs_on "$a" 1 2)
+fi
+shadowvmm destroy "$a" >/dev/null 2>&1
+check smp-offline-under-vm "$why"
+
+# rmmod with VMs running on both CPUs.
+why=
+a=$(start_spin 0) || why=$a
+[ -n "$why" ] || b=$(start_spin 1) || why=$b
+if [ -z "$why" ]; then
+	err=$(rmmod "$MOD" 2>&1) || why="rmmod: $err"
+	! module_loaded || why="${why:-still loaded after rmmod}"
+fi
+check smp-rmmod-running "$why"
+
+bad=$(dmesg_new | dmesg_bad)
+check smp-dmesg-clean "$bad"
+require_module >/dev/null 2>&1
