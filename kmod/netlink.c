@@ -109,6 +109,8 @@ static int put_vm(struct sk_buff *skb, struct shadowvmm_vm *vm)
 	mutex_unlock(&vm->lock);
 
 	if (nla_put_u32(skb, SHADOWVMM_A_VM_ID, vm->id) ||
+	    nla_put_u64_64bit(skb, SHADOWVMM_A_VM_SERIAL, vm->serial,
+			      SHADOWVMM_A_PAD) ||
 	    nla_put_u32(skb, SHADOWVMM_A_VM_STATE, state) ||
 	    nla_put_u64_64bit(skb, SHADOWVMM_A_MEM_SIZE, vm->gmem.size,
 			      SHADOWVMM_A_PAD) ||
