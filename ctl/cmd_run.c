@@ -101,10 +101,16 @@ static int guest_status(const struct vm_info *vm, char *how, size_t len)
  * *@started says whether the guest ran, and @how how it ended ("" when an
  * error was printed instead).
  */
-static int run_vm(struct svmm *s, struct nl_sock *events, uint32_t id,
-		  bool *started, char *how, size_t len)
+static int run_vm(struct svmm *s, struct nl_sock *events,
+		  const struct vm_info *created, bool *started, char *how,
+		  size_t len)
 {
-	struct console con = { .id = id };
+	/*
+	 * Ids are reused: a stop of an earlier VM with this id may be queued
+	 * on @events, joined before ours was created. The serial tells.
+	 */
+	struct console con = { .id = created->id, .serial = created->serial };
+	uint32_t id = created->id;
 	struct vm_info vm;
 	int err, ret;
 
@@ -163,6 +169,7 @@ int cmd_run(int argc, char **argv)
 	struct run_args ra = {};
 	struct guest_image img;
 	struct nl_sock *events;
+	struct vm_info created;
 	bool started = false;
 	char how[320] = "";
 	char *cmdline;
@@ -193,16 +200,17 @@ int cmd_run(int argc, char **argv)
 		goto close;
 	}
 	catch_signals();
-	err = vm_create(&s, ra.mem_size, ra.mmu_pages, &id);
+	err = vm_create(&s, ra.mem_size, ra.mmu_pages, &created);
 	if (err) {
 		svmm_perror(&s, "create VM", err);
 		goto close_events;
 	}
+	id = created.id;
 	err = vm_load(&s, id, &img, cmdline, &interrupted);
 	if (err == -EINTR)
 		ret = 128 + interrupted;
 	else if (!err)
-		ret = run_vm(&s, events, id, &started, how, sizeof(how));
+		ret = run_vm(&s, events, &created, &started, how, sizeof(how));
 
 	if (interrupted) {
 		/* The VM may have stopped on its own meanwhile: not an error. */

@@ -156,6 +156,8 @@ static void print_vm_lines(const struct vm_info *vm)
 
 	format_size(vm->mem_size, mem, sizeof(mem));
 	printf("%-19s %" PRIu32 "\n", "vm_id:", vm->id);
+	if (vm->serial)
+		printf("%-19s %" PRIu64 "\n", "vm_serial:", vm->serial);
 	printf("%-19s %s\n", "vm_state:", vm_state_name(vm->state));
 	printf("%-19s %s (%" PRIu64 " bytes)\n", "mem_size:", mem, vm->mem_size);
 	if (vm->has_mmu_pages_max)

@@ -17,7 +17,8 @@ int cmd_create(int argc, char **argv)
 		{}
 	};
 	uint64_t mem_size = DEFAULT_MEM_SIZE;
-	uint32_t id, mmu_pages = 0;
+	uint32_t mmu_pages = 0;
+	struct vm_info vm;
 	struct svmm s;
 	int c, err;
 
@@ -43,13 +44,14 @@ int cmd_create(int argc, char **argv)
 		return usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 	if (svmm_connect(&s))
 		return EXIT_ERROR;
-	err = vm_create(&s, mem_size, mmu_pages, &id);
+	err = vm_create(&s, mem_size, mmu_pages, &vm);
 	if (err)
 		svmm_perror(&s, "create VM", err);
 	else if (json_output)
-		printf("{\"vm_id\":%" PRIu32 "}\n", id);
+		printf("{\"vm_id\":%" PRIu32 ",\"vm_serial\":%" PRIu64 "}\n",
+		       vm.id, vm.serial);
 	else
-		printf("%" PRIu32 "\n", id);
+		printf("%" PRIu32 "\n", vm.id);
 	svmm_close(&s);
 	return err ? EXIT_ERROR : EXIT_OK;
 }

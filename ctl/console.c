@@ -109,17 +109,18 @@ int console_drain(struct svmm *s, struct console *c)
 }
 
 struct watch {
-	uint32_t id;
+	struct console *c;
 	bool stopped;
 	struct vm_info *vm;
 };
 
+/* Only our VM's stop: an earlier VM with our id may have left events. */
 static int on_event(struct nlattr **tb, void *arg)
 {
 	struct watch *w = arg;
 	struct vm_info vm;
 
-	if (vm_info_parse(tb, &vm) || vm.id != w->id ||
+	if (vm_info_parse(tb, &vm) || !vm_info_is(&vm, w->c->id, w->c->serial) ||
 	    vm.state != SHADOWVMM_VM_STOPPED)
 		return 0;
 	*w->vm = vm;
@@ -127,13 +128,22 @@ static int on_event(struct nlattr **tb, void *arg)
 	return 0;
 }
 
-/* Ask the kernel directly, for when events may have been missed. */
+/*
+ * Ask the kernel directly, for when events may have been missed. The
+ * first answer gives the serial, if we did not have it; a later VM with
+ * our id means ours was destroyed under us.
+ */
 static int check_state(struct svmm *s, struct watch *w)
 {
-	int err = vm_get(s, w->id, w->vm);
+	struct console *c = w->c;
+	int err = vm_get(s, c->id, w->vm);
 
+	if (!err && !c->serial)
+		c->serial = w->vm->serial;
+	if (!err && !vm_info_is(w->vm, c->id, c->serial))
+		err = -ENOENT;
 	if (err) {
-		vm_perror(s, "get", w->id, err);
+		vm_perror(s, "get", c->id, err);
 		return -1;
 	}
 	w->stopped = w->vm->state == SHADOWVMM_VM_STOPPED;
@@ -143,6 +153,8 @@ static int check_state(struct svmm *s, struct watch *w)
 /**
  * console_follow() - stream the console until the VM stops
  * @events: a socket in the "events" group, joined before the VM started
+ * @c: where to read from; @c->serial names the VM's life to follow, or is
+ *     0 for the VM that has @c->id now
  * @stopped: filled with the stopped VM's description
  *
  * Stop events are the fast path; a VM_GET now and then covers an event
@@ -155,7 +167,7 @@ int console_follow(struct svmm *s, struct nl_sock *events, struct console *c,
 		   volatile sig_atomic_t *interrupted, struct vm_info *stopped)
 {
 	struct pollfd pfd = { .fd = nl_socket_get_fd(events), .events = POLLIN };
-	struct watch w = { .id = c->id, .vm = stopped };
+	struct watch w = { .c = c, .vm = stopped };
 	unsigned int idle = 0;
 	int n, err;
 

@@ -11,6 +11,7 @@
 /* A reader's place in a VM's console stream. */
 struct console {
 	uint32_t id;
+	uint64_t serial;	/* the VM's VM_SERIAL; 0 until known */
 	uint64_t offset;	/* next byte to ask for */
 	uint64_t dropped;	/* bytes the ring lost before we read them */
 };

@@ -68,6 +68,7 @@ static struct nla_policy reply_policy[SHADOWVMM_A_MAX + 1] = {
 	[SHADOWVMM_A_EVENT]		= { .type = NLA_U32 },
 	[SHADOWVMM_A_TIMESTAMP]		= { .type = NLA_U64 },
 	[SHADOWVMM_A_STAT_UNIT]		= { .type = NLA_U32 },
+	[SHADOWVMM_A_VM_SERIAL]		= { .type = NLA_U64 },
 };
 
 static const char *const attr_names[SHADOWVMM_A_MAX + 1] = {
@@ -107,6 +108,7 @@ static const char *const attr_names[SHADOWVMM_A_MAX + 1] = {
 	[SHADOWVMM_A_EVENT]		= "EVENT",
 	[SHADOWVMM_A_TIMESTAMP]		= "TIMESTAMP",
 	[SHADOWVMM_A_STAT_UNIT]		= "STAT_UNIT",
+	[SHADOWVMM_A_VM_SERIAL]		= "VM_SERIAL",
 };
 
 const char *svmm_attr_name(int attr)

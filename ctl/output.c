@@ -17,6 +17,8 @@ int vm_info_parse(struct nlattr **tb, struct vm_info *vm)
 		return -EPROTO;
 	vm->id = nla_get_u32(tb[SHADOWVMM_A_VM_ID]);
 	vm->state = nla_get_u32(tb[SHADOWVMM_A_VM_STATE]);
+	if (tb[SHADOWVMM_A_VM_SERIAL])
+		vm->serial = nla_get_u64(tb[SHADOWVMM_A_VM_SERIAL]);
 	if (tb[SHADOWVMM_A_MEM_SIZE])
 		vm->mem_size = nla_get_u64(tb[SHADOWVMM_A_MEM_SIZE]);
 	if (tb[SHADOWVMM_A_STOP_REASON])
@@ -46,6 +48,18 @@ int vm_info_parse(struct nlattr **tb, struct vm_info *vm)
 		vm->mmu_pages_max = nla_get_u32(tb[SHADOWVMM_A_MMU_PAGES_MAX]);
 	}
 	return 0;
+}
+
+/**
+ * vm_info_is() - whether @vm describes the VM known as @id and @serial
+ *
+ * The id alone is not enough: once a VM is destroyed, the next VM created
+ * gets its id, and an event of the old one may still be queued. A @serial
+ * of 0 (a module that sends none) matches on the id alone.
+ */
+bool vm_info_is(const struct vm_info *vm, uint32_t id, uint64_t serial)
+{
+	return vm->id == id && (!serial || vm->serial == serial);
 }
 
 const char *vm_state_name(uint32_t state)
@@ -235,8 +249,11 @@ void json_string(FILE *f, const char *s)
 /* Keys are the attribute names in snake_case; numbers stay raw. */
 void print_vm_json(FILE *f, const struct vm_info *vm)
 {
-	fprintf(f, "{\"vm_id\":%" PRIu32 ",\"vm_state\":\"%s\",\"mem_size\":%" PRIu64,
-		vm->id, vm_state_name(vm->state), vm->mem_size);
+	fprintf(f, "{\"vm_id\":%" PRIu32, vm->id);
+	if (vm->serial)
+		fprintf(f, ",\"vm_serial\":%" PRIu64, vm->serial);
+	fprintf(f, ",\"vm_state\":\"%s\",\"mem_size\":%" PRIu64,
+		vm_state_name(vm->state), vm->mem_size);
 	if (vm->has_mmu_pages_max)
 		fprintf(f, ",\"mmu_pages_max\":%" PRIu32, vm->mmu_pages_max);
 	fprintf(f, ",\"stop_reason\":\"%s\"", stop_reason_name(vm->stop_reason));

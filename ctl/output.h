@@ -11,6 +11,7 @@
 /* A VM as VM_GET replies, dumps and VM_NOTIFY events describe it. */
 struct vm_info {
 	uint32_t id;
+	uint64_t serial;	/* 0: a module too old to send VM_SERIAL */
 	uint32_t state;
 	uint64_t mem_size;
 	uint32_t stop_reason;
@@ -25,6 +26,7 @@ struct vm_info {
 };
 
 int vm_info_parse(struct nlattr **tb, struct vm_info *vm);
+bool vm_info_is(const struct vm_info *vm, uint32_t id, uint64_t serial);
 const char *vm_state_name(uint32_t state);
 const char *stop_reason_name(uint32_t reason);
 const char *stat_kind_name(uint32_t kind);

@@ -80,21 +80,13 @@ int vm_op(struct svmm *s, uint8_t cmd, uint32_t id)
 	return svmm_request(s, msg, NULL, NULL);
 }
 
-static int parse_id(struct nlattr **tb, void *arg)
-{
-	if (!tb[SHADOWVMM_A_VM_ID])
-		return -EPROTO;
-	*(uint32_t *)arg = nla_get_u32(tb[SHADOWVMM_A_VM_ID]);
-	return 0;
-}
-
 int vm_create(struct svmm *s, uint64_t mem_size, uint32_t mmu_pages,
-	      uint32_t *id)
+	      struct vm_info *vm)
 {
 	struct nl_msg *msg = svmm_msg(s, SHADOWVMM_CMD_VM_CREATE, 0);
 	int err;
 
-	*id = 0;
+	memset(vm, 0, sizeof(*vm));
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_u64(msg, SHADOWVMM_A_MEM_SIZE, mem_size) < 0 ||
@@ -103,9 +95,9 @@ int vm_create(struct svmm *s, uint64_t mem_size, uint32_t mmu_pages,
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	err = svmm_request(s, msg, parse_id, id);
+	err = svmm_request(s, msg, parse_vm, vm);
 	/* An ACK without a reply would leave us an id we never got. */
-	if (!err && !*id)
+	if (!err && !vm->id)
 		err = -EPROTO;
 	return err;
 }

@@ -17,9 +17,12 @@ int vm_get(struct svmm *s, uint32_t id, struct vm_info *vm);
 int vm_op(struct svmm *s, uint8_t cmd, uint32_t id);
 /* Appends to @l, which the caller frees. */
 int vm_stats_get(struct svmm *s, uint32_t id, struct stat_list *l);
-/* @mmu_pages: SHADOWVMM_A_MMU_PAGES_MAX, or 0 for the module's default. */
+/*
+ * @mmu_pages: SHADOWVMM_A_MMU_PAGES_MAX, or 0 for the module's default.
+ * @vm: the new VM as the reply describes it: its id and serial.
+ */
 int vm_create(struct svmm *s, uint64_t mem_size, uint32_t mmu_pages,
-	      uint32_t *id);
+	      struct vm_info *vm);
 
 /* These print their error: they have several causes to tell apart. */
 char *boot_cmdline(const char *path, const char *args);

@@ -109,6 +109,8 @@ static int put_vm(struct sk_buff *skb, struct shadowvmm_vm *vm)
 	mutex_unlock(&vm->lock);
 
 	if (nla_put_u32(skb, SHADOWVMM_A_VM_ID, vm->id) ||
+	    nla_put_u64_64bit(skb, SHADOWVMM_A_VM_SERIAL, vm->serial,
+			      SHADOWVMM_A_PAD) ||
 	    nla_put_u32(skb, SHADOWVMM_A_VM_STATE, state) ||
 	    nla_put_u64_64bit(skb, SHADOWVMM_A_MEM_SIZE, vm->gmem.size,
 			      SHADOWVMM_A_PAD) ||
@@ -530,8 +532,23 @@ static const struct genl_ops shadowvmm_ops[] = {
 	OP(SHADOWVMM_CMD_TRANSLATE, translate, shadowvmm_translate_policy),
 };
 
+/*
+ * Events tell every VM's exit status: joining "events" needs CAP_NET_ADMIN,
+ * as the operations do. Generic netlink checks the group's flags when a
+ * socket joins (genl_bind()). The flag is GENL_MCAST_CAP_NET_ADMIN since
+ * 6.7 and in the stable kernels that took that fix (Debian's 6.1 among
+ * them); the first form of the fix read the operations' flag
+ * GENL_UNS_ADMIN_PERM here instead. Older kernels check no group's flags at
+ * all, and give a family no hook to: Documentation/netlink.rst says so.
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define EVENTS_GROUP_FLAGS	GENL_MCAST_CAP_NET_ADMIN
+#else
+#define EVENTS_GROUP_FLAGS	GENL_UNS_ADMIN_PERM
+#endif
+
 static const struct genl_multicast_group shadowvmm_mcgrps[] = {
-	{ .name = SHADOWVMM_MCGRP_EVENTS, .flags = GENL_UNS_ADMIN_PERM },
+	{ .name = SHADOWVMM_MCGRP_EVENTS, .flags = EVENTS_GROUP_FLAGS },
 };
 
 static struct genl_family shadowvmm_family __ro_after_init = {

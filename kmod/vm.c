@@ -27,6 +27,8 @@ static unsigned int nr_vms;
 static bool starts_refused;
 /* Changes with every create and destroy; odd, so never 0. */
 static unsigned int vms_generation = 1;
+/* The last VM serial given out: ids are reused, serials are not. */
+static atomic64_t vm_serials = ATOMIC64_INIT(0);
 
 /* Return: a number that changes whenever a VM comes or goes (for dumps). */
 unsigned int shadowvmm_vm_generation(void)
@@ -100,6 +102,7 @@ int shadowvmm_vm_create(u64 mem_size, u32 mmu_pages_max,
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		return -ENOMEM;
+	vm->serial = atomic64_inc_return(&vm_serials);
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	init_completion(&vm->stopped);

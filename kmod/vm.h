@@ -22,6 +22,8 @@ struct shadowvmm_devices {
 
 struct shadowvmm_vm {
 	u32 id;
+	/* Never given to another VM while the module is loaded, unlike @id. */
+	u64 serial;
 	struct kref ref;
 	/* Serialises control operations and guards state, boot and stop. */
 	struct mutex lock;

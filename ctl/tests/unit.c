@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/shadowvmm.h>
+#include <netlink/msg.h>
 #include "../multiboot.h"
 #include "../output.h"
 #include "../size.h"
@@ -731,6 +732,71 @@ static void test_table_and_vm_json(void)
 	free(out);
 }
 
+/* A VM as a VM_NOTIFY of a stopped VM describes it, parsed as the CLI does. */
+static int parse_stopped(uint32_t id, uint64_t serial, uint32_t status,
+			 struct vm_info *vm)
+{
+	struct nlattr *tb[SHADOWVMM_A_MAX + 1];
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlmsghdr *nlh;
+	int err = -1;
+
+	if (!msg)
+		return -1;
+	if (nla_put_u32(msg, SHADOWVMM_A_VM_ID, id) < 0 ||
+	    (serial && nla_put_u64(msg, SHADOWVMM_A_VM_SERIAL, serial) < 0) ||
+	    nla_put_u32(msg, SHADOWVMM_A_VM_STATE, SHADOWVMM_VM_STOPPED) < 0 ||
+	    nla_put_u32(msg, SHADOWVMM_A_STOP_REASON, SHADOWVMM_STOP_DEBUG_EXIT) < 0 ||
+	    nla_put_u32(msg, SHADOWVMM_A_EXIT_STATUS, status) < 0 ||
+	    nla_put_u32(msg, SHADOWVMM_A_EVENT, SHADOWVMM_EVENT_HALTED) < 0)
+		goto out;
+	nlh = nlmsg_hdr(msg);
+	if (nla_parse(tb, SHADOWVMM_A_MAX, nlmsg_attrdata(nlh, 0),
+		      nlmsg_attrlen(nlh, 0), NULL) < 0)
+		goto out;
+	err = vm_info_parse(tb, vm);
+out:
+	nlmsg_free(msg);
+	return err;
+}
+
+/*
+ * "shadowvmm run" made VM 1, serial 8; the end of an earlier VM 1 (serial
+ * 5) is still queued on its events socket and must not be taken for it.
+ */
+static void test_event_matching(void)
+{
+	struct vm_info vm;
+	struct capture c;
+	char *out;
+
+	check("event-parse-serial",
+	      !parse_stopped(1, 5, 2, &vm) && vm.id == 1 && vm.serial == 5 &&
+	      vm.has_exit_status && vm.exit_status == 2,
+	      "VM_SERIAL not parsed from a VM_NOTIFY");
+	check("event-earlier-vm-same-id", !vm_info_is(&vm, 1, 8),
+	      "the stop of an earlier VM 1 (serial 5) taken for VM 1 serial 8");
+	check("event-own-vm",
+	      !parse_stopped(1, 8, 0, &vm) && vm_info_is(&vm, 1, 8),
+	      "the stop of VM 1 serial 8 not taken for its own");
+	check("event-other-id",
+	      !parse_stopped(2, 8, 0, &vm) && !vm_info_is(&vm, 1, 8),
+	      "VM 2's stop taken for VM 1's");
+	/* A module without VM_SERIAL: the id is all there is to go by. */
+	check("event-no-serial",
+	      !parse_stopped(1, 0, 0, &vm) && vm.serial == 0 &&
+	      vm_info_is(&vm, 1, 0) && !vm_info_is(&vm, 2, 0),
+	      "without serials, events not matched by id");
+
+	parse_stopped(3, 12, 7, &vm);
+	print_vm_json(capture_start(&c), &vm);
+	out = capture_end(&c);
+	check_str("vm-json-serial", out,
+		  "{\"vm_id\":3,\"vm_serial\":12,\"vm_state\":\"stopped\","
+		  "\"mem_size\":0,\"stop_reason\":\"debug_exit\",\"exit_status\":7}");
+	free(out);
+}
+
 static int write_image(const char *path)
 {
 	struct img *img = build(1);
@@ -760,5 +826,6 @@ int main(int argc, char **argv)
 	test_rates();
 	test_stats_output();
 	test_table_and_vm_json();
+	test_event_matching();
 	return failed;
 }

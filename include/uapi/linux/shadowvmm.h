@@ -10,7 +10,7 @@
  *
  * Life of a VM:
  *
- *   SHADOWVMM_CMD_VM_CREATE   { MEM_SIZE } -> { VM_ID }
+ *   SHADOWVMM_CMD_VM_CREATE   { MEM_SIZE } -> { VM_ID, VM_SERIAL, ... }
  *   SHADOWVMM_CMD_MEM_WRITE   { VM_ID, GPA, DATA }          (repeat, in chunks)
  *   SHADOWVMM_CMD_BOOT_SET    { VM_ID, BOOT_ENTRY, [BOOT_CMDLINE] }
  *   SHADOWVMM_CMD_VM_START    { VM_ID }
@@ -44,6 +44,7 @@
  * Attributes:
  *
  * SHADOWVMM_A_VM_ID: u32, the VM's id, chosen by the kernel at VM_CREATE.
+ *	Once the VM is destroyed its id goes to the next VM created.
  * SHADOWVMM_A_MEM_SIZE: u64, guest RAM in bytes, a multiple of 4 KiB, at
  *	least SHADOWVMM_MEM_SIZE_MIN and at most SHADOWVMM_MEM_SIZE_MAX and
  *	the module parameter max_mem_mb.
@@ -91,6 +92,10 @@
  * SHADOWVMM_A_EVENT: u32, enum shadowvmm_vm_event: what a VM_NOTIFY reports.
  * SHADOWVMM_A_TIMESTAMP: u64, when the event happened, in nanoseconds since
  *	the epoch (CLOCK_REALTIME).
+ * SHADOWVMM_A_VM_SERIAL: u64, the VM's serial number, given at VM_CREATE
+ *	and never given to another VM while the module stays loaded: it tells
+ *	one VM from a later one that got the same VM_ID. VM_CREATE's reply,
+ *	VM_GET and every VM_NOTIFY carry it.
  */
 
 #ifndef _UAPI_LINUX_SHADOWVMM_H
@@ -170,6 +175,7 @@ enum shadowvmm_attr {
 	SHADOWVMM_A_EVENT,
 	SHADOWVMM_A_TIMESTAMP,
 	SHADOWVMM_A_STAT_UNIT,
+	SHADOWVMM_A_VM_SERIAL,
 
 	__SHADOWVMM_A_MAX
 };
