@@ -10,15 +10,17 @@
  * on REQUEST_CPU. The rounds take turns ending the VM three ways:
  *   - stop (it must then be STOPPED by the user), then destroy;
  *   - destroy while it runs;
- *   - start and destroy at once, before the vCPU thread may have run,
- *     with this process at real-time priority, so that on one CPU it
- *     wins the race.
+ *   - start, then stop from a second thread and destroy from the first,
+ *     both at real-time priority: on one CPU the stop is waiting and the
+ *     destroy reaps the vCPU thread before it ever ran, and the stop
+ *     must still return.
  * Prints one line with the rounds and the slowest request; exits 1 when a
  * request failed or took longer than MAX_REQUEST_MS, 2 on usage.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,11 +103,70 @@ static int timed_op(struct svmm *s, uint8_t cmd, const char *name, uint32_t id)
 	return 0;
 }
 
+struct stopper {
+	struct svmm *s;
+	uint32_t id;
+	int err;
+};
+
+/* VM_STOP racing with destroy: it may find the VM running or gone. */
+static void *stop_racing(void *arg)
+{
+	struct stopper *st = arg;
+	int err = vm_op(st->s, SHADOWVMM_CMD_VM_STOP, st->id);
+
+	st->err = err == -ENOENT || err == -EINVAL ? 0 : err;
+	return NULL;
+}
+
 static int set_realtime(bool on)
 {
 	struct sched_param sp = { .sched_priority = on ? 50 : 0 };
 
 	return sched_setscheduler(0, on ? SCHED_FIFO : SCHED_OTHER, &sp);
+}
+
+/*
+ * The stopper thread inherits SCHED_FIFO and, sharing our priority, runs
+ * only when we yield: its VM_STOP is then waiting in the kernel when our
+ * VM_DESTROY comes.
+ */
+static int race_stop_destroy(struct svmm *s, uint32_t id)
+{
+	static struct svmm stop_sock;
+	struct stopper st = { .s = &stop_sock, .id = id };
+	double start;
+	pthread_t t;
+	int err;
+
+	if (!stop_sock.sk && svmm_connect(&stop_sock))
+		return -1;
+	if (set_realtime(true)) {
+		perror("vmloop: SCHED_FIFO");
+		return -1;
+	}
+	err = timed_op(s, SHADOWVMM_CMD_VM_START, "start", id);
+	if (!err) {
+		start = now_ms();
+		err = pthread_create(&t, NULL, stop_racing, &st);
+		if (err) {
+			fprintf(stderr, "vmloop: pthread_create: %s\n", strerror(err));
+		} else {
+			sched_yield();
+			err = timed_op(s, SHADOWVMM_CMD_VM_DESTROY, "destroy", id);
+			pthread_join(t, NULL);
+			if (now_ms() - start > slowest_ms) {
+				slowest_ms = now_ms() - start;
+				slowest_op = "stop racing destroy";
+			}
+			if (st.err) {
+				vm_perror(&stop_sock, "stop", id, st.err);
+				err = -1;
+			}
+		}
+	}
+	set_realtime(false);
+	return err ? -1 : 0;
 }
 
 static int round_trip(struct svmm *s, const struct guest_image *img,
@@ -116,11 +177,12 @@ static int round_trip(struct svmm *s, const struct guest_image *img,
 	pid_t pid;
 	int err;
 
-	err = vm_create(s, GUEST_MEM, 0, &id);
+	err = vm_create(s, GUEST_MEM, 0, &vm);
 	if (err) {
 		svmm_perror(s, "create", err);
 		return -1;
 	}
+	id = vm.id;
 	if (vm_load(s, id, img, cmdline, NULL))
 		return -1;
 
@@ -151,14 +213,7 @@ static int round_trip(struct svmm *s, const struct guest_image *img,
 		}
 		return timed_op(s, SHADOWVMM_CMD_VM_DESTROY, "destroy", id);
 	default:
-		if (set_realtime(true)) {
-			perror("vmloop: SCHED_FIFO");
-			return -1;
-		}
-		err = timed_op(s, SHADOWVMM_CMD_VM_START, "start", id) ||
-		      timed_op(s, SHADOWVMM_CMD_VM_DESTROY, "destroy", id);
-		set_realtime(false);
-		return err ? -1 : 0;
+		return race_stop_destroy(s, id);
 	}
 }
 
