@@ -26,10 +26,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "../vmops.h"
 
 /* A stop waits for one guest exit; seconds mean the host is stuck. */
 #define MAX_REQUEST_MS	5000
+/* A round that has not ended by then never will: say so and give up. */
+#define ROUND_WATCHDOG_S	60
 #define GUEST_MEM	(2 << 20)
 
 static double slowest_ms;
@@ -217,6 +220,14 @@ static int round_trip(struct svmm *s, const struct guest_image *img,
 	}
 }
 
+static void round_blocked(int sig __attribute__((unused)))
+{
+	static const char msg[] = "vmloop: a request blocked for a minute: stuck in the kernel\n";
+
+	write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(1);
+}
+
 int main(int argc, char **argv)
 {
 	struct guest_image img;
@@ -240,12 +251,15 @@ int main(int argc, char **argv)
 	cmdline = boot_cmdline(argv[1], NULL);
 	if (!cmdline || svmm_connect(&s))
 		return 1;
+	signal(SIGALRM, round_blocked);
 	for (i = 0; i < rounds; i++) {
+		alarm(ROUND_WATCHDOG_S);
 		if (round_trip(&s, &img, cmdline, i, vcpu_cpu)) {
 			fprintf(stderr, "vmloop: round %d of %d failed\n", i + 1, rounds);
 			return 1;
 		}
 	}
+	alarm(0);
 	printf("vmloop: %d rounds, slowest request %s %.1f ms\n", rounds,
 	       slowest_op, slowest_ms);
 	svmm_close(&s);

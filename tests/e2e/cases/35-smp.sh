@@ -4,6 +4,7 @@
 # and destroyed from the other CPU a thousand times (and from their own
 # CPU, with the requester at real-time priority); a CPU goes offline and
 # comes back under a running VM; rmmod stops VMs running on both CPUs.
+# e2e-timeout: 900
 . /test/lib.sh
 
 cpu1=/sys/devices/system/cpu/cpu1/online
