@@ -3,8 +3,9 @@
  * Long mode: 4-level paging with 4 KiB, 2 MiB and 1 GiB pages, the
  * checks of lib/paging_checks.c and lib/access_checks.c run from
  * compatibility mode, 64-bit addresses from 64-bit mode (above 4 GiB, in
- * the upper half, non-canonical), a PML4 that maps itself, and the way
- * out of long mode into 32-bit and PAE paging and back in again.
+ * the upper half, non-canonical), a PML4 that maps itself, the way out
+ * of long mode into 32-bit and PAE paging and back in again, and the
+ * 64-bit MSRs keeping what is written to them.
  *
  * QEMU loads only ELF32 multiboot images, so this one is too: the C is
  * 32-bit and runs in compatibility mode, and only lib/trap64.S is 64-bit.
@@ -41,6 +42,14 @@
 /* A 1 GiB page frame is 1 GiB-aligned: bits 29:13 must be zero. */
 #define PTE_BIG_RSVD	(1ull << 13)
 #define SWITCH_ROUNDS	16
+#define MSR_SYSENTER_ESP	0x175
+#define MSR_SYSENTER_EIP	0x176
+#define MSR_KERNEL_GS_BASE	0xc0000102
+#define KERNEL_GS_VALUE		0xffff800012345000ull
+#define SYSENTER_ESP_VALUE	0xffffffff81234000ull
+#define SYSENTER_EIP_VALUE	0x00007f0012345678ull
+/* Some 20 million instructions: many host ticks, so many VM entries. */
+#define SPIN_LOOPS		5000000u
 #define TAG(n)		(0x64b00000u + (n))
 
 static struct pgtable kernel;
@@ -241,6 +250,31 @@ static void check_mode_switches(void)
 	      SWITCH_ROUNDS);
 }
 
+/*
+ * The MSRs 64-bit system software sets up, written here from
+ * compatibility mode, must keep what was written, all 64 bits of it, for
+ * as long as the guest runs: a VMM that holds one in the CPU only while
+ * it runs the guest must not lose a write when it switches to the host.
+ */
+static void check_msrs(void)
+{
+	volatile u32 i;
+
+	wrmsr(MSR_KERNEL_GS_BASE, KERNEL_GS_VALUE);
+	wrmsr(MSR_SYSENTER_ESP, SYSENTER_ESP_VALUE);
+	wrmsr(MSR_SYSENTER_EIP, SYSENTER_EIP_VALUE);
+	check(rdmsr(MSR_KERNEL_GS_BASE) == KERNEL_GS_VALUE,
+	      "KERNEL_GS_BASE reads back 0x%x%08x",
+	      (u32)(KERNEL_GS_VALUE >> 32), (u32)KERNEL_GS_VALUE);
+	for (i = 0; i < SPIN_LOOPS; i++)
+		;
+	check(rdmsr(MSR_KERNEL_GS_BASE) == KERNEL_GS_VALUE,
+	      "and still does after %u loops", SPIN_LOOPS);
+	check(rdmsr(MSR_SYSENTER_ESP) == SYSENTER_ESP_VALUE &&
+	      rdmsr(MSR_SYSENTER_EIP) == SYSENTER_EIP_VALUE,
+	      "SYSENTER_ESP and SYSENTER_EIP keep all 64 bits");
+}
+
 int main(int argc, char **argv, const struct multiboot_info *mbi)
 {
 	puts("# long: 4-level paging in long mode, and out of it again\n");
@@ -276,5 +310,6 @@ int main(int argc, char **argv, const struct multiboot_info *mbi)
 	check_smep(&kernel, VA(26));
 	check_smap(&kernel, VA(27));
 	check_mode_switches();
+	check_msrs();
 	return check_done();
 }

@@ -103,7 +103,9 @@ void shadowvmm_cpuid_filter(u32 leaf, u32 subleaf,
 		break;
 	case 0x80000008:
 		/* Physical and linear address widths; no extra features. */
-		regs->eax &= GENMASK(15, 0);
+		regs->eax = (regs->eax & 0xff) |
+			    min_t(u32, (regs->eax >> 8) & 0xff,
+				  SHADOWVMM_GUEST_VADDR_BITS) << 8;
 		regs->ebx = 0;
 		regs->ecx = 0;
 		regs->edx = 0;
@@ -112,6 +114,19 @@ void shadowvmm_cpuid_filter(u32 leaf, u32 subleaf,
 		zero(regs);
 		break;
 	}
+}
+
+/**
+ * shadowvmm_cpuid_guest() - what CPUID answers the guest
+ * @leaf: EAX the guest asks with
+ * @subleaf: ECX the guest asks with
+ * @regs: the answer
+ */
+void shadowvmm_cpuid_guest(u32 leaf, u32 subleaf, struct shadowvmm_cpuid *regs)
+{
+	cpuid_count(leaf, subleaf, &regs->eax, &regs->ebx, &regs->ecx,
+		    &regs->edx);
+	shadowvmm_cpuid_filter(leaf, subleaf, regs);
 }
 
 /**
@@ -128,7 +143,6 @@ u8 shadowvmm_cpuid_maxphyaddr(void)
 
 	if (cpuid_eax(0x80000000) < 0x80000008)
 		return 36;
-	cpuid_count(0x80000008, 0, &r.eax, &r.ebx, &r.ecx, &r.edx);
-	shadowvmm_cpuid_filter(0x80000008, 0, &r);
+	shadowvmm_cpuid_guest(0x80000008, 0, &r);
 	return r.eax & 0xff;
 }

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * One handler per basic exit reason. Handlers see a decoded exit and the
- * vCPU's cached registers and never touch the VMCS: vcpu.c moves state in
- * and out around each entry. That keeps them testable without VMX.
+ * vCPU's cached registers and never touch the VMCS themselves: vcpu.c moves
+ * state in and out around each entry, and its accessors reach the few
+ * fields handlers need. That keeps them testable without VMX. They do run
+ * inside a burst, though, with the guest's KERNEL_GS_BASE (and, once the
+ * run loop loads them, its SYSCALL MSRs) live in the CPU.
  *
  * A handler either completes the guest's instruction (advancing RIP),
  * queues an exception for the guest, or stops the VM with a reason. An exit
  * we do not understand stops the VM; it never reaches the host.
  */
 #include <linux/kernel.h>
+#include <asm/msr.h>
 #include <asm/msr-index.h>
+#include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
@@ -269,8 +274,7 @@ static u32 handle_cpuid(struct shadowvmm_vcpu *vcpu,
 	u32 subleaf = vcpu->regs.gpr[VCPU_RCX];
 	struct shadowvmm_cpuid r;
 
-	cpuid_count(leaf, subleaf, &r.eax, &r.ebx, &r.ecx, &r.edx);
-	shadowvmm_cpuid_filter(leaf, subleaf, &r);
+	shadowvmm_cpuid_guest(leaf, subleaf, &r);
 	vcpu->regs.gpr[VCPU_RAX] = r.eax;
 	vcpu->regs.gpr[VCPU_RBX] = r.ebx;
 	vcpu->regs.gpr[VCPU_RCX] = r.ecx;
@@ -306,7 +310,7 @@ static u32 handle_io(struct shadowvmm_vcpu *vcpu,
 	return skip_instruction(vcpu, exit);
 }
 
-static u32 valid_pat(u64 pat)
+static bool valid_pat(u64 pat)
 {
 	unsigned int i;
 
@@ -318,6 +322,74 @@ static u32 valid_pat(u64 pat)
 			return false;
 	}
 	return true;
+}
+
+/*
+ * Addresses a guest writes to these MSRs reach host registers
+ * (KERNEL_GS_BASE and SYSCALL's, live during a burst) or VMCS fields that
+ * VM entry checks (the FS, GS and SYSENTER ones). The CPU we describe
+ * refuses a non-canonical one with #GP, and so must we: the host's WRMSR
+ * would fault, or the next VM entry fail.
+ */
+static bool canonical(u64 addr)
+{
+	return __is_canonical_address(addr, SHADOWVMM_GUEST_VADDR_BITS);
+}
+
+/* VMX does not switch SYSCALL's MSRs: they are live only when loaded. */
+static void set_syscall_msr(struct shadowvmm_vcpu *vcpu, u64 *field,
+			    u32 msr, u64 value)
+{
+	*field = value;
+	if (vcpu->syscall_msrs_loaded)
+		wrmsrl(msr, value);
+}
+
+/**
+ * shadowvmm_syscall_msrs_load() - give the CPU the guest's SYSCALL MSRs
+ * @vcpu: the vCPU about to enter the guest
+ * @host: keeps the host's values for shadowvmm_syscall_msrs_put()
+ *
+ * VM entry and exit leave STAR, LSTAR, CSTAR and SFMASK alone, so the
+ * guest's SYSCALL uses what the CPU holds. From here to the matching put,
+ * WRMSR to them writes the CPU too. The values were checked on WRMSR, so
+ * loading them cannot fault.
+ *
+ * Context: preemption off for the whole burst, up to the put: no host
+ * SYSCALL can run on this CPU in between.
+ */
+void shadowvmm_syscall_msrs_load(struct shadowvmm_vcpu *vcpu,
+				 struct shadowvmm_host_syscall_msrs *host)
+{
+	rdmsrl(MSR_STAR, host->star);
+	rdmsrl(MSR_LSTAR, host->lstar);
+	rdmsrl(MSR_CSTAR, host->cstar);
+	rdmsrl(MSR_SYSCALL_MASK, host->sfmask);
+	wrmsrl(MSR_STAR, vcpu->star);
+	wrmsrl(MSR_LSTAR, vcpu->lstar);
+	wrmsrl(MSR_CSTAR, vcpu->cstar);
+	wrmsrl(MSR_SYSCALL_MASK, vcpu->sfmask);
+	vcpu->syscall_msrs_loaded = true;
+}
+
+/**
+ * shadowvmm_syscall_msrs_put() - give the host its SYSCALL MSRs back
+ * @vcpu: the vCPU, after its last exit of the burst
+ * @host: what shadowvmm_syscall_msrs_load() saved
+ *
+ * The guest's values need no reading back: only WRMSR, which exits,
+ * changes them, and it kept the fields up to date.
+ *
+ * Context: preemption off, as for shadowvmm_syscall_msrs_load().
+ */
+void shadowvmm_syscall_msrs_put(struct shadowvmm_vcpu *vcpu,
+				const struct shadowvmm_host_syscall_msrs *host)
+{
+	vcpu->syscall_msrs_loaded = false;
+	wrmsrl(MSR_STAR, host->star);
+	wrmsrl(MSR_LSTAR, host->lstar);
+	wrmsrl(MSR_CSTAR, host->cstar);
+	wrmsrl(MSR_SYSCALL_MASK, host->sfmask);
 }
 
 static u32 handle_rdmsr(struct shadowvmm_vcpu *vcpu,
@@ -337,8 +409,30 @@ static u32 handle_rdmsr(struct shadowvmm_vcpu *vcpu,
 		/* No TSC offsetting: the guest reads the host's TSC. */
 		value = rdtsc();
 		break;
+	case MSR_FS_BASE:
+		value = shadowvmm_vcpu_seg_base(vcpu, SHADOWVMM_SEG_FS);
+		break;
+	case MSR_GS_BASE:
+		value = shadowvmm_vcpu_seg_base(vcpu, SHADOWVMM_SEG_GS);
+		break;
 	case MSR_KERNEL_GS_BASE:
-		value = vcpu->kernel_gs_base;
+		/*
+		 * Handlers run inside the burst, which holds the guest's
+		 * value in the CPU, where SWAPGS changes it without an exit.
+		 */
+		rdmsrl(MSR_KERNEL_GS_BASE, value);
+		break;
+	case MSR_STAR:
+		value = vcpu->star;
+		break;
+	case MSR_LSTAR:
+		value = vcpu->lstar;
+		break;
+	case MSR_CSTAR:
+		value = vcpu->cstar;
+		break;
+	case MSR_SYSCALL_MASK:
+		value = vcpu->sfmask;
 		break;
 	case MSR_IA32_SYSENTER_CS:
 		value = vcpu->sysenter_cs;
@@ -369,8 +463,43 @@ static u32 handle_wrmsr(struct shadowvmm_vcpu *vcpu,
 	switch (msr) {
 	case MSR_EFER:
 		return cr_result(vcpu, exit, shadowvmm_set_efer(vcpu, value));
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+		if (!canonical(value))
+			return inject_gp(vcpu, exit);
+		shadowvmm_vcpu_set_seg_base(vcpu, msr == MSR_FS_BASE ?
+					    SHADOWVMM_SEG_FS : SHADOWVMM_SEG_GS,
+					    value);
+		break;
 	case MSR_KERNEL_GS_BASE:
+		if (!canonical(value))
+			return inject_gp(vcpu, exit);
+		/*
+		 * The burst holds the guest's value in the CPU and reads it
+		 * back at its end: a write to the field alone would be lost.
+		 */
 		vcpu->kernel_gs_base = value;
+		wrmsrl(MSR_KERNEL_GS_BASE, value);
+		break;
+	case MSR_STAR:
+		set_syscall_msr(vcpu, &vcpu->star, msr, value);
+		break;
+	case MSR_LSTAR:
+		if (!canonical(value))
+			return inject_gp(vcpu, exit);
+		set_syscall_msr(vcpu, &vcpu->lstar, msr, value);
+		break;
+	case MSR_CSTAR:
+		/* Intel never jumps there, but the host's CPU holds it. */
+		if (!canonical(value))
+			return inject_gp(vcpu, exit);
+		set_syscall_msr(vcpu, &vcpu->cstar, msr, value);
+		break;
+	case MSR_SYSCALL_MASK:
+		/* Bits 63:32 are reserved. */
+		if (value >> 32)
+			return inject_gp(vcpu, exit);
+		set_syscall_msr(vcpu, &vcpu->sfmask, msr, value);
 		break;
 	case MSR_IA32_CR_PAT:
 		if (!valid_pat(value))
@@ -382,11 +511,14 @@ static u32 handle_wrmsr(struct shadowvmm_vcpu *vcpu,
 		vcpu->dirty |= VCPU_DIRTY_SYSENTER;
 		break;
 	case MSR_IA32_SYSENTER_ESP:
-		vcpu->sysenter_esp = (u32)value;
-		vcpu->dirty |= VCPU_DIRTY_SYSENTER;
-		break;
 	case MSR_IA32_SYSENTER_EIP:
-		vcpu->sysenter_eip = (u32)value;
+		/* 64-bit SYSENTER uses all of them. */
+		if (!canonical(value))
+			return inject_gp(vcpu, exit);
+		if (msr == MSR_IA32_SYSENTER_ESP)
+			vcpu->sysenter_esp = value;
+		else
+			vcpu->sysenter_eip = value;
 		vcpu->dirty |= VCPU_DIRTY_SYSENTER;
 		break;
 	default:
@@ -496,6 +628,10 @@ void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu, u32 entry,
 	vcpu->sysenter_cs = 0;
 	vcpu->sysenter_esp = 0;
 	vcpu->sysenter_eip = 0;
+	vcpu->star = 0;
+	vcpu->lstar = 0;
+	vcpu->cstar = 0;
+	vcpu->sfmask = 0;
 	shadowvmm_paging_reset(vcpu);
 	vcpu->event = (struct shadowvmm_event){};
 	vcpu->stop = (struct shadowvmm_stop){};

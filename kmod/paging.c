@@ -10,6 +10,7 @@
 #include <linux/kernel.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
+#include "cpuid.h"
 #include "exit.h"
 #include "gmem.h"
 #include "paging.h"
@@ -19,10 +20,12 @@
 /* CR0 bits that reach the hardware CR0 the guest runs with. */
 #define HW_CR0_GUEST_BITS	(X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | \
 				 X86_CR0_AM)
-/* CR4 bits a guest may set, and those of them the hardware sees. */
-#define GUEST_CR4_ALLOWED	(X86_CR4_PSE | X86_CR4_PAE | X86_CR4_PGE | \
-				 X86_CR4_DE | X86_CR4_TSD | X86_CR4_PCE | \
-				 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+/* CR0 bits that exist; a write to the others in CR0[31:0] is ignored. */
+#define CR0_DEFINED		(X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | \
+				 X86_CR0_TS | X86_CR0_ET | X86_CR0_NE | \
+				 X86_CR0_WP | X86_CR0_AM | X86_CR0_NW | \
+				 X86_CR0_CD | X86_CR0_PG)
+/* CR4 bits whose meaning the VMM knows, and those the hardware sees. */
 #define HW_CR4_GUEST_BITS	(X86_CR4_DE | X86_CR4_TSD | X86_CR4_PCE | \
 				 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
 /* Enforced by the hardware on our tables, whose U bits are the guest's. */
@@ -33,14 +36,64 @@
 
 #define CS_AR_L			BIT(13)
 
+/* Feature bits in the guest's CPUID that make a CR4 or EFER bit exist. */
+#define LEAF1_EDX_DE		BIT(2)
+#define LEAF1_EDX_PSE		BIT(3)
+#define LEAF1_EDX_PAE		BIT(6)
+#define LEAF1_EDX_PGE		BIT(13)
+#define LEAF1_EDX_FXSR		BIT(24)
+#define LEAF1_EDX_SSE		BIT(25)
+#define LEAF7_EBX_SMEP		BIT(7)
+#define LEAF7_EBX_SMAP		BIT(20)
+#define EXT1_EDX_NX		BIT(20)
+#define EXT1_EDX_LM		BIT(29)
+
+/*
+ * A CR4 bit is reserved, and setting it #GP, unless the CPU the guest's
+ * CPUID describes has the feature and this VMM implements it: CPUID hides
+ * VME, MCE, UMIP, FSGSBASE, PCID, XSAVE, PKE, LA57 and VMX, and so do we.
+ */
 static unsigned long guest_cr4_allowed(void)
 {
-	unsigned long allowed = GUEST_CR4_ALLOWED;
+	unsigned long allowed = X86_CR4_TSD | X86_CR4_PCE;
+	struct shadowvmm_cpuid r;
 
-	if (boot_cpu_has(X86_FEATURE_SMEP))
-		allowed |= X86_CR4_SMEP;
-	if (boot_cpu_has(X86_FEATURE_SMAP))
-		allowed |= X86_CR4_SMAP;
+	shadowvmm_cpuid_guest(1, 0, &r);
+	if (r.edx & LEAF1_EDX_DE)
+		allowed |= X86_CR4_DE;
+	if (r.edx & LEAF1_EDX_PSE)
+		allowed |= X86_CR4_PSE;
+	if (r.edx & LEAF1_EDX_PAE)
+		allowed |= X86_CR4_PAE;
+	if (r.edx & LEAF1_EDX_PGE)
+		allowed |= X86_CR4_PGE;
+	if (r.edx & LEAF1_EDX_FXSR)
+		allowed |= X86_CR4_OSFXSR;
+	if (r.edx & LEAF1_EDX_SSE)
+		allowed |= X86_CR4_OSXMMEXCPT;
+	if (cpuid_eax(0) >= 7) {
+		shadowvmm_cpuid_guest(7, 0, &r);
+		if (r.ebx & LEAF7_EBX_SMEP)
+			allowed |= X86_CR4_SMEP;
+		if (r.ebx & LEAF7_EBX_SMAP)
+			allowed |= X86_CR4_SMAP;
+	}
+	return allowed;
+}
+
+/* EFER bits the guest's CPUID offers. SCE stays reserved: see cpuid.c. */
+static u64 guest_efer_allowed(void)
+{
+	struct shadowvmm_cpuid r;
+	u64 allowed = 0;
+
+	if (cpuid_eax(0x80000000) < 0x80000001)
+		return 0;
+	shadowvmm_cpuid_guest(0x80000001, 0, &r);
+	if (r.edx & EXT1_EDX_NX)
+		allowed |= EFER_NX;
+	if (r.edx & EXT1_EDX_LM)
+		allowed |= EFER_LME | EFER_LMA;
 	return allowed;
 }
 
@@ -184,7 +237,7 @@ int shadowvmm_set_cr0(struct shadowvmm_vcpu *vcpu, unsigned long value)
 
 	if (value >> 32)
 		return -EINVAL;
-	value |= X86_CR0_ET;
+	value = (value & CR0_DEFINED) | X86_CR0_ET;
 	if ((pg_on && !(value & X86_CR0_PE)) ||
 	    ((value & X86_CR0_NW) && !(value & X86_CR0_CD)))
 		return -EINVAL;
@@ -294,7 +347,7 @@ int shadowvmm_set_cr4(struct shadowvmm_vcpu *vcpu, unsigned long value)
 int shadowvmm_set_efer(struct shadowvmm_vcpu *vcpu, u64 value)
 {
 	value = (value & ~(u64)EFER_LMA) | (vcpu->efer & EFER_LMA);
-	if (value & ~(u64)(EFER_NX | EFER_LME | EFER_LMA))
+	if (value & ~guest_efer_allowed())
 		return -EINVAL;
 	if (paging(vcpu) && ((value ^ vcpu->efer) & EFER_LME))
 		return -EINVAL;

@@ -81,8 +81,10 @@ struct shadowvmm_vcpu {
 	unsigned long cr0, cr2, cr3, cr4, cr8;
 	u64 efer, pat;
 	u64 pdpte[4];		/* PAE: loaded with CR3, as the CPU does */
-	u64 kernel_gs_base;	/* what SWAPGS swaps with */
+	u64 kernel_gs_base;	/* what SWAPGS swaps with; live in a burst */
 	u64 sysenter_cs, sysenter_esp, sysenter_eip;
+	u64 star, lstar, cstar, sfmask;	/* SYSCALL's; live while loaded */
+	bool syscall_msrs_loaded;
 
 	/* What the hardware runs the guest with. */
 	unsigned long hw_cr0, hw_cr4;
@@ -122,5 +124,7 @@ void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu, u32 entry,
 				u32 mbi);
 u64 shadowvmm_vcpu_seg_base(struct shadowvmm_vcpu *vcpu,
 			    enum shadowvmm_seg seg);
+void shadowvmm_vcpu_set_seg_base(struct shadowvmm_vcpu *vcpu,
+				 enum shadowvmm_seg seg, u64 base);
 
 #endif

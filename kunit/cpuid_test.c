@@ -95,6 +95,20 @@ static void long_mode_offered_syscall_hidden(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, r.edx & EXT1_EDX_RDTSCP);
 }
 
+/* LA57 is hidden: a 57-bit host describes a 48-bit CPU to the guest. */
+static void linear_width_is_48_bits(struct kunit *test)
+{
+	struct shadowvmm_cpuid r = everything();
+
+	r.eax = 0x3934;		/* 57-bit linear, 52-bit physical */
+	shadowvmm_cpuid_filter(0x80000008, 0, &r);
+	KUNIT_EXPECT_EQ(test, r.eax, 0x3034U);
+	KUNIT_EXPECT_EQ(test, r.ebx | r.ecx | r.edx, 0U);
+	r.eax = 0xff003027;	/* 48-bit linear, 39-bit physical */
+	shadowvmm_cpuid_filter(0x80000008, 0, &r);
+	KUNIT_EXPECT_EQ(test, r.eax, 0x3027U);
+}
+
 static void unknown_leaves_read_zero(struct kunit *test)
 {
 	static const u32 leaves[] = { 3, 5, 6, 0xa, 0xb, 0xd, 0x12, 0x80000007 };
@@ -128,6 +142,7 @@ static struct kunit_case cpuid_cases[] = {
 	KUNIT_CASE(max_leaves_are_capped),
 	KUNIT_CASE(leaf7_is_an_allow_list),
 	KUNIT_CASE(long_mode_offered_syscall_hidden),
+	KUNIT_CASE(linear_width_is_48_bits),
 	KUNIT_CASE(unknown_leaves_read_zero),
 	KUNIT_CASE(hypervisor_leaf_names_us),
 	{}
