@@ -67,6 +67,7 @@ static DECLARE_WAIT_QUEUE_HEAD(running_wait);
 struct host_state {
 	unsigned long debugctl;
 	u64 kernel_gs_base;
+	struct shadowvmm_host_syscall_msrs syscall;
 };
 
 static void setup_segment(u32 selector_field, u16 selector, u32 ar)
@@ -368,8 +369,11 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
 	/* SWAPGS in a 64-bit guest swaps with the live MSR: give it its own. */
 	rdmsrl(MSR_KERNEL_GS_BASE, host.kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
+	/* So do SYSCALL and SYSRET, with STAR, LSTAR, CSTAR and SFMASK. */
+	shadowvmm_syscall_msrs_load(vcpu, &host.syscall);
 	while (reason == SHADOWVMM_STOP_NONE && !burst_over(vcpu, deadline))
 		reason = enter_guest(vcpu, vm, &host);
+	shadowvmm_syscall_msrs_put(vcpu, &host.syscall);
 	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, host.kernel_gs_base);
 	fpu_save_guest(vcpu);
@@ -437,6 +441,15 @@ u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu)
 	return reason;
 }
 
+static const u32 seg_base_field[] = {
+	[SHADOWVMM_SEG_ES] = GUEST_ES_BASE,
+	[SHADOWVMM_SEG_CS] = GUEST_CS_BASE,
+	[SHADOWVMM_SEG_SS] = GUEST_SS_BASE,
+	[SHADOWVMM_SEG_DS] = GUEST_DS_BASE,
+	[SHADOWVMM_SEG_FS] = GUEST_FS_BASE,
+	[SHADOWVMM_SEG_GS] = GUEST_GS_BASE,
+};
+
 /**
  * shadowvmm_vcpu_seg_base() - a guest segment's base, as it runs now
  * @vcpu: the vCPU; its VMCS is current on this CPU
@@ -447,16 +460,19 @@ u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu)
 u64 shadowvmm_vcpu_seg_base(struct shadowvmm_vcpu *vcpu,
 			    enum shadowvmm_seg seg)
 {
-	static const u32 field[] = {
-		[SHADOWVMM_SEG_ES] = GUEST_ES_BASE,
-		[SHADOWVMM_SEG_CS] = GUEST_CS_BASE,
-		[SHADOWVMM_SEG_SS] = GUEST_SS_BASE,
-		[SHADOWVMM_SEG_DS] = GUEST_DS_BASE,
-		[SHADOWVMM_SEG_FS] = GUEST_FS_BASE,
-		[SHADOWVMM_SEG_GS] = GUEST_GS_BASE,
-	};
+	return vmcs_read(seg_base_field[seg]);
+}
 
-	return vmcs_read(field[seg]);
+/**
+ * shadowvmm_vcpu_set_seg_base() - load a guest segment's base
+ * @vcpu: the vCPU; its VMCS is current on this CPU (handlers run so)
+ * @seg: the segment
+ * @base: the base, canonical: VM entry checks FS and GS bases
+ */
+void shadowvmm_vcpu_set_seg_base(struct shadowvmm_vcpu *vcpu,
+				 enum shadowvmm_seg seg, u64 base)
+{
+	vmcs_write(seg_base_field[seg], base);
 }
 
 static void kick(void *unused)
