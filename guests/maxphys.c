@@ -257,7 +257,8 @@ static void reserved_bits(void)
 		pte_write(&kernel, BIG_VA, LEVEL_PDE, 0);
 		invlpg(BIG_VA + 0x1000);
 	}
-	check(!bad_pte, "PTEs with each bit from MAXPHYADDR to 51 set: reads and writes #PF with RSVD");
+	check(!bad_pte,
+	      "PTEs with each bit from MAXPHYADDR to 51 set: reads and writes #PF with RSVD");
 	check(!bad_pde, "PDEs with each of those bits set: #PF with RSVD");
 	check(!bad_big, "2 MiB PDEs with each of those bits set: #PF with RSVD");
 	check(!bad_after, "each entry made good again maps at once");

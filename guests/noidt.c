@@ -28,6 +28,8 @@
 #include "desc.h"
 #include "frame.h"
 #include "paging.h"
+#include "int_stubs.h"
+#include "user_stub.h"
 #include "x86.h"
 
 #define CR0_MP		(1u << 1)
@@ -89,16 +91,11 @@ static void gdt_with_np(void)
 	asm volatile("lgdt %0" : : "m" (gdtr) : "memory");
 }
 
-/* #AC comes only at CPL 3: an unaligned load with EFLAGS.AC set. */
-asm(".pushsection .user.text, \"ax\"\n"
-    "user_unaligned:\n"
-    "pushf\n"
-    "orl $0x40000, (%esp)\n"
-    "popf\n"
-    "mov 1(%edx), %eax\n"
-    "int $0x80\n"
-    ".popsection");
-void user_unaligned(void);
+/*
+ * #AC comes only at CPL 3: an unaligned load with EFLAGS.AC set. No
+ * fixup is ever used: with no IDT the fault is the end.
+ */
+USER_STUB(user_unaligned, "pushf; orl $0x40000, (%esp); popf; mov 1(%edx), %eax");
 
 static const char *const names[32] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
@@ -107,20 +104,6 @@ static const char *const names[32] = {
 	"reserved 22", "reserved 23", "reserved 24", "reserved 25",
 	"reserved 26", "reserved 27", "#HV", "#VC", "#SX", "reserved 31",
 };
-
-#define INT_N(n) case n: asm volatile("int $" #n); break
-
-static void raise_by_int(u32 vector)
-{
-	switch (vector) {
-	INT_N(0); INT_N(1); INT_N(2); INT_N(3); INT_N(4); INT_N(5);
-	INT_N(6); INT_N(7); INT_N(8); INT_N(9); INT_N(10); INT_N(11);
-	INT_N(12); INT_N(13); INT_N(14); INT_N(15); INT_N(16); INT_N(17);
-	INT_N(18); INT_N(19); INT_N(20); INT_N(21); INT_N(22); INT_N(23);
-	INT_N(24); INT_N(25); INT_N(26); INT_N(27); INT_N(28); INT_N(29);
-	INT_N(30); INT_N(31);
-	}
-}
 
 static void raise(u32 vector, const char *variant, const struct multiboot_info *mbi)
 {
@@ -155,7 +138,7 @@ static void raise(u32 vector, const char *variant, const struct multiboot_info *
 	asm volatile("lidt %0" : : "m" (no_idt) : "memory");
 
 	if (streq(variant, "int")) {
-		raise_by_int(vector);
+		int_n(vector);
 		goto lost;
 	}
 	switch (vector) {
@@ -164,7 +147,14 @@ static void raise(u32 vector, const char *variant, const struct multiboot_info *
 		break;
 	case 1:
 		if (streq(variant, "cpuid")) {
-			asm volatile("pushf; orl %0, (%%esp); popf; cpuid"
+			/*
+			 * The #DB is due right after CPUID. If a VMM that
+			 * emulates CPUID drops it, the OUT that follows (also
+			 * emulated) ends the run with status 1 before any
+			 * instruction of the guest's own could trap instead.
+			 */
+			asm volatile("pushf; orl %0, (%%esp); popf; cpuid;"
+				     "mov $1, %%eax; outl %%eax, $0xf4"
 				     : : "i" (EFLAGS_TF), "a" (0)
 				     : "ebx", "ecx", "edx", "memory");
 		} else {
@@ -221,7 +211,7 @@ static void raise(u32 vector, const char *variant, const struct multiboot_info *
 			     : : "m" ((u32){ 0x1f00 }));
 		break;
 	default:
-		raise_by_int(vector);
+		int_n(vector);
 		break;
 	}
 lost:

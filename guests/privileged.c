@@ -37,6 +37,7 @@
 #include "fixup.h"
 #include "rand.h"
 #include "trap.h"
+#include "user_stub.h"
 #include "x86.h"
 
 #define CPUID_1_ECX_VMX		(1u << 5)
@@ -167,24 +168,7 @@ static void xsetbv(void)
 	write_cr4(cr4);
 }
 
-/*
- * Ring-3 stubs: each runs one privileged instruction, which must #GP
- * before it does anything, then goes back to ring 0 with int $0x80.
- */
-#define USER_STUB(name, insn)						\
-	asm(".pushsection .user.text, \"ax\"\n"				\
-	    ".globl " #name "\n"					\
-	    #name ":\n"							\
-	    "1: " insn "\n"						\
-	    "2: int $" __stringify(USER_RETURN_VECTOR) "\n"		\
-	    ".pushsection .fixup, \"a\"\n"				\
-	    ".long 1b, 2b\n"						\
-	    ".popsection\n"						\
-	    ".popsection");						\
-	void name(void)
-
-#define __stringify_1(x)	#x
-#define __stringify(x)		__stringify_1(x)
+/* Each must #GP (or #UD) before it does anything. */
 
 USER_STUB(user_mov_from_dr7, "mov %dr7, %eax");
 USER_STUB(user_mov_to_dr0, "mov %eax, %dr0");
@@ -486,7 +470,8 @@ int main(int argc, char **argv, const struct multiboot_info *mbi)
 		   streq(what, "gdt-garbage")) {
 		garbage_tables(what);
 	} else {
-		puts("usage: privileged [insn|msr|arch|movdr|gdt-limit|gdt-unbacked|gdt-garbage]\n");
+		puts("usage: privileged [insn|msr|arch|movdr|");
+		puts("gdt-limit|gdt-unbacked|gdt-garbage]\n");
 		return 2;
 	}
 	return check_done();

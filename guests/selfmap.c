@@ -245,7 +245,8 @@ static void store_kinds(void)
 	invlpg(va);
 	invlpg(va + PAGE_SIZE);
 	probe_read(va + PAGE_SIZE, &v);
-	check_pf(0, va + PAGE_SIZE, "REP STOSL clearing two PTEs through the self-map, then a read");
+	check_pf(0, va + PAGE_SIZE,
+		 "REP STOSL clearing two PTEs through the self-map, then a read");
 
 	pte_write(&pt, TEST_VA + 8 * PAGE_SIZE, LEVEL_PTE, lo_b);
 	asm volatile("cld; rep movsl"

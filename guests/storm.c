@@ -229,14 +229,16 @@ static int matches(const struct expect *x, u32 va, int user, int write,
 
 static void report(const char *what, u32 i, int user, int write)
 {
-	if (bad + bad_stale > MAX_REPORTS)
-		return;
 	struct expect x = expect_of(i);
 
-	printf("# %s: space %u va 0x%08x %s %s: vector %u err 0x%x; entry: P=%u RW=%u US=%u frame 0x%x\n",
-	       what, current, va_of(i), user ? "user" : "kernel",
-	       write ? "write" : "read", last_fault.vector, last_fault.error,
-	       x.present, x.rw, x.us, x.frame);
+	if (bad + bad_stale > MAX_REPORTS)
+		return;
+
+	printf("# %s: space %u va 0x%08x %s %s: vector %u err 0x%x; ", what,
+	       current, va_of(i), user ? "user" : "kernel",
+	       write ? "write" : "read", last_fault.vector, last_fault.error);
+	printf("entry: P=%u RW=%u US=%u frame 0x%x\n", x.present, x.rw, x.us,
+	       x.frame);
 }
 
 static void op_access(int write)
@@ -338,6 +340,7 @@ int main(int argc, char **argv, const struct multiboot_info *mbi)
 	       reads, writes, stale_accesses);
 	check(!bad, "the %u others behaved as the tables say, %u of them faulting",
 	      reads + writes - stale_accesses, faults);
-	check(!bad_stale, "accesses to pages not yet invalidated behaved as the old or the new entry says");
+	check(!bad_stale,
+	      "accesses to pages not yet invalidated behaved as the old or the new entry says");
 	return check_done();
 }
