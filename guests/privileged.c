@@ -14,17 +14,22 @@
  *                       each completes or raises #GP(0); QEMU compares
  *                       these too, although it never raises the #GP
  *   privileged arch     what CPUID decides: CR4.VMXE and CR4.SMXE
- *                       cannot be set, the VMX capability MSRs and
- *                       IA32_FEATURE_CONTROL #GP without VMX, base and SYSENTER MSRs refuse
- *                       non-canonical values and keep canonical ones,
- *                       EFER and PAT refuse reserved bits, RDPMC #GP
- *                       without a PMU. QEMU's TCG reads unknown MSRs as
- *                       zero and has no such checks, gives #UD for
- *                       RDPMC and loops on a reserved CR4 bit (an SVM
- *                       #VMEXIT outside any guest): not compared.
- *   privileged movdr    MOV to and from DR0-DR3, DR6, DR7 at CPL 0, which
+ *                       cannot be set; the VMX capability MSRs and
+ *                       IA32_FEATURE_CONTROL #GP without VMX; the base
+ *                       and SYSENTER MSRs refuse non-canonical values
+ *                       and keep canonical ones; EFER and PAT refuse
+ *                       reserved bits; RDPMC #GP without a PMU; RDTSCP,
+ *                       INVPCID, MONITOR and MWAIT #UD where CPUID lacks
+ *                       them. QEMU's TCG reads unknown MSRs as zero,
+ *                       checks none of these values, gives #UD for RDPMC
+ *                       and loops on a reserved CR4 bit (an SVM #VMEXIT
+ *                       outside any guest): not compared.
+ *   privileged movdr    MOV to and from DR0, DR3 and DR7 at CPL 0, which
  *                       must work (a VMM may stop the VM instead, saying
  *                       why)
+ *   privileged task     a far jump to an available TSS: a task switch,
+ *                       which must happen (or the VMM stops the VM
+ *                       saying why)
  *   privileged gdt-limit|gdt-unbacked|gdt-garbage
  *                       LIDT of garbage, LGDT of garbage (a limit that
  *                       ends before the selector, a base in no RAM,
@@ -43,6 +48,9 @@
 #define CPUID_1_ECX_VMX		(1u << 5)
 #define CPUID_1_ECX_SMX		(1u << 6)
 #define CPUID_1_ECX_XSAVE	(1u << 26)
+#define CPUID_1_ECX_MONITOR	(1u << 3)
+#define CPUID_7_EBX_INVPCID	(1u << 10)
+#define CPUID_81_EDX_RDTSCP	(1u << 27)
 #define CR4_DE			(1u << 3)
 #define CR4_VMXE		(1u << 13)
 #define CR4_SMXE		(1u << 14)
@@ -341,6 +349,27 @@ static void msr_base(u32 msr, const char *name)
 	try_wrmsr(msr, old);
 }
 
+/* Instructions of features CPUID does not offer must not work either. */
+static void features_hidden(void)
+{
+	TRY("rdtscp", 0, 0, 0, operand);
+	check(!(cpuid(0x80000001, 0).edx & CPUID_81_EDX_RDTSCP) &&
+	      last_fault.vector == VECTOR_UD,
+	      "RDTSCP raises #UD, CPUID offering no RDTSCP");
+	TRY("invpcid (%%ebx), %%eax", 2, 0, 0, operand);
+	check(!(cpuid(7, 0).ebx & CPUID_7_EBX_INVPCID) &&
+	      last_fault.vector == VECTOR_UD,
+	      "INVPCID raises #UD, CPUID offering no INVPCID");
+	TRY("monitor", (u32)operand, 0, 0, operand);
+	check(!(cpuid(1, 0).ecx & CPUID_1_ECX_MONITOR) &&
+	      last_fault.vector == VECTOR_UD,
+	      "MONITOR raises #UD, CPUID offering no MONITOR");
+	TRY("mwait", 0, 0, 0, operand);
+	check(!(cpuid(1, 0).ecx & CPUID_1_ECX_MONITOR) &&
+	      last_fault.vector == VECTOR_UD,
+	      "MWAIT raises #UD, CPUID offering no MONITOR");
+}
+
 static void msr_architecture(void)
 {
 	u32 msr, bad = 0, cr4 = read_cr4();
@@ -378,6 +407,7 @@ static void msr_architecture(void)
 	check(v == 0x0007040600070406ull, "PAT kept its power-on value");
 	TRY("rdpmc", 0, 0, 0, operand);
 	check_exception(VECTOR_GP, 0, "RDPMC of counter 0 (CPUID has no PMU)");
+	features_hidden();
 }
 
 /* MOV DR at CPL 0 must work: the registers are the guest's. */
@@ -406,6 +436,64 @@ struct dtr {
 } __packed;
 
 static u8 garbage_table[4096] __aligned(4096);
+
+#define TSS2_SEL	0x40
+#define TSS_AVAILABLE	0x89
+#define TASK_STACK_SIZE	4096
+
+/* A 32-bit TSS, as much of it as a task switch loads. */
+struct tss32 {
+	u32 link, esp0, ss0, esp1, ss1, esp2, ss2;
+	u32 cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	u32 es, cs, ss, ds, fs, gs, ldt;
+	u16 trap, iomap_base;
+} __packed;
+
+static struct tss32 tss2;
+static u64 gdt_copy[16];
+static u8 task_stack[TASK_STACK_SIZE] __aligned(16);
+
+static void __noreturn task_entry(void)
+{
+	puts("privileged: running in the new task\n");
+	exit(0);
+}
+
+/*
+ * A far jump to an available TSS: a task switch, which a CPU carries
+ * out and a VMM must either emulate or refuse by stopping the VM.
+ */
+static void __noreturn task_switch(void)
+{
+	struct dtr gdtr;
+	u32 base = (u32)&tss2, i;
+
+	asm volatile("sgdt %0" : "=m" (gdtr));
+	for (i = 0; i <= gdtr.limit / 8 && i < ARRAY_SIZE(gdt_copy); i++)
+		gdt_copy[i] = ((u64 *)gdtr.base)[i];
+	gdt_copy[TSS2_SEL / 8] = (sizeof(tss2) - 1) |
+				 (u64)(base & 0xffffff) << 16 |
+				 (u64)TSS_AVAILABLE << 40 |
+				 (u64)(base >> 24) << 56;
+	gdtr = (struct dtr){ sizeof(gdt_copy) - 1, (u32)gdt_copy };
+	asm volatile("lgdt %0" : : "m" (gdtr) : "memory");
+
+	tss2.cr3 = read_cr3();
+	tss2.eip = (u32)task_entry;
+	tss2.eflags = 0x2;
+	tss2.esp = (u32)task_stack + TASK_STACK_SIZE - 16;
+	tss2.cs = KERNEL_CS;
+	tss2.ss = KERNEL_DS;
+	tss2.ds = KERNEL_DS;
+	tss2.es = KERNEL_DS;
+	tss2.fs = KERNEL_DS;
+	tss2.gs = KERNEL_DS;
+	tss2.iomap_base = sizeof(tss2);
+	puts("privileged: a far jump to a TSS\n");
+	asm volatile("ljmp %0, $0" : : "i" (TSS2_SEL) : "memory");
+	puts("privileged: the task switch did not happen\n");
+	exit(1);
+}
 
 static void __noreturn far_jump(const char *how, struct dtr gdt, struct dtr idt)
 {
@@ -466,11 +554,13 @@ int main(int argc, char **argv, const struct multiboot_info *mbi)
 	} else if (streq(what, "movdr")) {
 		puts("# privileged: MOV DR at CPL 0\n");
 		debug_register_values();
+	} else if (streq(what, "task")) {
+		task_switch();
 	} else if (streq(what, "gdt-limit") || streq(what, "gdt-unbacked") ||
 		   streq(what, "gdt-garbage")) {
 		garbage_tables(what);
 	} else {
-		puts("usage: privileged [insn|msr|arch|movdr|");
+		puts("usage: privileged [insn|msr|arch|movdr|task|");
 		puts("gdt-limit|gdt-unbacked|gdt-garbage]\n");
 		return 2;
 	}
