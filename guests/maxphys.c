@@ -13,7 +13,8 @@
  *   page of RAM;
  * - a PTE, a PDE pointing to a table, and a 2 MiB PDE with each bit from
  *   MAXPHYADDR to 51 set: #PF with RSVD for a read and for a write, and
- *   the entry made good again works at once.
+ *   the entry made good again works at once;
+ * - PDEs pointing to page tables past RAM: every access faults.
  *
  * The region just below 4 GiB is left out of the random sample: QEMU has
  * its APIC, IOAPIC, HPET and BIOS there. No line names MAXPHYADDR itself,
@@ -264,6 +265,34 @@ static void reserved_bits(void)
 	check(!bad_after, "each entry made good again maps at once");
 }
 
+/*
+ * A page table past RAM: it reads all zeros (QEMU) or all ones
+ * (shadowvmm), so its PTEs are not present or have reserved bits set
+ * under PAE. Either way an access faults and nothing of the host shows.
+ */
+static void table_past_ram(void)
+{
+	u64 pde = pte_read(&kernel, ONE_VA, LEVEL_PDE);
+	u32 v, bad = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		u64 table = i < 2 ? RAM_SIZE + i * PAGE_SIZE :
+			    1ull << (maxphyaddr - i + 1);
+
+		pte_write(&kernel, ONE_VA, LEVEL_PDE, table | PTE_P | PTE_RW);
+		flush_tlb();
+		probe_read(ONE_VA + i * PAGE_SIZE, &v);
+		bad += last_fault.vector != VECTOR_PF ||
+		       (last_fault.error & ~(PF_P | PF_RSVD)) != 0;
+		probe_write(ONE_VA + i * PAGE_SIZE, TAG(0x7000 + i));
+		bad += last_fault.vector != VECTOR_PF;
+	}
+	pte_write(&kernel, ONE_VA, LEVEL_PDE, pde);
+	flush_tlb();
+	check(!bad, "PDEs pointing to page tables past RAM: reads and writes #PF");
+	check(!ram_tagged(), "no page of RAM took those writes");
+}
+
 int main(int argc, char **argv, const struct multiboot_info *mbi)
 {
 	puts("# maxphys: PTEs naming frames up to MAXPHYADDR (PAE)\n");
@@ -285,5 +314,6 @@ int main(int argc, char **argv, const struct multiboot_info *mbi)
 	bit_frames();
 	random_frames();
 	reserved_bits();
+	table_past_ram();
 	return check_done();
 }
