@@ -286,12 +286,36 @@ static int msr_unsafe(u32 msr)
 	return msr == MSR_EFER;
 }
 
+/*
+ * MSRs a VMM is likely to emulate or hand to the hardware, where a value
+ * it does not check would reach the host: each gets random values too.
+ */
+static const u32 likely_msrs[] = {
+	0x10,		/* TSC */
+	0x1b,		/* APIC base */
+	0x3a,		/* feature control */
+	0x8b,		/* microcode revision */
+	0x174, 0x175, 0x176,	/* SYSENTER CS, ESP, EIP */
+	0x1d9,		/* DEBUGCTL */
+	0x277,		/* PAT */
+	0x2ff,		/* MTRR default type */
+	0x480,		/* VMX basic */
+	0x6e0,		/* TSC deadline */
+	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084,	/* STAR ... FMASK */
+	0xc0000100, 0xc0000101, 0xc0000102,	/* FS, GS, kernel GS base */
+	0xc0000103,	/* TSC_AUX */
+};
+
+#define LIKELY_ROUNDS	8
+
 static void random_msrs(void)
 {
 	u32 seed = MSR_SEED, i, msr, lo, hi, bad_rd = 0, bad_wr = 0;
+	u32 n = ARRAY_SIZE(likely_msrs);
 
-	for (i = 0; i < MSR_TESTS; i++) {
-		msr = random_msr(&seed);
+	for (i = 0; i < MSR_TESTS + n * LIKELY_ROUNDS; i++) {
+		msr = i < MSR_TESTS ? random_msr(&seed) :
+		      likely_msrs[(i - MSR_TESTS) % n];
 		TRY("rdmsr", 0, msr, 0, operand);
 		if (last_fault.vector != NO_FAULT &&
 		    (last_fault.vector != VECTOR_GP || last_fault.error))
@@ -305,8 +329,9 @@ static void random_msrs(void)
 		    (last_fault.vector != VECTOR_GP || last_fault.error))
 			bad_wr++;
 	}
-	check(!bad_rd, "%u RDMSRs of random indexes complete or raise #GP(0)",
-	      MSR_TESTS);
+	check(!bad_rd,
+	      "%u RDMSRs of random indexes, %u of likely ones, complete or raise #GP(0)",
+	      MSR_TESTS, n * LIKELY_ROUNDS);
 	if (bad_rd)
 		printf("# %u did something else\n", bad_rd);
 	check(!bad_wr,
