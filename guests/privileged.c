@@ -24,6 +24,13 @@
  *                       checks none of these values, gives #UD for RDPMC
  *                       and loops on a reserved CR4 bit (an SVM #VMEXIT
  *                       outside any guest): not compared.
+ *   privileged ports    IN and OUT of each width at every port below
+ *                       0x400 (but the exit-status and console ports)
+ *                       and 2048 random ones, with random values: none
+ *                       faults at CPL 0. Not under QEMU, where some
+ *                       ports reset the PC.
+ *   privileged string-io  REP OUTSB and REP INSB, which must work (or
+ *                       the VMM stops the VM saying why)
  *   privileged movdr    MOV to and from DR0, DR3 and DR7 at CPL 0, which
  *                       must work (a VMM may stop the VM instead, saying
  *                       why)
@@ -455,6 +462,69 @@ static void debug_register_values(void)
 	check_nofault("MOV of DR7's reset value");
 }
 
+#define PORT_SEED	0x5eed0005u
+#define RANDOM_PORTS	2048
+
+/* Ports whose writes end the run or print: the status and the console. */
+static int port_reserved(u32 port)
+{
+	return (port >= 0xf4 && port <= 0xf7) ||
+	       (port >= 0x3f8 && port <= 0x3ff);
+}
+
+/*
+ * IN and OUT of every width at every port below 0x400 and at random
+ * ones above, with random values: a VMM emulates every one (no I/O
+ * reaches the host), and none faults at CPL 0. Not run under QEMU: a
+ * PC has ports that reset it.
+ */
+static void io_ports(void)
+{
+	u32 seed = PORT_SEED, i, port, bad = 0, n = 0;
+
+	for (i = 0; i < 0x400 + RANDOM_PORTS; i++) {
+		port = i < 0x400 ? i : rand_below(&seed, 0x10000);
+		if (port_reserved(port) || port_reserved(port + 3))
+			continue;
+		n++;
+		TRY("inb %%dx, %%al", 0, 0, port, operand);
+		bad += last_fault.vector != NO_FAULT;
+		TRY("inw %%dx, %%ax", 0, 0, port, operand);
+		bad += last_fault.vector != NO_FAULT;
+		TRY("inl %%dx, %%eax", 0, 0, port, operand);
+		bad += last_fault.vector != NO_FAULT;
+		/* The PIC masks and the like may take anything. */
+		TRY("outb %%al, %%dx", rand_next(&seed), 0, port, operand);
+		bad += last_fault.vector != NO_FAULT;
+		TRY("outw %%ax, %%dx", rand_next(&seed), 0, port, operand);
+		bad += last_fault.vector != NO_FAULT;
+		TRY("outl %%eax, %%dx", rand_next(&seed), 0, port, operand);
+		bad += last_fault.vector != NO_FAULT;
+	}
+	check(!bad && n > 0x300,
+	      "IN and OUT of each width at every port below 0x400 and %u random ones",
+	      RANDOM_PORTS);
+}
+
+static u8 io_buffer[64];
+
+/* String I/O: a CPU does it; a VMM may stop on the exit instead. */
+static void string_io(void)
+{
+	u32 i;
+
+	for (i = 0; i < sizeof(io_buffer); i++)
+		io_buffer[i] = i;
+	asm volatile("cld; rep outsb"
+		     : "+S" ((u32){ (u32)io_buffer }), "+c" ((u32){ 64 })
+		     : "d" (0x80) : "memory");
+	check_nofault("REP OUTSB of 64 bytes to port 0x80");
+	asm volatile("cld; rep insb"
+		     : "+D" ((u32){ (u32)io_buffer }), "+c" ((u32){ 64 })
+		     : "d" (0x80) : "memory");
+	check_nofault("REP INSB of 64 bytes from port 0x80");
+}
+
 struct dtr {
 	u16 limit;
 	u32 base;
@@ -579,13 +649,20 @@ int main(int argc, char **argv, const struct multiboot_info *mbi)
 	} else if (streq(what, "movdr")) {
 		puts("# privileged: MOV DR at CPL 0\n");
 		debug_register_values();
+	} else if (streq(what, "ports")) {
+		puts("# privileged: IN and OUT at every port\n");
+		io_ports();
+	} else if (streq(what, "string-io")) {
+		puts("# privileged: string I/O\n");
+		arm();
+		string_io();
 	} else if (streq(what, "task")) {
 		task_switch();
 	} else if (streq(what, "gdt-limit") || streq(what, "gdt-unbacked") ||
 		   streq(what, "gdt-garbage")) {
 		garbage_tables(what);
 	} else {
-		puts("usage: privileged [insn|msr|arch|movdr|task|");
+		puts("usage: privileged [insn|msr|arch|ports|string-io|movdr|task|");
 		puts("gdt-limit|gdt-unbacked|gdt-garbage]\n");
 		return 2;
 	}

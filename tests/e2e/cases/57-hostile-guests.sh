@@ -11,7 +11,8 @@
 # guests/hostile-cases lists the runs QEMU judges too (tests/guests-qemu.sh):
 # the same output and status here. The ones below it QEMU's TCG cannot
 # judge (it raises no #AC or #XM, no #GP for unknown MSRs, and checks
-# none of the MSR values CPUID decides about).
+# none of the MSR values CPUID decides about), and random port I/O,
+# which would reset a PC.
 . /test/lib.sh
 
 # host_bad: what the kernel said since dmesg_mark that it should not have
@@ -69,7 +70,9 @@ while read -r name image status expected args; do
 	run_case "$name" "$image" "$status" "$expected" $args
 done <"$G/hostile-cases"
 
-# Only here: QEMU raises neither #AC nor #XM, nor #GP for an unknown MSR.
+# Only here: QEMU raises neither #AC nor #XM, nor #GP for an unknown MSR,
+# and a PC has ports that reset it.
+run_case privileged-ports privileged.elf 0 privileged-ports.out ports
 run_case noidt-17 noidt.elf reset noidt-17.out 17
 run_case noidt-19 noidt.elf reset noidt-19.out 19
 run_case noidt-13-wrmsr noidt.elf reset noidt-13-wrmsr.out 13 wrmsr
