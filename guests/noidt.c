@@ -38,7 +38,9 @@
 #define CR0_AM		(1u << 18)
 #define CR4_OSFXSR	(1u << 9)
 #define CR4_OSXMMEXCPT	(1u << 10)
+#define EFLAGS_FIXED	(1u << 1)
 #define EFLAGS_TF	(1u << 8)
+#define EFLAGS_IOPL3	(3u << 12)
 
 /* A data descriptor with P clear, for #NP and #SS. */
 #define NP_SEL		0x40
@@ -92,10 +94,27 @@ static void gdt_with_np(void)
 }
 
 /*
- * #AC comes only at CPL 3: an unaligned load with EFLAGS.AC set. No
- * fixup is ever used: with no IDT the fault is the end.
+ * #AC comes only at CPL 3: an unaligned load with EFLAGS.AC set. If it
+ * is lost, the OUT after it (IOPL 3) ends the run with status 1, before
+ * anything else could fault.
  */
-USER_STUB(user_unaligned, "pushf; orl $0x40000, (%esp); popf; mov 1(%edx), %eax");
+USER_STUB(user_unaligned, "mov 1(%edx), %eax; mov $1, %eax; outl %eax, $0xf4");
+
+static void __noreturn unaligned_at_cpl3(void)
+{
+	asm volatile("mov %0, %%ds\n\t"
+		     "mov %0, %%es\n\t"
+		     "push %0\n\t"
+		     "push $user_stack_top\n\t"
+		     "push %1\n\t"
+		     "push %2\n\t"
+		     "push %3\n\t"
+		     "iret"
+		     : : "r" (USER_DS), "i" (EFLAGS_FIXED | EFLAGS_IOPL3 | EFLAGS_AC),
+		       "i" (USER_CS), "r" (user_unaligned), "d" (unaligned)
+		     : "memory");
+	__builtin_unreachable();
+}
 
 static const char *const names[32] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
@@ -203,7 +222,7 @@ static void raise(u32 vector, const char *variant, const struct multiboot_info *
 			     : : "m" ((u16){ 0x37b }), "m" ((u32){ 0 }));
 		break;
 	case 17:
-		user_call(user_unaligned, (u32)unaligned, 0);
+		unaligned_at_cpl3();
 		break;
 	case 19:
 		/* 0/0 with the invalid-operation exception unmasked. */
