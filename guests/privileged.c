@@ -416,8 +416,12 @@ static void msr_architecture(void)
 	check_exception(VECTOR_GP, 0, "setting CR4.SMXE");
 	write_cr4(cr4);
 	for (msr = MSR_VMX_FIRST; msr <= MSR_VMX_LAST; msr++) {
-		try_rdmsr(msr);
-		bad += last_fault.vector != VECTOR_GP;
+		v = try_rdmsr(msr);
+		if (last_fault.vector == VECTOR_GP)
+			continue;
+		if (bad++ < 4)
+			printf("# MSR 0x%x: vector %u, read 0x%08x%08x\n", msr,
+			       last_fault.vector, (u32)(v >> 32), (u32)v);
 	}
 	check(!bad, "RDMSR of each VMX capability MSR raises #GP");
 	try_rdmsr(MSR_FEATURE_CONTROL);
