@@ -93,6 +93,8 @@ grep -E '^(not )?ok [0-9]+ - ' /tmp/h.out | while IFS= read -r line; do
 	*) fail "hostile-privileged-arch-$num" "$line" ;;
 	esac
 done
+# The guest's own notes on what went wrong, for the log.
+grep '^# ' /tmp/h.out | tail -n +2
 check hostile-privileged-arch-host-log "$(host_bad)"
 
 # After all that the host is fine and the next guest runs.
