@@ -73,6 +73,8 @@ done <"$G/hostile-cases"
 # Only here: QEMU raises neither #AC nor #XM, nor #GP for an unknown MSR,
 # and a PC has ports that reset it.
 run_case privileged-ports privileged.elf 0 privileged-ports.out ports
+# Past RAM, shadowvmm reads all ones (QEMU zeros): the same lines, stricter.
+run_case maxphys-ones maxphys.elf 0 maxphys.out ones
 run_case noidt-17 noidt.elf reset noidt-17.out 17
 run_case noidt-19 noidt.elf reset noidt-19.out 19
 run_case noidt-13-wrmsr noidt.elf reset noidt-13-wrmsr.out 13 wrmsr
