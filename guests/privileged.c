@@ -352,8 +352,9 @@ static u64 try_rdmsr(u32 msr)
 	u32 a = 0, d = 0;
 
 	arm();
+	/* "memory": the trap handler writes last_fault behind our back. */
 	asm volatile(FIXUP_ASM("1: rdmsr\n2:")
-		     : "+a" (a), "+d" (d) : "c" (msr));
+		     : "+a" (a), "+d" (d) : "c" (msr) : "memory");
 	return a | (u64)d << 32;
 }
 
