@@ -37,6 +37,12 @@
 #define CR_LMSW_SOURCE(q)	(((q) >> 16) & 0xffff)
 enum { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
 
+/* Exit qualification of a MOV DR. */
+#define DR_NUMBER(q)		((q) & 7)
+
+/* The privilege level of the code that exited, as pf.c reads it. */
+#define CS_AR_DPL(ar)		(((ar) >> 5) & 3)
+
 /* Exit qualification of an I/O instruction. */
 #define IO_SIZE(q)		(((q) & 7) + 1)
 #define IO_IN			BIT(3)
@@ -264,6 +270,25 @@ static u32 handle_cr_access(struct shadowvmm_vcpu *vcpu,
 		value = (vcpu->cr0 & ~0xeUL) | (CR_LMSW_SOURCE(q) & 0xf);
 		return cr_result(vcpu, exit, shadowvmm_set_cr0(vcpu, value));
 	}
+	return unhandled(vcpu, exit);
+}
+
+/*
+ * MOV DR exits take priority over the #GP of a CPL above 0 and the #UD
+ * of DR4/DR5 with CR4.DE set, so those are ours to raise (a user process
+ * of the guest must not stop its VM). The debug registers themselves are
+ * not virtualized: DR0-DR3 are the host's while the guest runs, so a
+ * guest that uses them stops, saying why.
+ */
+static u32 handle_dr_access(struct shadowvmm_vcpu *vcpu,
+			    const struct shadowvmm_exit *exit)
+{
+	unsigned int dr = DR_NUMBER(exit->qualification);
+
+	if (CS_AR_DPL(vcpu->cs_ar))
+		return inject_gp(vcpu, exit);
+	if ((vcpu->cr4 & X86_CR4_DE) && (dr == 4 || dr == 5))
+		return inject_ud(vcpu, exit);
 	return unhandled(vcpu, exit);
 }
 
@@ -569,6 +594,8 @@ static u32 handle_basic_exit(struct shadowvmm_vcpu *vcpu,
 		return inject_gp(vcpu, exit);
 	case EXIT_REASON_CR_ACCESS:
 		return handle_cr_access(vcpu, exit);
+	case EXIT_REASON_DR_ACCESS:
+		return handle_dr_access(vcpu, exit);
 	case EXIT_REASON_IO_INSTRUCTION:
 		return handle_io(vcpu, exit);
 	case EXIT_REASON_MSR_READ:

@@ -417,6 +417,36 @@ static void hidden_instructions_raise_ud(struct kunit *test)
 	}
 }
 
+static void debug_register_faults(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+	const u64 from_dr = BIT(4);
+
+	/* CPL 3: #GP, whichever register and direction. */
+	vcpu->cs_ar |= 3 << 5;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_DR_ACCESS, 7 | from_dr), 0U);
+	expect_exception(test, vcpu, X86_TRAP_GP);
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_DR_ACCESS, 0), 0U);
+	expect_exception(test, vcpu, X86_TRAP_GP);
+	vcpu->cs_ar &= ~(3 << 5);
+
+	/* DR4 and DR5 with CR4.DE set: #UD. */
+	vcpu->cr4 |= X86_CR4_DE;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_DR_ACCESS, 4 | from_dr), 0U);
+	expect_exception(test, vcpu, X86_TRAP_UD);
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_DR_ACCESS, 5), 0U);
+	expect_exception(test, vcpu, X86_TRAP_UD);
+
+	/* A real access at CPL 0 stops the VM: DR0-DR3 are the host's. */
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_DR_ACCESS, 7),
+			(u32)SHADOWVMM_STOP_UNHANDLED_EXIT);
+	KUNIT_EXPECT_EQ(test, vcpu->stop.exit_reason, (u32)EXIT_REASON_DR_ACCESS);
+	vcpu->cr4 &= ~X86_CR4_DE;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_DR_ACCESS, 4),
+			(u32)SHADOWVMM_STOP_UNHANDLED_EXIT);
+	KUNIT_EXPECT_FALSE(test, vcpu->event.pending);
+}
+
 static struct kunit_case exit_cases[] = {
 	KUNIT_CASE(multiboot_entry_state),
 	KUNIT_CASE(hlt_stops_after_the_instruction),
@@ -435,6 +465,7 @@ static struct kunit_case exit_cases[] = {
 	KUNIT_CASE(interrupts_and_timer_resume_the_guest),
 	KUNIT_CASE(fatal_exits),
 	KUNIT_CASE(hidden_instructions_raise_ud),
+	KUNIT_CASE(debug_register_faults),
 	{}
 };
 

@@ -17,6 +17,16 @@
 #else
 #include "types.h"
 
+/*
+ * The same for inline assembly: "1:" labels the instruction that may
+ * fault, "2:" where to resume, as in FIXUP_ASM("1: ud2\n2:").
+ */
+#define FIXUP_ASM(insns)				\
+	insns "\n"					\
+	".pushsection .fixup, \"a\"\n"		\
+	".long 1b, 2b\n"				\
+	".popsection"
+
 struct fixup {
 	u32 from, to;
 };
