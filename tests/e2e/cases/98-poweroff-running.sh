@@ -13,4 +13,4 @@ if [ -z "$why" ] && [ -f /sys/devices/system/cpu/cpu1/online ]; then
 	b=$(start_spin 1) || why=$b
 fi
 check poweroff-running-started "$why"
-echo 6 >/proc/sys/kernel/printk
+echo 7 >/proc/sys/kernel/printk
