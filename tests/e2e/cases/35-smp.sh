@@ -28,13 +28,15 @@ check smp-pinned-concurrent "$why"
 
 # Stop and destroy from the other CPU; then on one CPU, where a real-time
 # requester destroys VMs before their vCPU threads ever run.
-out=$(vmloop "$G/spin.elf" 1000 1 0 2>&1)
-check smp-stop-destroy-other-cpu "$(echo "$out" | grep -q '^vmloop: 1000 rounds' || echo "$out")"
+n=${SMP_ROUNDS:-1000}
+out=$(vmloop "$G/spin.elf" "$n" 1 0 2>&1)
+check smp-stop-destroy-other-cpu "$(echo "$out" | grep -q "^vmloop: $n rounds" || echo "$out")"
 echo "$out"
 if echo 0 >"$cpu1"; then
-	out=$(vmloop "$G/spin.elf" 300 0 0 2>&1)
+	n=${SMP_ONE_CPU_ROUNDS:-300}
+	out=$(vmloop "$G/spin.elf" "$n" 0 0 2>&1)
 	echo 1 >"$cpu1"
-	check smp-stop-destroy-one-cpu "$(echo "$out" | grep -q '^vmloop: 300 rounds' || echo "$out")"
+	check smp-stop-destroy-one-cpu "$(echo "$out" | grep -q "^vmloop: $n rounds" || echo "$out")"
 	echo "$out"
 else
 	fail smp-stop-destroy-one-cpu "cannot take CPU 1 offline"
