@@ -181,7 +181,11 @@ static void run_op(struct worker *w, enum op op, uint32_t id)
 	err = nl_vm_new(w->fd, family, &w->seq, guest_exit, sizeof(guest_exit),
 			&own);
 	__atomic_store_n(&w->since_us, 0, __ATOMIC_SEQ_CST);
-	if (err == -ENOSPC || err == -ENOMEM)
+	/*
+	 * Ids are reused: the VM just created can have the id another
+	 * thread is about to destroy, and be gone before its load.
+	 */
+	if (err == -ENOSPC || err == -ENOMEM || err == -ENOENT)
 		return;
 	if (err) {
 		printf("FAIL: thread %d: create and load: %s\n", w->idx,
