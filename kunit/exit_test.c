@@ -10,6 +10,7 @@
 #include <asm/vmx.h>
 #include "dev/pio.h"
 #include "exit.h"
+#include "test_vcpu.h"
 #include "vm.h"
 
 #define ENTRY	0x100000
@@ -18,30 +19,7 @@
 
 static struct shadowvmm_vcpu *vcpu_new(struct kunit *test)
 {
-	struct shadowvmm_vm *vm = kunit_kzalloc(test, sizeof(*vm), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, vm);
-	test->priv = vm;
-	KUNIT_ASSERT_EQ(test, shadowvmm_console_init(&vm->console), 0);
-	KUNIT_ASSERT_EQ(test, shadowvmm_gmem_init(&vm->gmem, RAM_SIZE), 0);
-	KUNIT_ASSERT_EQ(test, shadowvmm_mmu_init(&vm->vcpu.mmu, &vm->gmem,
-						 &vm->stats, 64), 0);
-	shadowvmm_devices_reset(vm);
-	vm->vcpu.vm = vm;
-	vm->vcpu.maxphyaddr = 36;
-	shadowvmm_vcpu_reset_state(&vm->vcpu, ENTRY, 0x9500);
-	return &vm->vcpu;
-}
-
-static void vcpu_exit(struct kunit *test)
-{
-	struct shadowvmm_vm *vm = test->priv;
-
-	if (!vm)
-		return;
-	shadowvmm_mmu_destroy(&vm->vcpu.mmu);
-	shadowvmm_gmem_free(&vm->gmem);
-	shadowvmm_console_free(&vm->console);
+	return shadowvmm_test_vcpu_new(test, RAM_SIZE, ENTRY);
 }
 
 static u32 run(struct shadowvmm_vcpu *vcpu, u32 reason, u64 qualification)
@@ -471,7 +449,7 @@ static struct kunit_case exit_cases[] = {
 
 static struct kunit_suite exit_suite = {
 	.name = "shadowvmm_exit",
-	.exit = vcpu_exit,
+	.exit = shadowvmm_test_vcpu_exit,
 	.test_cases = exit_cases,
 };
 

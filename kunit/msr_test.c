@@ -23,6 +23,7 @@
 #include "dev/pio.h"
 #include "exit.h"
 #include "fake_host.h"
+#include "test_vcpu.h"
 #include "vm.h"
 
 #define ENTRY		0x100000
@@ -39,31 +40,7 @@
 
 static struct shadowvmm_vcpu *vcpu_new(struct kunit *test)
 {
-	struct shadowvmm_vm *vm = kunit_kzalloc(test, sizeof(*vm), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, vm);
-	test->priv = vm;
-	KUNIT_ASSERT_EQ(test, shadowvmm_console_init(&vm->console), 0);
-	KUNIT_ASSERT_EQ(test, shadowvmm_gmem_init(&vm->gmem, RAM_SIZE), 0);
-	KUNIT_ASSERT_EQ(test, shadowvmm_mmu_init(&vm->vcpu.mmu, &vm->gmem,
-						 &vm->stats, 64), 0);
-	shadowvmm_devices_reset(vm);
-	vm->vcpu.vm = vm;
-	vm->vcpu.maxphyaddr = 36;
-	shadowvmm_vcpu_reset_state(&vm->vcpu, ENTRY, 0x9500);
-	return &vm->vcpu;
-}
-
-static void vcpu_exit(struct kunit *test)
-{
-	struct shadowvmm_vm *vm = test->priv;
-
-	memset(shadowvmm_fake_seg_base, 0, sizeof(shadowvmm_fake_seg_base));
-	if (!vm)
-		return;
-	shadowvmm_mmu_destroy(&vm->vcpu.mmu);
-	shadowvmm_gmem_free(&vm->gmem);
-	shadowvmm_console_free(&vm->console);
+	return shadowvmm_test_vcpu_new(test, RAM_SIZE, ENTRY);
 }
 
 struct burst {
@@ -593,7 +570,7 @@ static struct kunit_case msr_test_cases[] = {
 
 static struct kunit_suite msr_suite = {
 	.name = "shadowvmm_msr",
-	.exit = vcpu_exit,
+	.exit = shadowvmm_test_vcpu_exit,
 	.test_cases = msr_test_cases,
 };
 

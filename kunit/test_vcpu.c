@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A vCPU for the suites that feed exit handlers synthetic exits: a VM with
+ * guest RAM, console, devices and MMU as start would give it, but no VMCS
+ * and no thread.
+ */
+#include <linux/string.h>
+#include "dev/pio.h"
+#include "fake_host.h"
+#include "test_vcpu.h"
+#include "vm.h"
+
+/**
+ * shadowvmm_test_vcpu_new() - a VM's vCPU, reset as at its start
+ * @test: the test, whose priv holds the VM for shadowvmm_test_vcpu_exit()
+ * @ram_size: bytes of guest RAM
+ * @entry: where the guest starts
+ *
+ * Return: the vCPU; the test fails here if something cannot be had.
+ */
+struct shadowvmm_vcpu *shadowvmm_test_vcpu_new(struct kunit *test,
+					       u64 ram_size, u32 entry)
+{
+	struct shadowvmm_vm *vm = kunit_kzalloc(test, sizeof(*vm), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	test->priv = vm;
+	KUNIT_ASSERT_EQ(test, shadowvmm_console_init(&vm->console), 0);
+	KUNIT_ASSERT_EQ(test, shadowvmm_gmem_init(&vm->gmem, ram_size), 0);
+	KUNIT_ASSERT_EQ(test, shadowvmm_mmu_init(&vm->vcpu.mmu, &vm->gmem,
+						 &vm->stats, 64), 0);
+	shadowvmm_devices_reset(vm);
+	vm->vcpu.vm = vm;
+	vm->vcpu.maxphyaddr = 36;
+	shadowvmm_vcpu_reset_state(&vm->vcpu, entry, 0x9500);
+	return &vm->vcpu;
+}
+
+/**
+ * shadowvmm_test_vcpu_exit() - free what shadowvmm_test_vcpu_new() made
+ * @test: the test; a suite's .exit
+ */
+void shadowvmm_test_vcpu_exit(struct kunit *test)
+{
+	struct shadowvmm_vm *vm = test->priv;
+
+	memset(shadowvmm_fake_seg_base, 0, sizeof(shadowvmm_fake_seg_base));
+	if (!vm)
+		return;
+	shadowvmm_mmu_destroy(&vm->vcpu.mmu);
+	shadowvmm_gmem_free(&vm->gmem);
+	shadowvmm_console_free(&vm->console);
+}
