@@ -28,6 +28,8 @@ check() {
 }
 
 module_loaded() { grep -q "^$MOD " /proc/modules; }
+# the debug test kernel (KASAN, kmemleak), as opposed to the plain one
+debug_kernel() { [ -w /sys/kernel/debug/kmemleak ]; }
 
 # dmesg_mark; ...; dmesg_new: the kernel log lines since the mark
 dmesg_mark() { dmesg | wc -l >/tmp/dmesg.mark; }

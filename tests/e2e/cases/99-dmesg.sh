@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh disable=SC1091
+# e2e-timeout: 900
 # At the end the kernel log holds no BUG, WARNING, oops, lockdep, KASAN or
 # hung-task report, and kmemleak finds no object the module allocated and
 # lost (the debug test kernel scans only when asked: here).
