@@ -14,6 +14,7 @@
 #ifndef SHADOWVMM_MMU_MMU_H
 #define SHADOWVMM_MMU_MMU_H
 
+#include <linux/bitmap.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -74,6 +75,8 @@ struct shadowvmm_sp {
 	struct list_head unsync_link;	/* in mmu->unsync_sps */
 	/* Leaf pages: the guest frame each entry maps, for the reverse map. */
 	u32 gfns[SHADOWVMM_SPT_ENTRIES];
+	/* Leaf pages: the entries present, to empty one without a scan. */
+	DECLARE_BITMAP(mapped, SHADOWVMM_SPT_ENTRIES);
 };
 
 /* Per guest RAM frame: who maps it, and whether it holds a guest table. */

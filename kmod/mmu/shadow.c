@@ -204,6 +204,7 @@ static void drop_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	if (sp->gfns[i] != SHADOWVMM_NO_GFN)
 		sptep_list_del(&mmu->frames[sp->gfns[i]].rmap, sptep);
 	sp->gfns[i] = SHADOWVMM_NO_GFN;
+	__clear_bit(i, sp->mapped);
 	*sptep = 0;
 }
 
@@ -213,15 +214,6 @@ static void drop_nonleaf(u64 *sptep)
 		return;
 	sptep_list_del(&spte_to_sp(*sptep)->parents, sptep);
 	*sptep = 0;
-}
-
-static void drop_entry(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
-		       unsigned int i)
-{
-	if (sp->role.level == 1)
-		drop_leaf(mmu, sp, i);
-	else
-		drop_nonleaf(&sp->spt[i]);
 }
 
 /*
@@ -262,6 +254,7 @@ static void set_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 				       &mmu->blocks);
 			sp->gfns[i] = gfn;
 		}
+		__set_bit(i, sp->mapped);
 	}
 	*sptep = spte;
 }
@@ -295,8 +288,13 @@ static void zap_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 	unsigned int i;
 	u64 *sptep;
 
-	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
-		drop_entry(mmu, sp, i);
+	if (sp->role.level == 1) {
+		for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+			drop_leaf(mmu, sp, i);
+	} else {
+		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+			drop_nonleaf(&sp->spt[i]);
+	}
 	for (sptep = sptep_first(&sp->parents, &it); sptep;
 	     sptep = sptep_next(&it))
 		*sptep = 0;
@@ -358,6 +356,7 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 	sp->unsync = false;
 	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
 		sp->gfns[i] = SHADOWVMM_NO_GFN;
+	bitmap_zero(sp->mapped, SHADOWVMM_SPT_ENTRIES);
 	hlist_add_head(&sp->hash, bucket(mmu, gfn));
 	list_add_tail(&sp->link, &mmu->sps);
 	mmu->nr_sps++;
@@ -412,24 +411,30 @@ static union shadowvmm_sp_role child_role(struct shadowvmm_mmu *mmu,
 }
 
 /*
- * @sp is linked at a new address: catch up the tables out of sync it
- * leads to, itself or below it, for no TLB can hold anything stale for
- * addresses they never translated.
+ * @sp is linked at a new address: no TLB can hold anything stale for
+ * addresses it never translated, so the tables out of sync it leads to,
+ * itself or below it, may not keep stale entries. Emptying them is
+ * enough, and cheaper than reading 512 guest entries each: an empty entry
+ * is never wrong, only a fault later. They stay out of sync, so that a
+ * table the guest recycles (unlinks, clears, links, fills: Linux on every
+ * munmap and exit) never traps its stores.
  */
-static void sync_below(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
+static void empty_unsync_below(struct shadowvmm_mmu *mmu,
+			       struct shadowvmm_sp *sp)
 {
 	unsigned int i;
 
-	if (sp->role.level == 1) {
-		if (sp->unsync)
-			sync_frame(mmu, sp->gfn);
-		return;
-	}
 	if (sp->role.direct)
 		return;
+	if (sp->role.level == 1) {
+		if (sp->unsync)
+			for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+				drop_leaf(mmu, sp, i);
+		return;
+	}
 	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
 		if (sp->spt[i] & _PAGE_PRESENT)
-			sync_below(mmu, spte_to_sp(sp->spt[i]));
+			empty_unsync_below(mmu, spte_to_sp(sp->spt[i]));
 }
 
 /*
@@ -481,7 +486,7 @@ static u64 *fill_path(struct shadowvmm_mmu *mmu,
 			link_sp(mmu, sptep, child,
 				table == root->pae ? SPTE_PDPTE : SPTE_NONLEAF);
 			if (!list_empty(&mmu->unsync_sps))
-				sync_below(mmu, child);
+				empty_unsync_below(mmu, child);
 		}
 		child->write_flood = 0;
 		level--;
@@ -680,15 +685,18 @@ static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 			GENMASK_ULL(51, PAGE_SHIFT);
 	u64 gfn = (gpte & addr_mask) >> PAGE_SHIFT;
 
-	drop_leaf(mmu, sp, i);
 	/*
 	 * Mapping ahead is optional: it must never eat the stock a fault or
-	 * root load counts on, or a resync of many entries would.
+	 * root load counts on, or a resync of many entries would. An entry
+	 * that keeps its frame keeps its reverse-map slot (set_leaf()).
 	 */
 	if (!(gpte & _PAGE_PRESENT) || !(gpte & _PAGE_ACCESSED) ||
 	    gpte_reserved(pg, gpte) ||
-	    mmu->blocks.nr <= 2 * (SHADOWVMM_MAX_LEVEL + 1))
+	    ((!(sp->spt[i] & _PAGE_PRESENT) || sp->gfns[i] != gfn) &&
+	     mmu->blocks.nr <= 2 * (SHADOWVMM_MAX_LEVEL + 1))) {
+		drop_leaf(mmu, sp, i);
 		return;
+	}
 	set_leaf(mmu, sp, i, gfn,
 		 make_leaf(mmu, gfn, sp->role.access & gpte_access(pg, gpte),
 			   gpte & _PAGE_DIRTY));
@@ -772,7 +780,7 @@ static bool update_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 					    guest_read(mmu->gmem, table + e * esize,
 						       esize));
 			else
-				drop_entry(mmu, sp, s);
+				drop_nonleaf(&sp->spt[s]);
 		}
 	}
 	return used;

@@ -121,6 +121,17 @@ bench_shadowvmm() {
 	bench_finish "$3"
 }
 
+# bench_kvm OP N OUT: the same under KVM (tests/tools/kvm-run), whose
+# counters (KVM's debugfs stats of the VM) go to OUT likewise. shadowvmm
+# must not be loaded: one hypervisor owns VMX at a time.
+bench_kvm() {
+	if ! kvm-run --cmdline "$1 $2 tsc" --stats "$3" "$G/bench.elf" >"$3.console" 2>&1; then
+		echo "kvm-run: $(head -c 300 "$3.console" | tr '\n' ' ')"
+		return 1
+	fi
+	bench_finish "$3"
+}
+
 # bench_finish OUT: add the guest's "tsc" and "exits_guest" to OUT: the
 # exits the guest caused, without the host's timer interrupts and
 # preemption-timer slices, which come with time, not with the work.
