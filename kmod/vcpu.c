@@ -6,11 +6,11 @@
  * The loop runs in bursts. A burst pins the thread to a CPU (preemption
  * off), makes the VMCS current there, and enters the guest again and again
  * until the scheduler wants the CPU, a tick has passed or someone asks the
- * VM to stop. Before it lets go of the CPU it VMCLEARs the VMCS. So a VMCS
- * is never current on a CPU the thread is not holding, which is what lets
- * CPU hot-unplug, module unload and reboot turn VMX off without first
- * hunting down VMCSs on other CPUs. The price is a VMLAUNCH instead of a
- * VMRESUME once per burst, against tens of exits per burst.
+ * VM to stop. The VMCS stays active on that CPU after the burst, so the
+ * next burst there enters with VMRESUME and rewrites no host state that
+ * is the same; a burst on another CPU first has it cleared where it was
+ * (an IPI), as KVM's loaded_vmcs does (vmx.c). CPU hot-unplug and reboot
+ * clear the VMCSs active on a CPU before VMXOFF there.
  *
  * Stopping a vCPU is a request plus a kick, as KVM's vcpu->mode and
  * requests are: the requester sets stop_request and then reads mode; the
@@ -128,16 +128,14 @@ static void setup_controls(void)
 	vmcs_write(HOST_RIP, (unsigned long)shadowvmm_vmx_exit);
 }
 
-/* Per-CPU and per-task host state: written at the start of every burst. */
-static void write_host_state(struct host_state *host)
+/* Host state that differs between CPUs: when the VMCS comes to a new one. */
+static void write_host_cpu_state(void)
 {
 	int cpu = smp_processor_id();
 	struct desc_ptr idt;
 	u64 msr;
 
 	vmcs_write(HOST_CR0, native_read_cr0());
-	vmcs_write(HOST_CR3, __read_cr3());
-	vmcs_write(HOST_CR4, cr4_read_shadow());
 	vmcs_write(HOST_CS_SELECTOR, __KERNEL_CS);
 	vmcs_write(HOST_SS_SELECTOR, __KERNEL_DS);
 	/*
@@ -150,8 +148,6 @@ static void write_host_state(struct host_state *host)
 	vmcs_write(HOST_FS_SELECTOR, 0);
 	vmcs_write(HOST_GS_SELECTOR, 0);
 	vmcs_write(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
-	rdmsrl(MSR_FS_BASE, msr);
-	vmcs_write(HOST_FS_BASE, msr);
 	rdmsrl(MSR_GS_BASE, msr);
 	vmcs_write(HOST_GS_BASE, msr);
 	vmcs_write(HOST_TR_BASE,
@@ -166,8 +162,27 @@ static void write_host_state(struct host_state *host)
 	vmcs_write(HOST_IA32_SYSENTER_EIP, msr);
 	rdmsrl(MSR_EFER, msr);
 	vmcs_write(HOST_IA32_EFER, msr);
+}
 
-	host->debugctl = get_debugctlmsr();
+/*
+ * Host state that may differ between two bursts on one CPU: this kernel
+ * thread borrows whichever mm ran before it (CR3), and CR4 and FS base
+ * follow the task switched from.
+ */
+static void write_host_task_state(struct shadowvmm_vcpu *vcpu, bool all)
+{
+	unsigned long cr3 = __read_cr3(), cr4 = cr4_read_shadow(), fs_base;
+
+	rdmsrl(MSR_FS_BASE, fs_base);
+	if (all || cr3 != vcpu->host_cr3)
+		vmcs_write(HOST_CR3, cr3);
+	if (all || cr4 != vcpu->host_cr4)
+		vmcs_write(HOST_CR4, cr4);
+	if (all || fs_base != vcpu->host_fs_base)
+		vmcs_write(HOST_FS_BASE, fs_base);
+	vcpu->host_cr3 = cr3;
+	vcpu->host_cr4 = cr4;
+	vcpu->host_fs_base = fs_base;
 }
 
 /* Undo what a VM exit does to host state the VMCS does not cover. */
@@ -282,13 +297,16 @@ static u32 enter_guest(struct shadowvmm_vcpu *vcpu,
 		native_write_cr2(vcpu->cr2);
 	trace_shadowvmm_entry(vm->id, vcpu->rip);
 	entered = rdtsc();
-	failed = shadowvmm_vmx_run(&vcpu->regs, vcpu->launched);
+	failed = shadowvmm_vmx_run(&vcpu->regs, vcpu->vmcs.launched);
 	exited = rdtsc();
 	WRITE_ONCE(vcpu->mode, VCPU_OUTSIDE_GUEST);
 	vcpu->cr2 = native_read_cr2();
 	restore_host_state(host);
 	if (!failed) {
-		vcpu->launched = true;
+		if (!vcpu->vmcs.launched)
+			shadowvmm_stat_add(&vcpu->vm->stats,
+					   SHADOWVMM_STAT_VMLAUNCHES, 1);
+		vcpu->vmcs.launched = true;
 		read_exit(vcpu, &exit);
 		/*
 		 * An NMI that arrived in the guest belongs to the host: hand
@@ -340,6 +358,7 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
 	unsigned long deadline = jiffies + 1;
 	u32 reason = SHADOWVMM_STOP_NONE;
 	struct host_state host;
+	int moved;
 
 	preempt_disable();
 	/* This CPU is coming up or going down: try again elsewhere. */
@@ -348,7 +367,8 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
 		schedule_timeout_uninterruptible(1);
 		return SHADOWVMM_STOP_NONE;
 	}
-	if (shadowvmm_vmcs_load(vcpu->vmcs)) {
+	moved = shadowvmm_loaded_vmcs_make_current(&vcpu->vmcs);
+	if (moved < 0) {
 		preempt_enable();
 		vcpu->stop.reason = SHADOWVMM_STOP_ENTRY_FAILED;
 		return SHADOWVMM_STOP_ENTRY_FAILED;
@@ -361,7 +381,12 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
 			       VCPU_DIRTY_PAGING;
 		vcpu->vmcs_ready = true;
 	}
-	write_host_state(&host);
+	if (moved) {
+		write_host_cpu_state();
+		shadowvmm_stat_add(&vm->stats, SHADOWVMM_STAT_VMCS_MOVES, 1);
+	}
+	write_host_task_state(vcpu, moved);
+	host.debugctl = get_debugctlmsr();
 	shadowvmm_stat_add(&vm->stats, SHADOWVMM_STAT_BURSTS, 1);
 
 	kernel_fpu_begin_mask(0);
@@ -381,8 +406,6 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
 
 	/* VM exit left the GDT limit at 0xffff; put the real one back. */
 	load_fixmap_gdt(smp_processor_id());
-	shadowvmm_vmcs_clear(vcpu->vmcs);
-	vcpu->launched = false;
 	WRITE_ONCE(vcpu->cpu, -1);
 	preempt_enable();
 	return reason;
@@ -533,10 +556,9 @@ int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
 	vcpu->cpu = -1;
 	vcpu->mode = VCPU_OUTSIDE_GUEST;
 	atomic_set(&vcpu->stop_request, 0);
-	vcpu->vmcs = shadowvmm_vmcs_alloc();
 	/* kmalloc aligns power-of-two sizes, as FXSAVE's 16 bytes need. */
 	vcpu->fpu = kzalloc(sizeof(*vcpu->fpu), GFP_KERNEL_ACCOUNT);
-	if (!vcpu->vmcs || !vcpu->fpu) {
+	if (shadowvmm_loaded_vmcs_init(&vcpu->vmcs) || !vcpu->fpu) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -558,13 +580,11 @@ fail:
 	return err;
 }
 
-/* Context: the vCPU thread has exited, so the VMCS is current nowhere. */
+/* Context: the vCPU thread has exited; its VMCS may still be active. */
 void shadowvmm_vcpu_destroy(struct shadowvmm_vcpu *vcpu)
 {
 	shadowvmm_mmu_destroy(&vcpu->mmu);
 	kfree(vcpu->fpu);
 	vcpu->fpu = NULL;
-	if (vcpu->vmcs)
-		shadowvmm_vmcs_free(vcpu->vmcs);
-	vcpu->vmcs = NULL;
+	shadowvmm_loaded_vmcs_free(&vcpu->vmcs);
 }

@@ -9,9 +9,9 @@
 #include <asm/fpu/types.h>
 #include "emulate.h"
 #include "mmu/mmu.h"
+#include "vmx.h"
 
 struct shadowvmm_vm;
-struct shadowvmm_vmcs;
 
 /* General-purpose registers in the VMX encoding order (RSP lives in the VMCS). */
 enum shadowvmm_reg {
@@ -73,7 +73,7 @@ enum shadowvmm_vcpu_mode {
 
 struct shadowvmm_vcpu {
 	struct shadowvmm_vm *vm;
-	struct shadowvmm_vmcs *vmcs;
+	struct shadowvmm_loaded_vmcs vmcs;
 	struct shadowvmm_regs regs;
 	unsigned long rip, rsp, rflags;
 
@@ -96,8 +96,9 @@ struct shadowvmm_vcpu {
 	struct shadowvmm_event event;
 	struct shadowvmm_stop stop;
 
-	bool launched;		/* VMLAUNCH done since the last VMCLEAR */
 	bool vmcs_ready;	/* guest state and controls written */
+	/* Host state that may change between bursts on one CPU. */
+	unsigned long host_cr3, host_cr4, host_fs_base;
 	int cpu;		/* the CPU running a burst, or -1 */
 	int mode;		/* enum shadowvmm_vcpu_mode, for the kick */
 	atomic_t stop_request;	/* a stop reason, or 0 */

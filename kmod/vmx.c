@@ -133,6 +133,7 @@ int shadowvmm_vmx_cpu_on(void)
 		return -EOPNOTSUPP;
 
 	region->revision_id = shadowvmm_vmx.revision_id;
+	shadowvmm_loaded_vmcs_cpu_up();
 	cr4_set_bits(X86_CR4_VMXE);
 	err = enter_vmx_root(__pa(region));
 	if (err) {
@@ -146,13 +147,17 @@ int shadowvmm_vmx_cpu_on(void)
 /**
  * shadowvmm_vmx_cpu_off() - leave VMX root operation on this CPU
  *
- * Context: preemption disabled; no VMCS of ours is current on this CPU
- * (vcpu.c clears its VMCS before it lets go of the CPU).
+ * Clears the VMCSs still active here first: a vCPU that ran here goes on
+ * from its VMCS on another CPU.
+ *
+ * Context: pinned to the CPU, no burst running on it (a CPU hotplug
+ * callback, or reboot's IPI once the vCPUs have stopped).
  */
 void shadowvmm_vmx_cpu_off(void)
 {
 	if (!this_cpu_read(vmx_on))
 		return;
+	shadowvmm_loaded_vmcs_cpu_down();
 	this_cpu_write(vmx_on, false);
 	asm volatile("vmxoff" : : : "cc", "memory");
 	cr4_clear_bits(X86_CR4_VMXE);
@@ -190,21 +195,6 @@ void shadowvmm_vmx_free_cpu_regions(void)
 	}
 }
 
-struct shadowvmm_vmcs *shadowvmm_vmcs_alloc(void)
-{
-	struct shadowvmm_vmcs *vmcs;
-
-	vmcs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (vmcs)
-		vmcs->revision_id = shadowvmm_vmx.revision_id;
-	return vmcs;
-}
-
-void shadowvmm_vmcs_free(struct shadowvmm_vmcs *vmcs)
-{
-	free_page((unsigned long)vmcs);
-}
-
 bool shadowvmm_rebooting;
 
 /**
@@ -219,48 +209,4 @@ void shadowvmm_vmx_insn_fault(const char *insn, unsigned long operand)
 {
 	WARN_ONCE(!READ_ONCE(shadowvmm_rebooting),
 		  "shadowvmm: %s %#lx faulted: VMX is off\n", insn, operand);
-}
-
-/*
- * VMCLEAR or VMPTRLD of the VMCS at @phys, as vmcs_write() does VMWRITE;
- * sets @failed and is true when the instruction faulted.
- */
-#define VMCS_POINTER_INSN(insn, phys, failed)				\
-({									\
-	bool faulted_;							\
-									\
-	asm volatile("movb $1, %1\n\t"					\
-		     "1: " insn " %2\n\t"				\
-		     "movb $0, %1\n"					\
-		     "2:\n\t"						\
-		     VMX_INSN_FAULT_ENTRY					\
-		     : "=@ccbe" (failed), "=&qm" (faulted_)		\
-		     : "m" (phys) : "cc", "memory");			\
-	faulted_;							\
-})
-
-static int vmcs_pointer_result(const char *insn, u64 phys, bool failed,
-			       bool faulted)
-{
-	if (unlikely(faulted))
-		shadowvmm_vmx_insn_fault(insn, phys);
-	return failed || faulted ? -EIO : 0;
-}
-
-int shadowvmm_vmcs_clear(struct shadowvmm_vmcs *vmcs)
-{
-	u64 phys = __pa(vmcs);
-	bool failed, faulted;
-
-	faulted = VMCS_POINTER_INSN("vmclear", phys, failed);
-	return vmcs_pointer_result("vmclear", phys, failed, faulted);
-}
-
-int shadowvmm_vmcs_load(struct shadowvmm_vmcs *vmcs)
-{
-	u64 phys = __pa(vmcs);
-	bool failed, faulted;
-
-	faulted = VMCS_POINTER_INSN("vmptrld", phys, failed);
-	return vmcs_pointer_result("vmptrld", phys, failed, faulted);
 }

@@ -7,6 +7,7 @@
 #ifndef SHADOWVMM_VMX_H
 #define SHADOWVMM_VMX_H
 
+#include <linux/list.h>
 #include <linux/types.h>
 #include <linux/bug.h>
 #include <asm/asm.h>
@@ -66,10 +67,19 @@ bool shadowvmm_vmx_on_this_cpu(void);
 int shadowvmm_vmx_alloc_cpu_region(int cpu);
 void shadowvmm_vmx_free_cpu_regions(void);
 
-struct shadowvmm_vmcs *shadowvmm_vmcs_alloc(void);
-void shadowvmm_vmcs_free(struct shadowvmm_vmcs *vmcs);
-int shadowvmm_vmcs_clear(struct shadowvmm_vmcs *vmcs);
-int shadowvmm_vmcs_load(struct shadowvmm_vmcs *vmcs);
+/* A VMCS and the CPU it is active on: KVM's loaded_vmcs. */
+struct shadowvmm_loaded_vmcs {
+	struct shadowvmm_vmcs *vmcs;
+	int cpu;			/* active there, or -1: clear */
+	bool launched;			/* there: VMRESUME, not VMLAUNCH */
+	struct list_head cpu_link;	/* in that CPU's active list */
+};
+
+int shadowvmm_loaded_vmcs_init(struct shadowvmm_loaded_vmcs *lv);
+void shadowvmm_loaded_vmcs_free(struct shadowvmm_loaded_vmcs *lv);
+int shadowvmm_loaded_vmcs_make_current(struct shadowvmm_loaded_vmcs *lv);
+void shadowvmm_loaded_vmcs_cpu_up(void);
+void shadowvmm_loaded_vmcs_cpu_down(void);
 
 /* vmx_entry.S: enter the guest; returns 0 after a VM exit, 1 on VMfail. */
 int shadowvmm_vmx_run(struct shadowvmm_regs *regs, bool launched);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh disable=SC1091
-# Two CPUs: VMs pinned to each run side by side; running VMs are stopped
+# Two CPUs: VMs pinned to each run side by side; a VM moved between them
+# takes its VMCS along; running VMs are stopped
 # and destroyed from the other CPU a thousand times (and from their own
 # CPU, with the requester at real-time priority); a CPU goes offline and
 # comes back under a running VM; rmmod stops VMs running on both CPUs.
@@ -25,6 +26,34 @@ b=
 shadowvmm destroy "$a" >/dev/null 2>&1
 shadowvmm destroy "$b" >/dev/null 2>&1
 check smp-pinned-concurrent "$why"
+
+# The VMCS follows its vCPU: moved between the CPUs four times, the VM
+# runs on each, and the counters show each move (the VMCS cleared on the
+# CPU it left, loaded and launched on the new one) while the bursts on
+# one CPU resume it without a VMLAUNCH.
+why=
+a=$(start_spin 0) || why=$a
+[ -n "$why" ] || why=$(runs_on "$a" 0 1)
+for cpu in 1 0 1 0; do
+	[ -z "$why" ] || break
+	pid=$(vcpu_pid "$a") && taskset -p "$((1 << cpu))" "$pid" >/dev/null 2>&1 ||
+		why="cannot move VM $a to CPU $cpu"
+	[ -n "$why" ] || why=$(runs_on "$a" "$cpu" 1)
+done
+if [ -z "$why" ]; then
+	st=$(shadowvmm stats "$a" 2>&1)
+	moves=$(echo "$st" | awk '$1 == "vmcs_moves" { print $2 }')
+	launches=$(echo "$st" | awk '$1 == "vmlaunches" { print $2 }')
+	bursts=$(echo "$st" | awk '$1 == "bursts" { print $2 }')
+	echo "vmcs: $moves moves, $launches VMLAUNCHes, $bursts bursts"
+	[ "${moves:-0}" -ge 5 ] || why="vmcs_moves ${moves:-none} after 4 moves, want 5 or more"
+	[ "${launches:-0}" -ge 5 ] && [ "$launches" -le "${moves:-0}" ] ||
+		why="${why:+$why; }vmlaunches ${launches:-none} with $moves moves"
+	[ "${bursts:-0}" -gt $((10 * ${launches:-0})) ] ||
+		why="${why:+$why; }$bursts bursts for $launches VMLAUNCHes: bursts on one CPU should resume"
+fi
+shadowvmm destroy "$a" >/dev/null 2>&1
+check smp-vmcs-follows-vcpu "$why"
 
 # Stop and destroy from the other CPU; then on one CPU, where a real-time
 # requester destroys VMs before their vCPU threads ever run.
