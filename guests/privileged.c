@@ -31,9 +31,8 @@
  *                       ports reset the PC.
  *   privileged string-io  REP OUTSB and REP INSB, which must work (or
  *                       the VMM stops the VM saying why)
- *   privileged movdr    MOV to and from DR0, DR3 and DR7 at CPL 0, which
- *                       must work (a VMM may stop the VM instead, saying
- *                       why)
+ *   privileged movdr    MOV to and from DR0, DR3, DR4-DR7 at CPL 0, and
+ *                       a data breakpoint in DR0 that must raise #DB
  *   privileged task     a far jump to an available TSS: a task switch,
  *                       which must happen (or the VMM stops the VM
  *                       saying why)
@@ -447,6 +446,8 @@ static void msr_architecture(void)
 	features_hidden();
 }
 
+static void watchpoint(void);
+
 /* MOV DR at CPL 0 must work: the registers are the guest's. */
 static void debug_register_values(void)
 {
@@ -465,6 +466,48 @@ static void debug_register_values(void)
 	check_value(v, 0x000f0400, "MOV to and from DR7");
 	TRY("mov %%eax, %%dr7", 0x400, 0, 0, operand);
 	check_nofault("MOV of DR7's reset value");
+	/* DR6: the status bits are kept, the others read fixed. */
+	asm volatile("mov %0, %%dr6" : : "r" (0));
+	asm volatile("mov %%dr6, %0" : "=r" (v));
+	check_value(v, 0xffff0ff0, "MOV of 0 to and from DR6");
+	/* Without CR4.DE, DR4 and DR5 are DR6 and DR7. */
+	asm volatile("mov %0, %%cr4" : : "r" (read_cr4() & ~CR4_DE));
+	asm volatile("mov %0, %%dr7" : : "r" (0x00100400));
+	asm volatile("mov %%dr5, %0" : "=r" (v));
+	check_value(v, 0x00100400, "MOV from DR5 without CR4.DE (DR7)");
+	asm volatile("mov %%dr4, %0" : "=r" (v));
+	check_value(v, 0xffff0ff0, "MOV from DR4 without CR4.DE (DR6)");
+	watchpoint();
+}
+
+/*
+ * A data breakpoint of the guest's own: DR0 on a word, DR7 enabling it
+ * for writes. The store completes and then raises #DB, a trap, whose
+ * handler resumes after it; DR6 names breakpoint 0.
+ */
+static void watchpoint(void)
+{
+	static volatile u32 watched;
+	u32 v;
+
+	asm volatile("mov %0, %%dr0" : : "r" (&watched));
+	asm volatile("mov %0, %%dr6" : : "r" (0));
+	/* L0, R/W0 = 01 (writes), LEN0 = 11 (4 bytes) */
+	asm volatile("mov %0, %%dr7" : : "r" (0x000d0401));
+	arm();
+	asm volatile("1: movl $1, (%0)\n2:\n"
+		     ".pushsection .fixup, \"a\"\n"
+		     ".long 2b, 2b\n"
+		     ".popsection" : : "r" (&watched) : "memory");
+	check_exception(VECTOR_DB, 0, "a write to the word DR0 watches");
+	arm();
+	check_value(watched, 1, "the watched write completed before the #DB");
+	asm volatile("mov %%dr6, %0" : "=r" (v));
+	check_value(v & 0xf, 1, "DR6 names breakpoint 0");
+	asm volatile("mov %0, %%dr7" : : "r" (0x400));
+	arm();
+	watched = 2;
+	check_nofault("no #DB once DR7 disables the breakpoint");
 }
 
 #define PORT_SEED	0x5eed0005u

@@ -39,6 +39,8 @@ enum { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
 
 /* Exit qualification of a MOV DR. */
 #define DR_NUMBER(q)		((q) & 7)
+#define DR_FROM			BIT(4)
+#define DR_GPR(q)		(((q) >> 8) & 0xf)
 
 /* The privilege level of the code that exited, as pf.c reads it. */
 #define CS_AR_DPL(ar)		(((ar) >> 5) & 3)
@@ -273,23 +275,60 @@ static u32 handle_cr_access(struct shadowvmm_vcpu *vcpu,
 	return unhandled(vcpu, exit);
 }
 
+static void set_dr7(struct shadowvmm_vcpu *vcpu, unsigned long value)
+{
+	vcpu->dr7 = (value & VCPU_DR7_VOLATILE) | VCPU_DR7_FIXED_1;
+	vcpu->dirty |= VCPU_DIRTY_DR7;
+}
+
 /*
- * MOV DR exits take priority over the #GP of a CPL above 0 and the #UD
- * of DR4/DR5 with CR4.DE set, so those are ours to raise (a user process
- * of the guest must not stop its VM). The debug registers themselves are
- * not virtualized: DR0-DR3 are the host's while the guest runs, so a
- * guest that uses them stops, saying why.
+ * MOV DR exits take priority over the #GP of a CPL above 0, the #UD of
+ * DR4/DR5 with CR4.DE set and the #DB of DR7.GD, so those are ours to
+ * raise, as the CPU would have; then the access itself, on the guest's
+ * own registers.
  */
 static u32 handle_dr_access(struct shadowvmm_vcpu *vcpu,
 			    const struct shadowvmm_exit *exit)
 {
 	unsigned int dr = DR_NUMBER(exit->qualification);
+	unsigned int gpr = DR_GPR(exit->qualification);
+	bool wide = shadowvmm_vcpu_in_64bit_code(vcpu);
+	unsigned long value;
 
 	if (CS_AR_DPL(vcpu->cs_ar))
 		return inject_gp(vcpu, exit);
 	if ((vcpu->cr4 & X86_CR4_DE) && (dr == 4 || dr == 5))
 		return inject_ud(vcpu, exit);
-	return unhandled(vcpu, exit);
+	if (vcpu->dr7 & VCPU_DR7_GD) {
+		/* A fault: entering the handler clears GD, DR6 says why. */
+		vcpu->dr6 = (vcpu->dr6 & ~VCPU_DR6_B0_B3) | VCPU_DR6_BD;
+		set_dr7(vcpu, vcpu->dr7 & ~VCPU_DR7_GD);
+		return shadowvmm_queue_exception(vcpu, exit, X86_TRAP_DB, 0);
+	}
+	if (dr == 4 || dr == 5)
+		dr += 2;	/* aliases of DR6 and DR7 without CR4.DE */
+
+	if (exit->qualification & DR_FROM) {
+		if (dr < 4)
+			value = vcpu->db[dr];
+		else
+			value = dr == 6 ? vcpu->dr6 : vcpu->dr7;
+		gpr_write(vcpu, gpr, wide ? value : (u32)value);
+		return skip_instruction(vcpu, exit);
+	}
+	value = gpr_read(vcpu, gpr);
+	if (!wide)
+		value = (u32)value;
+	if (dr < 4) {
+		vcpu->db[dr] = value;
+	} else if (upper_32_bits(value)) {
+		return inject_gp(vcpu, exit);
+	} else if (dr == 6) {
+		vcpu->dr6 = (value & VCPU_DR6_VOLATILE) | VCPU_DR6_FIXED_1;
+	} else {
+		set_dr7(vcpu, value);
+	}
+	return skip_instruction(vcpu, exit);
 }
 
 static u32 handle_cpuid(struct shadowvmm_vcpu *vcpu,
@@ -659,6 +698,9 @@ void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu, u32 entry,
 	vcpu->lstar = 0;
 	vcpu->cstar = 0;
 	vcpu->sfmask = 0;
+	memset(vcpu->db, 0, sizeof(vcpu->db));
+	vcpu->dr6 = VCPU_DR6_FIXED_1;
+	vcpu->dr7 = VCPU_DR7_FIXED_1;
 	shadowvmm_paging_reset(vcpu);
 	vcpu->event = (struct shadowvmm_event){};
 	vcpu->stop = (struct shadowvmm_stop){};

@@ -51,7 +51,6 @@
 #define AR_TSS32_BUSY	0x008b
 #define AR_UNUSABLE	0x10000
 
-#define DR7_INIT	0x400	/* bit 10 reads as one */
 #define FCW_INIT	0x37f
 #define MXCSR_INIT	0x1f80
 
@@ -99,7 +98,7 @@ static void setup_guest_state(struct shadowvmm_vcpu *vcpu)
 	vmcs_write(GUEST_IDTR_BASE, 0);
 	vmcs_write(GUEST_IDTR_LIMIT, 0);
 
-	vmcs_write(GUEST_DR7, DR7_INIT);
+	vmcs_write(GUEST_DR7, vcpu->dr7);
 	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
@@ -221,6 +220,8 @@ static void sync_to_vmcs(struct shadowvmm_vcpu *vcpu)
 		vmcs_write(GUEST_SYSENTER_ESP, vcpu->sysenter_esp);
 		vmcs_write(GUEST_SYSENTER_EIP, vcpu->sysenter_eip);
 	}
+	if (vcpu->dirty & VCPU_DIRTY_DR7)
+		vmcs_write(GUEST_DR7, vcpu->dr7);
 	if (vcpu->dirty & VCPU_DIRTY_INTR_SHADOW)
 		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
 			   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
@@ -254,6 +255,43 @@ static void read_exit(struct shadowvmm_vcpu *vcpu, struct shadowvmm_exit *exit)
 	vcpu->rip = vmcs_read(GUEST_RIP);
 	vcpu->rsp = vmcs_read(GUEST_RSP);
 	vcpu->rflags = vmcs_read(GUEST_RFLAGS);
+	/* Delivering a #DB in the guest cleared GD. */
+	if (vcpu->dr7 & VCPU_DR7_GD)
+		vcpu->dr7 = vmcs_read(GUEST_DR7);
+}
+
+/*
+ * The guest's debug registers, which VMX does not switch but for DR7:
+ * its DR0-DR3 where its DR7 enables a breakpoint (with the host's DR7
+ * off meanwhile, as KVM does), and its DR6 unless it holds the value the
+ * host leaves there. Context: interrupts off until put_debug_regs().
+ */
+static void load_debug_regs(const struct shadowvmm_vcpu *vcpu)
+{
+	if (vcpu->dr7 & (DR_LOCAL_ENABLE_MASK | DR_GLOBAL_ENABLE_MASK)) {
+		set_debugreg(0, 7);
+		set_debugreg(vcpu->db[0], 0);
+		set_debugreg(vcpu->db[1], 1);
+		set_debugreg(vcpu->db[2], 2);
+		set_debugreg(vcpu->db[3], 3);
+	}
+	if (vcpu->dr6 != DR6_RESERVED)
+		set_debugreg(vcpu->dr6, 6);
+}
+
+/*
+ * A #DB in the guest (a breakpoint, a single step) set bits of DR6
+ * without an exit: keep them for the guest, and give the host back the
+ * DR6 it expects. restore_host_state() reloads the host's breakpoints.
+ */
+static void put_debug_regs(struct shadowvmm_vcpu *vcpu)
+{
+	unsigned long dr6;
+
+	get_debugreg(dr6, 6);
+	vcpu->dr6 = dr6;
+	if (dr6 != DR6_RESERVED)
+		set_debugreg(DR6_RESERVED, 6);
 }
 
 static bool exit_is_nmi(const struct shadowvmm_exit *exit)
@@ -295,12 +333,14 @@ static u32 enter_guest(struct shadowvmm_vcpu *vcpu,
 	/* CR2 is not switched by VMX; the guest must not see the host's. */
 	if (native_read_cr2() != vcpu->cr2)
 		native_write_cr2(vcpu->cr2);
+	load_debug_regs(vcpu);
 	trace_shadowvmm_entry(vm->id, vcpu->rip);
 	entered = rdtsc();
 	failed = shadowvmm_vmx_run(&vcpu->regs, vcpu->vmcs.launched);
 	exited = rdtsc();
 	WRITE_ONCE(vcpu->mode, VCPU_OUTSIDE_GUEST);
 	vcpu->cr2 = native_read_cr2();
+	put_debug_regs(vcpu);
 	restore_host_state(host);
 	if (!failed) {
 		if (!vcpu->vmcs.launched)

@@ -70,6 +70,16 @@ enum shadowvmm_vcpu_mode {
 #define VCPU_DIRTY_SYSENTER	BIT(1)
 #define VCPU_DIRTY_INTR_SHADOW	BIT(2)
 #define VCPU_DIRTY_PAGING	BIT(3)	/* shadow root, EFER, IA-32e mode */
+#define VCPU_DIRTY_DR7		BIT(4)
+
+/* DR6 and DR7 as a CPU without RTM or bus-lock detection keeps them. */
+#define VCPU_DR6_FIXED_1	0xffff0ff0UL	/* reads as one */
+#define VCPU_DR6_VOLATILE	0x0000e00fUL	/* B0-B3, BD, BS, BT */
+#define VCPU_DR7_FIXED_1	0x00000400UL
+#define VCPU_DR7_VOLATILE	0xffff23ffUL	/* enables, LE, GE, GD, RW/LEN */
+#define VCPU_DR6_B0_B3		0xfUL		/* #DB: these breakpoints hit */
+#define VCPU_DR6_BD		BIT(13)		/* #DB: DR7.GD stopped a MOV DR */
+#define VCPU_DR7_GD		BIT(13)		/* general detect */
 
 struct shadowvmm_vcpu {
 	struct shadowvmm_vm *vm;
@@ -85,6 +95,11 @@ struct shadowvmm_vcpu {
 	u64 sysenter_cs, sysenter_esp, sysenter_eip;
 	u64 star, lstar, cstar, sfmask;	/* SYSCALL's; live while loaded */
 	bool syscall_msrs_loaded;
+	/*
+	 * Debug registers: DR7 also in the VMCS, DR0-DR3 and DR6 in the CPU
+	 * from just before entry to just after the exit (vcpu.c).
+	 */
+	unsigned long db[4], dr6, dr7;
 
 	/* What the hardware runs the guest with. */
 	unsigned long hw_cr0, hw_cr4;

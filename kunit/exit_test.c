@@ -415,14 +415,104 @@ static void debug_register_faults(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_DR_ACCESS, 5), 0U);
 	expect_exception(test, vcpu, X86_TRAP_UD);
 
-	/* A real access at CPL 0 stops the VM: DR0-DR3 are the host's. */
-	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_DR_ACCESS, 7),
-			(u32)SHADOWVMM_STOP_UNHANDLED_EXIT);
-	KUNIT_EXPECT_EQ(test, vcpu->stop.exit_reason, (u32)EXIT_REASON_DR_ACCESS);
 	vcpu->cr4 &= ~X86_CR4_DE;
-	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_DR_ACCESS, 4),
-			(u32)SHADOWVMM_STOP_UNHANDLED_EXIT);
+}
+
+/* MOV DR qualification: register, direction, general-purpose register. */
+static u64 dr(unsigned int drn, bool from, unsigned int gpr)
+{
+	return drn | (from ? BIT(4) : 0) | (gpr << 8);
+}
+
+/* What a guest at CPL 0 reads back from each register, as a CPU would. */
+static void debug_register_values(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+	unsigned int i;
+
+	vcpu->event.pending = false;
+	/* The power-on values. */
+	run(vcpu, EXIT_REASON_DR_ACCESS, dr(6, true, VCPU_RBX));
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RBX], 0xffff0ff0UL);
+	run(vcpu, EXIT_REASON_DR_ACCESS, dr(7, true, VCPU_RBX));
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RBX], 0x400UL);
+
+	/* DR0-DR3 hold any address; 32-bit code writes 32 bits. */
+	for (i = 0; i < 4; i++) {
+		vcpu->regs.gpr[VCPU_RAX] = 0xdead00000000UL | (0x1000 << i);
+		vcpu->rip = ENTRY;
+		KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_DR_ACCESS,
+					  dr(i, false, VCPU_RAX)), 0U);
+		KUNIT_EXPECT_EQ(test, vcpu->rip, (unsigned long)ENTRY + LEN);
+		run(vcpu, EXIT_REASON_DR_ACCESS, dr(i, true, VCPU_RCX));
+		KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RCX],
+				(unsigned long)(0x1000 << i));
+	}
+	/* DR6: the status bits stick, the rest read fixed. */
+	vcpu->regs.gpr[VCPU_RAX] = 0;
+	run(vcpu, EXIT_REASON_DR_ACCESS, dr(6, false, VCPU_RAX));
+	KUNIT_EXPECT_EQ(test, vcpu->dr6, 0xffff0ff0UL);
+	vcpu->regs.gpr[VCPU_RAX] = 0xffffffff;
+	run(vcpu, EXIT_REASON_DR_ACCESS, dr(6, false, VCPU_RAX));
+	KUNIT_EXPECT_EQ(test, vcpu->dr6, 0xffffefffUL);
+	/* DR7: bit 10 reads as one, 11, 12, 14 and 15 as zero; to the VMCS. */
+	vcpu->dirty = 0;
+	vcpu->regs.gpr[VCPU_RAX] = 0x000fd803;
+	run(vcpu, EXIT_REASON_DR_ACCESS, dr(7, false, VCPU_RAX));
+	KUNIT_EXPECT_EQ(test, vcpu->dr7, 0x000f0403UL);
+	KUNIT_EXPECT_TRUE(test, vcpu->dirty & VCPU_DIRTY_DR7);
+	/* Without CR4.DE, DR4 and DR5 are DR6 and DR7. */
+	run(vcpu, EXIT_REASON_DR_ACCESS, dr(5, true, VCPU_RDX));
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RDX], 0x000f0403UL);
+	run(vcpu, EXIT_REASON_DR_ACCESS, dr(4, true, VCPU_RDX));
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RDX], 0xffffefffUL);
 	KUNIT_EXPECT_FALSE(test, vcpu->event.pending);
+}
+
+/* 64-bit code: all 64 bits, and #GP for the upper half of DR6 and DR7. */
+static void debug_registers_in_64bit_code(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	vcpu->event.pending = false;
+	vcpu->efer |= EFER_LMA | EFER_LME;
+	vcpu->cs_ar |= BIT(13);		/* CS.L */
+	vcpu->regs.gpr[VCPU_RAX] = 0xffff800012345678UL;
+	run(vcpu, EXIT_REASON_DR_ACCESS, dr(2, false, VCPU_RAX));
+	KUNIT_EXPECT_EQ(test, vcpu->db[2], 0xffff800012345678UL);
+	run(vcpu, EXIT_REASON_DR_ACCESS, dr(2, true, VCPU_RDI));
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RDI], 0xffff800012345678UL);
+
+	vcpu->rip = ENTRY;
+	vcpu->regs.gpr[VCPU_RAX] = BIT_ULL(32);
+	run(vcpu, EXIT_REASON_DR_ACCESS, dr(7, false, VCPU_RAX));
+	expect_exception(test, vcpu, X86_TRAP_GP);
+	KUNIT_EXPECT_EQ(test, vcpu->dr7, 0x400UL);
+	run(vcpu, EXIT_REASON_DR_ACCESS, dr(6, false, VCPU_RAX));
+	expect_exception(test, vcpu, X86_TRAP_GP);
+	KUNIT_EXPECT_EQ(test, vcpu->dr6, 0xffff0ff0UL);
+}
+
+/* DR7.GD: the next MOV DR is a #DB fault instead, with DR6.BD, GD clear. */
+static void debug_register_general_detect(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	vcpu->event.pending = false;
+	vcpu->regs.gpr[VCPU_RAX] = BIT(13) | 1;
+	run(vcpu, EXIT_REASON_DR_ACCESS, dr(7, false, VCPU_RAX));
+	vcpu->dr6 |= 0x3;	/* B0 and B1 from an earlier #DB */
+	vcpu->rip = ENTRY;
+	vcpu->regs.gpr[VCPU_RCX] = 0x5555;
+	run(vcpu, EXIT_REASON_DR_ACCESS, dr(0, true, VCPU_RCX));
+	expect_exception(test, vcpu, X86_TRAP_DB);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RCX], 0x5555UL);
+	KUNIT_EXPECT_EQ(test, vcpu->dr6, 0xffff2ff0UL);
+	KUNIT_EXPECT_EQ(test, vcpu->dr7, 0x401UL);
+	/* The handler's own MOV DR then works. */
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_DR_ACCESS,
+				  dr(6, true, VCPU_RCX)), 0U);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RCX], 0xffff2ff0UL);
 }
 
 static struct kunit_case exit_cases[] = {
@@ -444,6 +534,9 @@ static struct kunit_case exit_cases[] = {
 	KUNIT_CASE(fatal_exits),
 	KUNIT_CASE(hidden_instructions_raise_ud),
 	KUNIT_CASE(debug_register_faults),
+	KUNIT_CASE(debug_register_values),
+	KUNIT_CASE(debug_registers_in_64bit_code),
+	KUNIT_CASE(debug_register_general_detect),
 	{}
 };
 

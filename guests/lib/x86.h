@@ -28,6 +28,7 @@
 #define PF_RSVD		(1u << 3)
 #define PF_I		(1u << 4)
 
+#define VECTOR_DB	1
 #define VECTOR_UD	6
 #define VECTOR_GP	13
 #define VECTOR_PF	14
