@@ -10,11 +10,23 @@ KO=/test/shadowvmm.ko
 MOD=shadowvmm
 export PATH="/test:$PATH"
 
-pass() { echo "PASS e2e/$1"; }
+# since_last NAME: how long the check took, when that was a while: what
+# tells where a slow boot (the debug kernel's) spends its time
+since_last() {
+	now=$(cut -d. -f1 /proc/uptime)
+	[ $((now - ${last_result:-now})) -lt 5 ] || echo "$1: $((now - last_result)) s"
+	last_result=$now
+}
+last_result=$(cut -d. -f1 /proc/uptime)
+pass() {
+	since_last "$1"
+	echo "PASS e2e/$1"
+}
 # fail NAME WHY...: one line, newlines flattened
 fail() {
 	n=$1
 	shift
+	since_last "$n"
 	echo "FAIL e2e/$n: $(echo "$*" | tr '\n' '|' | cut -c1-400)"
 }
 skip() {
