@@ -10,8 +10,8 @@
  *   selfmap 32|pae [insns]
  *
  * With "insns" the stores through the self-map are each a different
- * instruction (MOV, XCHG, LOCK CMPXCHG, LOCK OR, BTR, ADD, REP STOSL,
- * REP MOVSL):
+ * instruction (MOV, XCHG, LOCK CMPXCHG, LOCK OR, BTR, ADD, MOV moffs,
+ * LOCK XOR, REP STOSL, REP MOVSL):
  * a VMM that emulates stores to guest tables must get each right or,
  * where it cannot, stop the VM and say why, never corrupt the table.
  *
@@ -192,6 +192,23 @@ static void self_table(void)
 }
 
 /*
+ * "movl %eax, addr" with addr known only at run time, as the A3 form a
+ * compiler emits for a store to a constant address: written out as code.
+ */
+static void moffs_store(u32 addr, u32 val)
+{
+	static u8 stub[8] __aligned(8);
+
+	stub[0] = 0xa3;
+	stub[1] = addr;
+	stub[2] = addr >> 8;
+	stub[3] = addr >> 16;
+	stub[4] = addr >> 24;
+	stub[5] = 0xc3;		/* ret */
+	asm volatile("call *%1" : : "a" (val), "r" (stub) : "memory");
+}
+
+/*
  * Stores of each kind through the self-map, into the PTE for TEST_VA +
  * PAGE_SIZE; each then checked through the identity map and by use.
  */
@@ -237,6 +254,17 @@ static void store_kinds(void)
 	invlpg(va);
 	probe_read(va, &v);
 	check_value(v, TAG(7), "ADD of a frame difference through the self-map");
+
+	/* MOV moffs, EAX: the address is in the instruction, so build it. */
+	moffs_store(p, lo_a);
+	invlpg(va);
+	probe_read(va, &v);
+	check_value(v, TAG(6), "MOV moffs (A3) through the self-map");
+
+	asm volatile("lock xorl %1, (%0)" : : "r" (p), "r" (a ^ b) : "memory", "cc");
+	invlpg(va);
+	probe_read(va, &v);
+	check_value(v, TAG(7), "LOCK XOR of two frames through the self-map");
 
 	/* Two whole entries cleared, whatever their size. */
 	asm volatile("cld; rep stosl"

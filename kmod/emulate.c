@@ -31,12 +31,13 @@ enum { EM_RAX, EM_RCX, EM_RDX, EM_RBX, EM_RSP, EM_RBP, EM_RSI, EM_RDI };
 #define REX_W		BIT(3)
 
 enum em_op {
-	EM_MOV, EM_XCHG, EM_CMPXCHG, EM_CMPXCHG8B, EM_OR, EM_AND, EM_BTS,
-	EM_BTR,
+	EM_MOV, EM_XCHG, EM_CMPXCHG, EM_CMPXCHG8B, EM_OR, EM_AND, EM_XOR,
+	EM_ADD, EM_SUB, EM_BTS, EM_BTR,
 };
 
 enum em_src {
 	EM_SRC_REG,	/* ModRM.reg */
+	EM_SRC_ACC,	/* AL, AX, EAX or RAX */
 	EM_SRC_IMM8,	/* sign-extended to the operand size */
 	EM_SRC_IMMZ,	/* imm16 or imm32, sign-extended to 64 bits */
 	EM_SRC_NONE,
@@ -45,6 +46,7 @@ enum em_src {
 #define EM_BYTE		BIT(0)	/* an 8-bit operand whatever the prefixes */
 #define EM_LOCK		BIT(1)	/* LOCK allowed; anywhere else it is #UD */
 #define EM_0F		BIT(2)	/* behind the 0F escape */
+#define EM_MOFFS	BIT(3)	/* no ModRM: an address-sized offset follows */
 
 struct em_form {
 	u8 opcode;
@@ -54,24 +56,45 @@ struct em_form {
 	u8 src;		/* enum em_src */
 };
 
-/* Only memory destinations: a register-direct ModRM is declined earlier. */
+/*
+ * Only memory destinations: a register-direct ModRM is declined earlier.
+ * MOV moffs, AL/eAX is what compilers emit for a store to a constant
+ * address (an APIC register, say); ADD, SUB and XOR are the atomics'.
+ */
 static const struct em_form em_forms[] = {
+	{ 0x00, -1, EM_BYTE | EM_LOCK,		EM_ADD,		EM_SRC_REG },
+	{ 0x01, -1, EM_LOCK,			EM_ADD,		EM_SRC_REG },
 	{ 0x08, -1, EM_BYTE | EM_LOCK,		EM_OR,		EM_SRC_REG },
 	{ 0x09, -1, EM_LOCK,			EM_OR,		EM_SRC_REG },
 	{ 0x20, -1, EM_BYTE | EM_LOCK,		EM_AND,		EM_SRC_REG },
 	{ 0x21, -1, EM_LOCK,			EM_AND,		EM_SRC_REG },
+	{ 0x28, -1, EM_BYTE | EM_LOCK,		EM_SUB,		EM_SRC_REG },
+	{ 0x29, -1, EM_LOCK,			EM_SUB,		EM_SRC_REG },
+	{ 0x30, -1, EM_BYTE | EM_LOCK,		EM_XOR,		EM_SRC_REG },
+	{ 0x31, -1, EM_LOCK,			EM_XOR,		EM_SRC_REG },
+	{ 0x80,  0, EM_BYTE | EM_LOCK,		EM_ADD,		EM_SRC_IMM8 },
 	{ 0x80,  1, EM_BYTE | EM_LOCK,		EM_OR,		EM_SRC_IMM8 },
 	{ 0x80,  4, EM_BYTE | EM_LOCK,		EM_AND,		EM_SRC_IMM8 },
+	{ 0x80,  5, EM_BYTE | EM_LOCK,		EM_SUB,		EM_SRC_IMM8 },
+	{ 0x80,  6, EM_BYTE | EM_LOCK,		EM_XOR,		EM_SRC_IMM8 },
+	{ 0x81,  0, EM_LOCK,			EM_ADD,		EM_SRC_IMMZ },
 	{ 0x81,  1, EM_LOCK,			EM_OR,		EM_SRC_IMMZ },
 	{ 0x81,  4, EM_LOCK,			EM_AND,		EM_SRC_IMMZ },
+	{ 0x81,  5, EM_LOCK,			EM_SUB,		EM_SRC_IMMZ },
+	{ 0x81,  6, EM_LOCK,			EM_XOR,		EM_SRC_IMMZ },
+	{ 0x83,  0, EM_LOCK,			EM_ADD,		EM_SRC_IMM8 },
 	{ 0x83,  1, EM_LOCK,			EM_OR,		EM_SRC_IMM8 },
 	{ 0x83,  4, EM_LOCK,			EM_AND,		EM_SRC_IMM8 },
+	{ 0x83,  5, EM_LOCK,			EM_SUB,		EM_SRC_IMM8 },
+	{ 0x83,  6, EM_LOCK,			EM_XOR,		EM_SRC_IMM8 },
 	{ 0x86, -1, EM_BYTE | EM_LOCK,		EM_XCHG,	EM_SRC_REG },
 	{ 0x87, -1, EM_LOCK,			EM_XCHG,	EM_SRC_REG },
 	{ 0x88, -1, EM_BYTE,			EM_MOV,		EM_SRC_REG },
 	{ 0x89, -1, 0,				EM_MOV,		EM_SRC_REG },
 	{ 0xc6,  0, EM_BYTE,			EM_MOV,		EM_SRC_IMM8 },
 	{ 0xc7,  0, 0,				EM_MOV,		EM_SRC_IMMZ },
+	{ 0xa2, -1, EM_BYTE | EM_MOFFS,		EM_MOV,		EM_SRC_ACC },
+	{ 0xa3, -1, EM_MOFFS,			EM_MOV,		EM_SRC_ACC },
 	{ 0xab, -1, EM_0F | EM_LOCK,		EM_BTS,		EM_SRC_REG },
 	{ 0xb3, -1, EM_0F | EM_LOCK,		EM_BTR,		EM_SRC_REG },
 	{ 0xb0, -1, EM_0F | EM_BYTE | EM_LOCK,	EM_CMPXCHG,	EM_SRC_REG },
@@ -267,13 +290,16 @@ static int em_decode(struct em_insn *d, const struct shadowvmm_emulate *em)
 		op = (u8)b;
 		escaped = true;
 	}
-	if (em_fetch(d, 1, &b))
-		return -EOPNOTSUPP;
-	d->modrm = b;
-	/* Every form here stores to memory; mod 11b never faults on one. */
-	if ((d->modrm >> 6) == 3)
-		return -EOPNOTSUPP;
-	f = em_find_form(escaped, op, d->modrm);
+	f = em_find_form(escaped, op, 0);
+	if (!f || !(f->flags & EM_MOFFS)) {
+		if (em_fetch(d, 1, &b))
+			return -EOPNOTSUPP;
+		d->modrm = b;
+		/* Every form here stores to memory; mod 11b never faults. */
+		if ((d->modrm >> 6) == 3)
+			return -EOPNOTSUPP;
+		f = em_find_form(escaped, op, d->modrm);
+	}
 	if (!f || (d->lock && !(f->flags & EM_LOCK)))
 		return -EOPNOTSUPP;
 	d->form = f;
@@ -302,9 +328,14 @@ static int em_decode(struct em_insn *d, const struct shadowvmm_emulate *em)
 		break;
 	}
 
-	if (d->asize == 2 ? em_decode_ea16(d, em->gpr) :
-			    em_decode_ea32(d, em->gpr))
+	if (f->flags & EM_MOFFS) {
+		/* The offset is as wide as an address: 8 bytes in 64-bit mode. */
+		if (em_fetch(d, d->asize, &d->ea))
+			return -EOPNOTSUPP;
+	} else if (d->asize == 2 ? em_decode_ea16(d, em->gpr) :
+				   em_decode_ea32(d, em->gpr)) {
 		return -EOPNOTSUPP;
+	}
 
 	if (f->src == EM_SRC_IMM8 && em_fetch(d, 1, &d->imm))
 		return -EOPNOTSUPP;
@@ -376,7 +407,7 @@ static unsigned long em_result_flags(u64 res, unsigned int size)
 	return f;
 }
 
-/* OR and AND: AF is undefined, and hardware-faithful means leave it. */
+/* OR, AND and XOR: AF is undefined; hardware-faithful means leave it. */
 static unsigned long em_logic_flags(unsigned long flags, u64 res,
 				    unsigned int size)
 {
@@ -384,7 +415,23 @@ static unsigned long em_logic_flags(unsigned long flags, u64 res,
 	       em_result_flags(res, size);
 }
 
-/* CMPXCHG sets the flags of CMP accumulator, memory. */
+/* ADD: all six flags from the sum. */
+static unsigned long em_add_flags(unsigned long flags, u64 a, u64 b,
+				  unsigned int size)
+{
+	u64 res = em_trunc(a + b, size);
+	unsigned long f = em_result_flags(res, size);
+
+	if (res < a)
+		f |= X86_EFLAGS_CF;
+	if ((((a ^ res) & (b ^ res)) >> (size * 8 - 1)) & 1)
+		f |= X86_EFLAGS_OF;
+	if ((a ^ b ^ res) & 0x10)
+		f |= X86_EFLAGS_AF;
+	return (flags & ~EM_ARITH_FLAGS) | f;
+}
+
+/* SUB, and CMPXCHG, which sets the flags of CMP accumulator, memory. */
 static unsigned long em_sub_flags(unsigned long flags, u64 a, u64 b,
 				  unsigned int size)
 {
@@ -454,6 +501,8 @@ static int em_execute(struct shadowvmm_emulate *em,
 	if (d->form->src == EM_SRC_REG) {
 		reg = em_reg(d, &high8);
 		src = em_reg_read(gpr, reg, high8, size);
+	} else if (d->form->src == EM_SRC_ACC) {
+		src = em_reg_read(gpr, EM_RAX, false, size);
 	}
 	if (d->form->op == EM_BTS || d->form->op == EM_BTR)
 		bit = src & (size * 8 - 1);
@@ -492,6 +541,18 @@ static int em_execute(struct shadowvmm_emulate *em,
 		val = old & src;
 		*flags = em_logic_flags(*flags, val, size);
 		break;
+	case EM_XOR:
+		val = old ^ src;
+		*flags = em_logic_flags(*flags, val, size);
+		break;
+	case EM_ADD:
+		val = em_trunc(old + src, size);
+		*flags = em_add_flags(*flags, old, src, size);
+		break;
+	case EM_SUB:
+		val = em_trunc(old - src, size);
+		*flags = em_sub_flags(*flags, old, src, size);
+		break;
 	default:	/* BTS, BTR: OF, SF, AF and PF are undefined: kept */
 		val = d->form->op == EM_BTS ? old | BIT_ULL(bit) :
 					      old & ~BIT_ULL(bit);
@@ -509,8 +570,8 @@ static int em_execute(struct shadowvmm_emulate *em,
  *	size describe it and the registers and RFLAGS are updated
  * @ops: segment bases and the memory operand
  *
- * Decodes one MOV, XCHG, CMPXCHG, CMPXCHG8B/16B, OR, AND, BTS or BTR with
- * a memory destination, reads the operand once and writes it at most once
+ * Decodes one MOV (ModRM or moffs), XCHG, CMPXCHG, CMPXCHG8B/16B, OR, AND,
+ * XOR, ADD, SUB, BTS or BTR with a memory destination, reads the operand once and writes it at most once
  * (CMPXCHG writes the old value back on a mismatch, as hardware does).
  * Declined with -EOPNOTSUPP, for the caller to run natively: any other
  * instruction, REP/REPNE prefixes, a register destination, LOCK where it
