@@ -571,8 +571,9 @@ static int em_execute(struct shadowvmm_emulate *em,
  * @ops: segment bases and the memory operand
  *
  * Decodes one MOV (ModRM or moffs), XCHG, CMPXCHG, CMPXCHG8B/16B, OR, AND,
- * XOR, ADD, SUB, BTS or BTR with a memory destination, reads the operand once and writes it at most once
- * (CMPXCHG writes the old value back on a mismatch, as hardware does).
+ * XOR, ADD, SUB, BTS or BTR with a memory destination, reads the operand
+ * once and writes it at most once (CMPXCHG writes the old value back on a
+ * mismatch, as hardware does).
  * Declined with -EOPNOTSUPP, for the caller to run natively: any other
  * instruction, REP/REPNE prefixes, a register destination, LOCK where it
  * is #UD, conflicting segment overrides, a misaligned CMPXCHG16B, and

@@ -319,15 +319,14 @@ static u32 handle_dr_access(struct shadowvmm_vcpu *vcpu,
 	value = gpr_read(vcpu, gpr);
 	if (!wide)
 		value = (u32)value;
-	if (dr < 4) {
-		vcpu->db[dr] = value;
-	} else if (upper_32_bits(value)) {
+	if (dr >= 6 && upper_32_bits(value))
 		return inject_gp(vcpu, exit);
-	} else if (dr == 6) {
+	if (dr < 4)
+		vcpu->db[dr] = value;
+	else if (dr == 6)
 		vcpu->dr6 = (value & VCPU_DR6_VOLATILE) | VCPU_DR6_FIXED_1;
-	} else {
+	else
 		set_dr7(vcpu, value);
-	}
 	return skip_instruction(vcpu, exit);
 }
 
