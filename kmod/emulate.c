@@ -415,32 +415,20 @@ static unsigned long em_logic_flags(unsigned long flags, u64 res,
 	       em_result_flags(res, size);
 }
 
-/* ADD: all six flags from the sum. */
-static unsigned long em_add_flags(unsigned long flags, u64 a, u64 b,
-				  unsigned int size)
+/*
+ * ADD and SUB set all six flags from the result; so does CMPXCHG, as CMP
+ * accumulator, memory (a SUB that keeps no result).
+ */
+static unsigned long em_add_sub_flags(unsigned long flags, u64 a, u64 b,
+				      bool sub, unsigned int size)
 {
-	u64 res = em_trunc(a + b, size);
+	u64 res = em_trunc(sub ? a - b : a + b, size);
+	u64 overflow = sub ? (a ^ b) & (a ^ res) : (a ^ res) & (b ^ res);
 	unsigned long f = em_result_flags(res, size);
 
-	if (res < a)
+	if (sub ? a < b : res < a)
 		f |= X86_EFLAGS_CF;
-	if ((((a ^ res) & (b ^ res)) >> (size * 8 - 1)) & 1)
-		f |= X86_EFLAGS_OF;
-	if ((a ^ b ^ res) & 0x10)
-		f |= X86_EFLAGS_AF;
-	return (flags & ~EM_ARITH_FLAGS) | f;
-}
-
-/* SUB, and CMPXCHG, which sets the flags of CMP accumulator, memory. */
-static unsigned long em_sub_flags(unsigned long flags, u64 a, u64 b,
-				  unsigned int size)
-{
-	u64 res = em_trunc(a - b, size);
-	unsigned long f = em_result_flags(res, size);
-
-	if (a < b)
-		f |= X86_EFLAGS_CF;
-	if ((((a ^ b) & (a ^ res)) >> (size * 8 - 1)) & 1)
+	if ((overflow >> (size * 8 - 1)) & 1)
 		f |= X86_EFLAGS_OF;
 	if ((a ^ b ^ res) & 0x10)
 		f |= X86_EFLAGS_AF;
@@ -524,8 +512,8 @@ static int em_execute(struct shadowvmm_emulate *em,
 		 * A mismatch writes the old value back, as hardware does, so
 		 * that the accumulator is loaded from an atomic snapshot.
 		 */
-		*flags = em_sub_flags(*flags, em_trunc(gpr[EM_RAX], size), old,
-				      size);
+		*flags = em_add_sub_flags(*flags, em_trunc(gpr[EM_RAX], size),
+					  old, true, size);
 		if (*flags & X86_EFLAGS_ZF) {
 			val = src;
 		} else {
@@ -547,11 +535,11 @@ static int em_execute(struct shadowvmm_emulate *em,
 		break;
 	case EM_ADD:
 		val = em_trunc(old + src, size);
-		*flags = em_add_flags(*flags, old, src, size);
+		*flags = em_add_sub_flags(*flags, old, src, false, size);
 		break;
 	case EM_SUB:
 		val = em_trunc(old - src, size);
-		*flags = em_sub_flags(*flags, old, src, size);
+		*flags = em_add_sub_flags(*flags, old, src, true, size);
 		break;
 	default:	/* BTS, BTR: OF, SF, AF and PF are undefined: kept */
 		val = d->form->op == EM_BTS ? old | BIT_ULL(bit) :
