@@ -13,4 +13,9 @@ if [ -z "$why" ] && [ -f /sys/devices/system/cpu/cpu1/online ]; then
 	b=$(start_spin 1) || why=$b
 fi
 check poweroff-running-started "$why"
+# Spinning at the lowest priority, they leave the CPUs to the last case
+# (kmemleak's scans take minutes on the debug kernel).
+for id in $a $b; do
+	pid=$(vcpu_pid "$id") && renice -n 19 -p "$pid" >/dev/null 2>&1
+done
 echo 7 >/proc/sys/kernel/printk
