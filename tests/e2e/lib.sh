@@ -166,10 +166,16 @@ per_op() {
 
 # --- two CPUs ---------------------------------------------------------------
 
-# vcpu_pid ID: the pid of VM ID's vCPU thread ("shadowvmm/ID"), or nothing
+# vcpu_pid ID: the pid of VM ID's vCPU thread ("shadowvmm/ID"), or
+# nothing. With the shell's own read: a process per /proc entry costs the
+# debug kernel a minute a call.
 vcpu_pid() {
 	for c in /proc/[0-9]*/comm; do
-		[ "$(cat "$c" 2>/dev/null)" = "shadowvmm/$1" ] && { p=${c#/proc/}; echo "${p%/comm}"; return 0; }
+		read -r comm <"$c" 2>/dev/null || continue
+		[ "$comm" = "shadowvmm/$1" ] || continue
+		p=${c#/proc/}
+		echo "${p%/comm}"
+		return 0
 	done
 	return 1
 }
