@@ -182,10 +182,12 @@ static void run_op(struct worker *w, enum op op, uint32_t id)
 			&own);
 	__atomic_store_n(&w->since_us, 0, __ATOMIC_SEQ_CST);
 	/*
-	 * Ids are reused: the VM just created can have the id another
-	 * thread is about to destroy, and be gone before its load.
+	 * Ids are reused: the VM just created can have the id the other
+	 * threads are working on, and be destroyed (ENOENT) or started
+	 * (EBUSY: no load into a running VM) before its load.
 	 */
-	if (err == -ENOSPC || err == -ENOMEM || err == -ENOENT)
+	if (err == -ENOSPC || err == -ENOMEM || err == -ENOENT ||
+	    err == -EBUSY)
 		return;
 	if (err) {
 		printf("FAIL: thread %d: create and load: %s\n", w->idx,
