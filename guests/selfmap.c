@@ -197,15 +197,15 @@ static void self_table(void)
  */
 static void moffs_store(u32 addr, u32 val)
 {
-	static u8 stub[8] __aligned(8);
+	static u8 code[8] __aligned(8);
 
-	stub[0] = 0xa3;
-	stub[1] = addr;
-	stub[2] = addr >> 8;
-	stub[3] = addr >> 16;
-	stub[4] = addr >> 24;
-	stub[5] = 0xc3;		/* ret */
-	asm volatile("call *%1" : : "a" (val), "r" (stub) : "memory");
+	code[0] = 0xa3;
+	code[1] = addr;
+	code[2] = addr >> 8;
+	code[3] = addr >> 16;
+	code[4] = addr >> 24;
+	code[5] = 0xc3;		/* ret */
+	asm volatile("call *%1" : : "a" (val), "r" (code) : "memory");
 }
 
 /*

@@ -290,8 +290,10 @@ static int em_decode(struct em_insn *d, const struct shadowvmm_emulate *em)
 		op = (u8)b;
 		escaped = true;
 	}
-	f = em_find_form(escaped, op, 0);
-	if (!f || !(f->flags & EM_MOFFS)) {
+	/* A2h/A3h, MOV moffs: the only forms here without a ModRM. */
+	if (!escaped && (op | 1) == 0xa3) {
+		f = em_find_form(escaped, op, 0);
+	} else {
 		if (em_fetch(d, 1, &b))
 			return -EOPNOTSUPP;
 		d->modrm = b;

@@ -9,7 +9,7 @@
  * VM to stop. The VMCS stays active on that CPU after the burst, so the
  * next burst there enters with VMRESUME and rewrites no host state that
  * is the same; a burst on another CPU first has it cleared where it was
- * (an IPI), as KVM's loaded_vmcs does (vmx.c). CPU hot-unplug and reboot
+ * (an IPI), as KVM's loaded_vmcs does (loaded_vmcs.c). CPU hot-unplug and reboot
  * clear the VMCSs active on a CPU before VMXOFF there.
  *
  * Stopping a vCPU is a request plus a kick, as KVM's vcpu->mode and
