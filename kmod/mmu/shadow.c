@@ -208,6 +208,15 @@ static void drop_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	*sptep = 0;
 }
 
+/* Empty a leaf page: only its present entries are visited. */
+static void drop_leaves(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
+{
+	unsigned int i;
+
+	for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+		drop_leaf(mmu, sp, i);
+}
+
 static void drop_nonleaf(u64 *sptep)
 {
 	if (!(*sptep & _PAGE_PRESENT))
@@ -288,13 +297,11 @@ static void zap_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 	unsigned int i;
 	u64 *sptep;
 
-	if (sp->role.level == 1) {
-		for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
-			drop_leaf(mmu, sp, i);
-	} else {
+	if (sp->role.level == 1)
+		drop_leaves(mmu, sp);
+	else
 		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
 			drop_nonleaf(&sp->spt[i]);
-	}
 	for (sptep = sptep_first(&sp->parents, &it); sptep;
 	     sptep = sptep_next(&it))
 		*sptep = 0;
@@ -428,8 +435,7 @@ static void empty_unsync_below(struct shadowvmm_mmu *mmu,
 		return;
 	if (sp->role.level == 1) {
 		if (sp->unsync)
-			for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
-				drop_leaf(mmu, sp, i);
+			drop_leaves(mmu, sp);
 		return;
 	}
 	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
