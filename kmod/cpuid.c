@@ -12,9 +12,11 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <asm/processor.h>
+#include <asm/tsc.h>
 #include "cpuid.h"
+#include "dev/lapic.h"
 
-#define MAX_BASIC_LEAF		0x7
+#define MAX_BASIC_LEAF		0x16	/* TSC and bus frequencies */
 #define MAX_EXTENDED_LEAF	0x80000008
 
 #define LEAF1_ECX_KEEP	(BIT(0) /* SSE3 */ | BIT(1) /* PCLMULQDQ */ | \
@@ -23,6 +25,10 @@
 			 BIT(22) /* MOVBE */ | BIT(23) /* POPCNT */ | \
 			 BIT(25) /* AES */ | BIT(30) /* RDRAND */)
 #define LEAF1_ECX_HYPERVISOR	BIT(31)
+/* Emulated whatever the host has: the local APIC and its deadline timer. */
+#define LEAF1_ECX_TSC_DEADLINE	BIT(24)
+#define LEAF1_EDX_APIC		BIT(9)
+#define LEAF6_EAX_ARAT		BIT(2)	/* the APIC timer runs in deep C-states */
 #define LEAF1_EDX_KEEP	(BIT(0) /* FPU */ | BIT(2) /* DE */ | \
 			 BIT(3) /* PSE */ | BIT(4) /* TSC */ | \
 			 BIT(5) /* MSR */ | BIT(6) /* PAE */ | \
@@ -59,13 +65,16 @@ void shadowvmm_cpuid_filter(u32 leaf, u32 subleaf,
 {
 	switch (leaf) {
 	case 0:
-		regs->eax = min_t(u32, regs->eax, MAX_BASIC_LEAF);
+		/* Leaves 8 up to ours read zero or are made up here. */
+		if (regs->eax >= 7)
+			regs->eax = MAX_BASIC_LEAF;
 		break;
 	case 1:
 		/* One vCPU, APIC ID 0, no hyper-threading. */
 		regs->ebx = (regs->ebx & 0xffff) | BIT(16);
-		regs->ecx = (regs->ecx & LEAF1_ECX_KEEP) | LEAF1_ECX_HYPERVISOR;
-		regs->edx &= LEAF1_EDX_KEEP;
+		regs->ecx = (regs->ecx & LEAF1_ECX_KEEP) | LEAF1_ECX_HYPERVISOR |
+			    LEAF1_ECX_TSC_DEADLINE;
+		regs->edx = (regs->edx & LEAF1_EDX_KEEP) | LEAF1_EDX_APIC;
 		break;
 	case 2:
 		break;
@@ -82,6 +91,28 @@ void shadowvmm_cpuid_filter(u32 leaf, u32 subleaf,
 		} else {
 			zero(regs);
 		}
+		break;
+	case 6:
+		zero(regs);
+		regs->eax = LEAF6_EAX_ARAT;
+		break;
+	case 0x15:
+		/*
+		 * TSC = ECX * EBX / EAX Hz, with the APIC timer's 1 GHz as the
+		 * crystal: Linux then knows both rates without calibrating
+		 * against a PIT that is not there.
+		 */
+		regs->eax = USEC_PER_SEC;
+		regs->ebx = tsc_khz;
+		regs->ecx = SHADOWVMM_LAPIC_BUS_HZ;
+		regs->edx = 0;
+		break;
+	case 0x16:
+		/* Base and maximum MHz, and the bus (reference) clock's. */
+		regs->eax = tsc_khz / 1000;
+		regs->ebx = tsc_khz / 1000;
+		regs->ecx = SHADOWVMM_LAPIC_BUS_HZ / 1000000;
+		regs->edx = 0;
 		break;
 	case SHADOWVMM_CPUID_SIGNATURE:
 		regs->eax = SHADOWVMM_CPUID_SIGNATURE;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The store emulator (see emulate.h). It knows the few forms guests use to
- * write page-table entries and declines everything else: a decline costs
- * the caller an unprotect and a native re-execution, a wrong store
+ * The instruction emulator (see emulate.h). It knows the few forms guests
+ * use to write page-table entries and to reach device registers, and
+ * declines everything else: a decline costs the caller an unprotect and a
+ * native re-execution (or stops the VM, for device memory), a wrong store
  * corrupts the guest, so every doubt ends in -EOPNOTSUPP.
  *
- * Every form runs as read, compute, compare-and-write. The write's compare
+ * Every form runs as read, compute, compare-and-write (a load stops after
+ * the read). The write's compare
  * is what makes LOCKed and implicitly locked forms atomic against other
  * vCPUs, and registers and flags are committed only once the write has
  * succeeded, so a lost race (-EAGAIN) leaves the vCPU as it was.
@@ -31,7 +33,7 @@ enum { EM_RAX, EM_RCX, EM_RDX, EM_RBX, EM_RSP, EM_RBP, EM_RSI, EM_RDI };
 #define REX_W		BIT(3)
 
 enum em_op {
-	EM_MOV, EM_XCHG, EM_CMPXCHG, EM_CMPXCHG8B, EM_OR, EM_AND, EM_XOR,
+	EM_MOV, EM_LOAD, EM_XCHG, EM_CMPXCHG, EM_CMPXCHG8B, EM_OR, EM_AND, EM_XOR,
 	EM_ADD, EM_SUB, EM_BTS, EM_BTR,
 };
 
@@ -47,6 +49,8 @@ enum em_src {
 #define EM_LOCK		BIT(1)	/* LOCK allowed; anywhere else it is #UD */
 #define EM_0F		BIT(2)	/* behind the 0F escape */
 #define EM_MOFFS	BIT(3)	/* no ModRM: an address-sized offset follows */
+#define EM_WORD		BIT(4)	/* a 16-bit memory operand (MOVZX) */
+#define EM_WIDEN	BIT(5)	/* the register is wider than memory: MOVZX */
 
 struct em_form {
 	u8 opcode;
@@ -57,9 +61,11 @@ struct em_form {
 };
 
 /*
- * Only memory destinations: a register-direct ModRM is declined earlier.
+ * Only memory operands: a register-direct ModRM is declined earlier.
  * MOV moffs, AL/eAX is what compilers emit for a store to a constant
  * address (an APIC register, say); ADD, SUB and XOR are the atomics'.
+ * The loads (MOV and MOVZX into a register) are for device memory, where
+ * every access traps, not only stores.
  */
 static const struct em_form em_forms[] = {
 	{ 0x00, -1, EM_BYTE | EM_LOCK,		EM_ADD,		EM_SRC_REG },
@@ -93,6 +99,12 @@ static const struct em_form em_forms[] = {
 	{ 0x89, -1, 0,				EM_MOV,		EM_SRC_REG },
 	{ 0xc6,  0, EM_BYTE,			EM_MOV,		EM_SRC_IMM8 },
 	{ 0xc7,  0, 0,				EM_MOV,		EM_SRC_IMMZ },
+	{ 0x8a, -1, EM_BYTE,			EM_LOAD,	EM_SRC_REG },
+	{ 0x8b, -1, 0,				EM_LOAD,	EM_SRC_REG },
+	{ 0xa0, -1, EM_BYTE | EM_MOFFS,		EM_LOAD,	EM_SRC_ACC },
+	{ 0xa1, -1, EM_MOFFS,			EM_LOAD,	EM_SRC_ACC },
+	{ 0xb6, -1, EM_0F | EM_BYTE | EM_WIDEN,	EM_LOAD,	EM_SRC_REG },
+	{ 0xb7, -1, EM_0F | EM_WORD | EM_WIDEN,	EM_LOAD,	EM_SRC_REG },
 	{ 0xa2, -1, EM_BYTE | EM_MOFFS,		EM_MOV,		EM_SRC_ACC },
 	{ 0xa3, -1, EM_MOFFS,			EM_MOV,		EM_SRC_ACC },
 	{ 0xab, -1, EM_0F | EM_LOCK,		EM_BTS,		EM_SRC_REG },
@@ -123,6 +135,7 @@ struct em_insn {
 	int seg;		/* an override, or -1 */
 	enum shadowvmm_seg def_seg;
 	unsigned int size, asize;	/* operand and address size, bytes */
+	unsigned int reg_size;	/* of the register operand: MOVZX's is wider */
 	bool rip_rel;
 	u64 ea, imm;
 };
@@ -290,14 +303,14 @@ static int em_decode(struct em_insn *d, const struct shadowvmm_emulate *em)
 		op = (u8)b;
 		escaped = true;
 	}
-	/* A2h/A3h, MOV moffs: the only forms here without a ModRM. */
-	if (!escaped && (op | 1) == 0xa3) {
+	/* A0h-A3h, MOV moffs: the only forms here without a ModRM. */
+	if (!escaped && (op & ~3) == 0xa0) {
 		f = em_find_form(escaped, op, 0);
 	} else {
 		if (em_fetch(d, 1, &b))
 			return -EOPNOTSUPP;
 		d->modrm = b;
-		/* Every form here stores to memory; mod 11b never faults. */
+		/* Every form here accesses memory; mod 11b never faults. */
 		if ((d->modrm >> 6) == 3)
 			return -EOPNOTSUPP;
 		f = em_find_form(escaped, op, d->modrm);
@@ -306,17 +319,24 @@ static int em_decode(struct em_insn *d, const struct shadowvmm_emulate *em)
 		return -EOPNOTSUPP;
 	d->form = f;
 
-	if (f->flags & EM_BYTE)
-		d->size = 1;
-	else if (f->op == EM_CMPXCHG8B && d->opsize_prefix)
-		return -EOPNOTSUPP;	/* the SDM does not say: decline */
-	else if (f->op == EM_CMPXCHG8B)
-		d->size = d->rex & REX_W ? 16 : 8;
-	else if (d->rex & REX_W)
-		d->size = 8;
+	if (d->rex & REX_W)
+		d->reg_size = 8;
 	else
-		d->size = (d->mode == SHADOWVMM_MODE_16) != d->opsize_prefix ?
-			  2 : 4;
+		d->reg_size = (d->mode == SHADOWVMM_MODE_16) != d->opsize_prefix ?
+			      2 : 4;
+	if (f->op == EM_CMPXCHG8B && d->opsize_prefix)
+		return -EOPNOTSUPP;	/* the SDM does not say: decline */
+	if (f->op == EM_CMPXCHG8B)
+		d->size = d->rex & REX_W ? 16 : 8;
+	else if (f->flags & EM_WORD)
+		d->size = 2;
+	else
+		d->size = d->reg_size;
+	if (f->flags & EM_BYTE) {
+		d->size = 1;
+		if (!(f->flags & EM_WIDEN))
+			d->reg_size = 1;
+	}
 
 	switch (d->mode) {
 	case SHADOWVMM_MODE_16:
@@ -356,7 +376,7 @@ static unsigned int em_reg(const struct em_insn *d, bool *high8)
 {
 	unsigned int reg = ((d->modrm >> 3) & 7) | (d->rex & REX_R ? 8 : 0);
 
-	*high8 = d->size == 1 && !d->rex && reg >= 4;
+	*high8 = d->reg_size == 1 && !d->rex && reg >= 4;
 	return *high8 ? reg - 4 : reg;
 }
 
@@ -490,7 +510,7 @@ static int em_execute(struct shadowvmm_emulate *em,
 
 	if (d->form->src == EM_SRC_REG) {
 		reg = em_reg(d, &high8);
-		src = em_reg_read(gpr, reg, high8, size);
+		src = em_reg_read(gpr, reg, high8, d->reg_size);
 	} else if (d->form->src == EM_SRC_ACC) {
 		src = em_reg_read(gpr, EM_RAX, false, size);
 	}
@@ -502,6 +522,10 @@ static int em_execute(struct shadowvmm_emulate *em,
 		return err;
 
 	switch (d->form->op) {
+	case EM_LOAD:
+		em_reg_write(gpr, d->form->src == EM_SRC_ACC ? EM_RAX : reg,
+			     high8, d->reg_size, old);
+		return 0;
 	case EM_MOV:
 		val = src;
 		break;
@@ -555,25 +579,26 @@ static int em_execute(struct shadowvmm_emulate *em,
 }
 
 /**
- * shadowvmm_emulate_store() - carry out a guest store to a protected frame
+ * shadowvmm_emulate_access() - carry out a guest instruction's memory access
  * @em: the instruction and register state; on success insn_len, gva and
  *	size describe it and the registers and RFLAGS are updated
  * @ops: segment bases and the memory operand
  *
- * Decodes one MOV (ModRM or moffs), XCHG, CMPXCHG, CMPXCHG8B/16B, OR, AND,
- * XOR, ADD, SUB, BTS or BTR with a memory destination, reads the operand
- * once and writes it at most once (CMPXCHG writes the old value back on a
- * mismatch, as hardware does).
+ * Decodes one MOV (ModRM or moffs, either direction), MOVZX, XCHG,
+ * CMPXCHG, CMPXCHG8B/16B, OR, AND, XOR, ADD, SUB, BTS or BTR with a memory
+ * operand, reads the operand once and writes it at most once (a load not
+ * at all; CMPXCHG writes the old value back on a mismatch, as hardware
+ * does).
  * Declined with -EOPNOTSUPP, for the caller to run natively: any other
- * instruction, REP/REPNE prefixes, a register destination, LOCK where it
+ * instruction, REP/REPNE prefixes, a register operand only, LOCK where it
  * is #UD, conflicting segment overrides, a misaligned CMPXCHG16B, and
  * bytes past insn_avail or 15.
  *
  * Return: 0, -EOPNOTSUPP, or the callbacks' error (then the registers and
  * RFLAGS are untouched, so the caller may retry on -EAGAIN).
  */
-int shadowvmm_emulate_store(struct shadowvmm_emulate *em,
-			    const struct shadowvmm_emulate_ops *ops)
+int shadowvmm_emulate_access(struct shadowvmm_emulate *em,
+			     const struct shadowvmm_emulate_ops *ops)
 {
 	struct em_insn d = {
 		.bytes = em->insn,

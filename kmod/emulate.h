@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The store emulator: decodes and carries out the few instruction forms
- * that write to page tables, so the shadow MMU can keep a write-protected
- * guest page table and its shadows in step with one exit per store.
+ * The instruction emulator: decodes and carries out the few instruction
+ * forms that write to page tables, so the shadow MMU can keep a
+ * write-protected guest page table and its shadows in step with one exit
+ * per store, and the loads and stores that reach device registers (the
+ * local APIC), which trap on every access.
  * Pure: it sees instruction bytes, registers and one memory operand
  * through callbacks, never the VMCS or guest memory directly.
  */
@@ -29,8 +31,9 @@ struct shadowvmm_emulate_ops {
 	/*
 	 * Read @size bytes of the memory operand at linear address @gva.
 	 * Called exactly once per instruction, before any write and for a
-	 * plain MOV too: the place to check @gva against the faulting
-	 * address while nothing has changed yet.
+	 * plain MOV store too (so device memory read here must have no side
+	 * effects): the place to check @gva against the faulting address
+	 * while nothing has changed yet.
 	 */
 	int (*read)(void *ctx, u64 gva, void *val, unsigned int size);
 	/*
@@ -61,7 +64,7 @@ struct shadowvmm_emulate {
 	unsigned int size;	/* and its size in bytes */
 };
 
-int shadowvmm_emulate_store(struct shadowvmm_emulate *em,
-			    const struct shadowvmm_emulate_ops *ops);
+int shadowvmm_emulate_access(struct shadowvmm_emulate *em,
+			     const struct shadowvmm_emulate_ops *ops);
 
 #endif

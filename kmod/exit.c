@@ -12,6 +12,7 @@
  * we do not understand stops the VM; it never reaches the host.
  */
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <asm/msr.h>
 #include <asm/msr-index.h>
 #include <asm/page.h>
@@ -247,10 +248,10 @@ static u32 handle_cr_access(struct shadowvmm_vcpu *vcpu,
 		case 4:
 			return cr_result(vcpu, exit, shadowvmm_set_cr4(vcpu, value));
 		case 8:
-			/* No interrupt controller yet: the TPR only reads back. */
+			/* CR8 is the APIC's task priority, bits 7:4. */
 			if (value & ~0xfUL)
 				return inject_gp(vcpu, exit);
-			vcpu->cr8 = value;
+			shadowvmm_lapic_set_tpr(&vcpu->apic, value << 4);
 			return skip_instruction(vcpu, exit);
 		}
 		break;
@@ -260,7 +261,7 @@ static u32 handle_cr_access(struct shadowvmm_vcpu *vcpu,
 			gpr_write(vcpu, CR_GPR(q), vcpu->cr3);
 			return skip_instruction(vcpu, exit);
 		case 8:
-			gpr_write(vcpu, CR_GPR(q), vcpu->cr8);
+			gpr_write(vcpu, CR_GPR(q), vcpu->apic.tpr >> 4);
 			return skip_instruction(vcpu, exit);
 		}
 		break;
@@ -506,6 +507,12 @@ static u32 handle_rdmsr(struct shadowvmm_vcpu *vcpu,
 	case MSR_IA32_SYSENTER_EIP:
 		value = vcpu->sysenter_eip;
 		break;
+	case MSR_IA32_APICBASE:
+		value = SHADOWVMM_LAPIC_BASE_MSR;
+		break;
+	case MSR_IA32_TSC_DEADLINE:
+		value = shadowvmm_lapic_tsc_deadline(&vcpu->apic);
+		break;
 	default:
 		shadowvmm_stat_add(&vcpu->vm->stats,
 				   SHADOWVMM_STAT_MSR_UNHANDLED, 1);
@@ -584,6 +591,18 @@ static u32 handle_wrmsr(struct shadowvmm_vcpu *vcpu,
 			vcpu->sysenter_eip = value;
 		vcpu->dirty |= VCPU_DIRTY_SYSENTER;
 		break;
+	case MSR_IA32_APICBASE:
+		/*
+		 * Moving the APIC, disabling it or x2APIC mode (which CPUID
+		 * does not offer) would need an APIC we do not have.
+		 */
+		if (value != SHADOWVMM_LAPIC_BASE_MSR)
+			return inject_gp(vcpu, exit);
+		break;
+	case MSR_IA32_TSC_DEADLINE:
+		shadowvmm_lapic_set_tsc_deadline(&vcpu->apic, value, rdtsc(),
+						 ktime_get_ns());
+		break;
 	default:
 		shadowvmm_stat_add(&vcpu->vm->stats,
 				   SHADOWVMM_STAT_MSR_UNHANDLED, 1);
@@ -592,12 +611,21 @@ static u32 handle_wrmsr(struct shadowvmm_vcpu *vcpu,
 	return skip_instruction(vcpu, exit);
 }
 
+/*
+ * HLT waits for an interrupt. With IF clear nothing but an NMI could wake
+ * the guest, which is how guests end: the VM stops. Otherwise the run
+ * loop puts the thread to sleep until the APIC has something it can take.
+ */
 static u32 handle_hlt(struct shadowvmm_vcpu *vcpu,
 		      const struct shadowvmm_exit *exit)
 {
-	/* No device raises interrupts yet: a halted guest never wakes. */
 	skip_instruction(vcpu, exit);
-	return shadowvmm_stop_vcpu(vcpu, exit, SHADOWVMM_STOP_HALT);
+	if (!(vcpu->rflags & X86_EFLAGS_IF))
+		return shadowvmm_stop_vcpu(vcpu, exit, SHADOWVMM_STOP_HALT);
+	shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_HALT_EXITS, 1);
+	if (!shadowvmm_lapic_has_event(&vcpu->apic))
+		vcpu->halted = true;
+	return CONTINUE;
 }
 
 static u32 handle_basic_exit(struct shadowvmm_vcpu *vcpu,
@@ -609,6 +637,15 @@ static u32 handle_basic_exit(struct shadowvmm_vcpu *vcpu,
 	switch (exit->reason & 0xffff) {
 	case EXIT_REASON_EXCEPTION_NMI:
 		return handle_exception(vcpu, exit);
+	case EXIT_REASON_INTERRUPT_WINDOW:
+	case EXIT_REASON_NMI_WINDOW:
+		/* The guest can take what is pending: vcpu.c injects it. */
+		shadowvmm_stat_add(&vcpu->vm->stats,
+				   (exit->reason & 0xffff) ==
+				   EXIT_REASON_INTERRUPT_WINDOW ?
+				   SHADOWVMM_STAT_IRQ_WINDOW_EXITS :
+				   SHADOWVMM_STAT_NMI_WINDOW_EXITS, 1);
+		return CONTINUE;
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
 	case EXIT_REASON_PREEMPTION_TIMER:
 		/*
@@ -687,7 +724,6 @@ void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu, u32 entry,
 	vcpu->rflags = X86_EFLAGS_FIXED;
 	vcpu->cs_ar = 0xc09b;	/* flat 32-bit code, as vcpu.c loads CS */
 	vcpu->cr2 = 0;
-	vcpu->cr8 = 0;
 	vcpu->pat = PAT_POWER_ON;
 	vcpu->kernel_gs_base = 0;
 	vcpu->sysenter_cs = 0;
@@ -701,6 +737,8 @@ void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu, u32 entry,
 	vcpu->dr6 = VCPU_DR6_FIXED_1;
 	vcpu->dr7 = VCPU_DR7_FIXED_1;
 	shadowvmm_paging_reset(vcpu);
+	shadowvmm_lapic_reset(&vcpu->apic);
+	vcpu->halted = false;
 	vcpu->event = (struct shadowvmm_event){};
 	vcpu->stop = (struct shadowvmm_stop){};
 	vcpu->dirty = 0;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The #PF exit: the shadow MMU decides whether the fault is the guest's
- * own (inject it), a shadow entry still missing (filled, retry), or a
- * store to a guest page table or to unbacked memory, which is carried out
- * here with the store emulator.
+ * own (inject it), a shadow entry still missing (filled, retry), a store
+ * to a guest page table or to unbacked memory, or any access to the local
+ * APIC's page; those last ones are carried out here with the emulator.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/ktime.h>
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 #include <asm/vmx.h>
@@ -28,7 +29,7 @@
 #define UNPROTECT_RETRIES	4
 #define UNPROTECT_LOOP_EXITS	4
 
-struct store_ctx {
+struct access_ctx {
 	struct shadowvmm_vcpu *vcpu;
 	u64 gva;		/* where the fault said the store goes */
 	u64 gpa;		/* and where that is */
@@ -72,14 +73,14 @@ static int read_linear(struct shadowvmm_vcpu *vcpu, u64 gva, void *buf,
 
 static u64 store_seg_base(void *ctx, enum shadowvmm_seg seg)
 {
-	struct store_ctx *store = ctx;
+	struct access_ctx *store = ctx;
 
 	return shadowvmm_vcpu_seg_base(store->vcpu, seg);
 }
 
 static int store_read(void *ctx, u64 gva, void *val, unsigned int size)
 {
-	struct store_ctx *store = ctx;
+	struct access_ctx *store = ctx;
 	struct shadowvmm_gmem *gmem = &store->vcpu->vm->gmem;
 
 	if (gva != store->gva || offset_in_page(gva) + size > PAGE_SIZE)
@@ -98,7 +99,7 @@ static int store_read(void *ctx, u64 gva, void *val, unsigned int size)
 static int store_write(void *ctx, u64 gva, const void *old, const void *val,
 		       unsigned int size)
 {
-	struct store_ctx *store = ctx;
+	struct access_ctx *store = ctx;
 	struct shadowvmm_gmem *gmem = &store->vcpu->vm->gmem;
 	void *dst;
 
@@ -114,9 +115,59 @@ static int store_write(void *ctx, u64 gva, const void *old, const void *val,
 	return 0;
 }
 
-static int emulate_store(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa)
+/*
+ * The APIC's registers are 32 bits wide at 16-byte strides; a narrower
+ * access reads part of one (as KVM allows), a wider or straddling one
+ * reads zeros and writes nothing: the SDM leaves them undefined.
+ */
+static bool apic_access_ok(u64 offset, unsigned int size)
 {
-	struct store_ctx store = { .vcpu = vcpu, .gva = gva, .gpa = gpa };
+	return size <= 4 && (offset & 15) + size <= 4;
+}
+
+static int apic_read(void *ctx, u64 gva, void *val, unsigned int size)
+{
+	struct access_ctx *mmio = ctx;
+	struct shadowvmm_vcpu *vcpu = mmio->vcpu;
+	u64 offset = offset_in_page(mmio->gpa);
+	u32 reg;
+
+	if (gva != mmio->gva)
+		return -EINVAL;
+	memset(val, 0, size);
+	if (!apic_access_ok(offset, size))
+		return 0;
+	reg = shadowvmm_lapic_read(&vcpu->apic, offset & ~15ULL,
+				   ktime_get_ns());
+	reg >>= (offset & 3) * 8;
+	memcpy(val, &reg, size);
+	trace_shadowvmm_apic(vcpu->vm->id, offset, false, reg);
+	return 0;
+}
+
+/* No compare: the APIC belongs to this vCPU alone, nothing races. */
+static int apic_write(void *ctx, u64 gva, const void *old, const void *val,
+		      unsigned int size)
+{
+	struct access_ctx *mmio = ctx;
+	struct shadowvmm_vcpu *vcpu = mmio->vcpu;
+	u64 offset = offset_in_page(mmio->gpa);
+	u32 reg;
+
+	if (gva != mmio->gva)
+		return -EINVAL;
+	/* Only whole registers are written. */
+	if (size != 4 || (offset & 15))
+		return 0;
+	memcpy(&reg, val, 4);
+	trace_shadowvmm_apic(vcpu->vm->id, offset, true, reg);
+	shadowvmm_lapic_write(&vcpu->apic, offset, reg, ktime_get_ns());
+	return 0;
+}
+
+static int emulate(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa, bool mmio)
+{
+	struct access_ctx store = { .vcpu = vcpu, .gva = gva, .gpa = gpa };
 	u8 insn[MAX_INSN_LEN];
 	struct shadowvmm_emulate em = {
 		.mode = cpu_mode(vcpu),
@@ -128,8 +179,8 @@ static int emulate_store(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa)
 	};
 	const struct shadowvmm_emulate_ops ops = {
 		.seg_base = store_seg_base,
-		.read = store_read,
-		.write = store_write,
+		.read = mmio ? apic_read : store_read,
+		.write = mmio ? apic_write : store_write,
 		.ctx = &store,
 	};
 	u32 fetch = SHADOWVMM_PF_FETCH | cpl_access(vcpu);
@@ -147,7 +198,7 @@ static int emulate_store(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa)
 	}
 
 	vcpu->regs.gpr[VCPU_RSP] = vcpu->rsp;
-	err = shadowvmm_emulate_store(&em, &ops);
+	err = shadowvmm_emulate_access(&em, &ops);
 	vcpu->rsp = vcpu->regs.gpr[VCPU_RSP];
 	if (err)
 		return err;
@@ -191,6 +242,27 @@ static u32 unprotect_and_retry(struct shadowvmm_vcpu *vcpu,
 	return SHADOWVMM_STOP_NONE;
 }
 
+/*
+ * A load or store that reached the APIC page, which no shadow entry maps.
+ * The emulator carries it out against the APIC's registers. Code fetched
+ * from there, an event delivery writing its frame there, or an
+ * instruction we do not know stop the VM: there is no native access to
+ * fall back to.
+ */
+static u32 emulate_mmio(struct shadowvmm_vcpu *vcpu,
+			const struct shadowvmm_exit *exit,
+			const struct shadowvmm_walk *walk)
+{
+	shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_MMIO_EXITS, 1);
+	if ((exit->intr_error_code & SHADOWVMM_PF_FETCH) ||
+	    (exit->idt_vectoring_info & INTR_INFO_VALID_MASK) ||
+	    emulate(vcpu, exit->qualification, walk->gpa, true)) {
+		vcpu->stop.guest_addr = walk->gpa;
+		return shadowvmm_stop_vcpu(vcpu, exit, SHADOWVMM_STOP_BAD_ACCESS);
+	}
+	return SHADOWVMM_STOP_NONE;
+}
+
 /**
  * shadowvmm_handle_page_fault() - act on a #PF exit
  * @vcpu: the vCPU
@@ -227,6 +299,8 @@ u32 shadowvmm_handle_page_fault(struct shadowvmm_vcpu *vcpu,
 		vcpu->cr2 = gva;
 		return shadowvmm_queue_exception(vcpu, exit, X86_TRAP_PF,
 						 walk.error_code);
+	case SHADOWVMM_PF_MMIO:
+		return emulate_mmio(vcpu, exit, &walk);
 	case SHADOWVMM_PF_EMULATE:
 		break;
 	}
@@ -238,7 +312,7 @@ u32 shadowvmm_handle_page_fault(struct shadowvmm_vcpu *vcpu,
 	if (exit->idt_vectoring_info & INTR_INFO_VALID_MASK)
 		err = -EOPNOTSUPP;
 	else
-		err = emulate_store(vcpu, gva, walk.gpa);
+		err = emulate(vcpu, gva, walk.gpa, false);
 	if (!err) {
 		shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_PF_EMULATED, 1);
 		return SHADOWVMM_STOP_NONE;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Tracepoints: every VM entry and exit, every CR3 load with the shadow
- * root it got, every #PF exit with what became of it, and the life of
- * shadow pages. Documentation/tracing.rst shows how to read them.
+ * root it got, every #PF exit with what became of it, the life of shadow
+ * pages, interrupts injected and the guest's APIC register accesses.
+ * Documentation/tracing.rst shows how to read them.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM shadowvmm
@@ -41,6 +42,32 @@ TRACE_EVENT(shadowvmm_exit,
 	    TP_printk("vm %u reason %u qual %#llx rip %#llx info %#x err %#x",
 		      __entry->vm_id, __entry->reason, __entry->qualification,
 		      __entry->rip, __entry->intr_info, __entry->error_code)
+);
+
+TRACE_EVENT(shadowvmm_inject,
+	    TP_PROTO(u32 vm_id, u8 vector),
+	    TP_ARGS(vm_id, vector),
+	    TP_STRUCT__entry(__field(u32, vm_id)
+			     __field(u8, vector)),
+	    TP_fast_assign(__entry->vm_id = vm_id;
+			   __entry->vector = vector;),
+	    TP_printk("vm %u vector %#x", __entry->vm_id, __entry->vector)
+);
+
+TRACE_EVENT(shadowvmm_apic,
+	    TP_PROTO(u32 vm_id, u32 offset, bool write, u32 value),
+	    TP_ARGS(vm_id, offset, write, value),
+	    TP_STRUCT__entry(__field(u32, vm_id)
+			     __field(u32, offset)
+			     __field(bool, write)
+			     __field(u32, value)),
+	    TP_fast_assign(__entry->vm_id = vm_id;
+			   __entry->offset = offset;
+			   __entry->write = write;
+			   __entry->value = value;),
+	    TP_printk("vm %u %s %#x value %#x", __entry->vm_id,
+		      __entry->write ? "write" : "read", __entry->offset,
+		      __entry->value)
 );
 
 TRACE_EVENT(shadowvmm_cr3,

@@ -34,6 +34,7 @@
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
+#include <asm/tsc.h>
 #include <asm/trapnr.h>
 #include <asm/tlbflush.h>
 #include "cpuid.h"
@@ -106,10 +107,11 @@ static void setup_guest_state(struct shadowvmm_vcpu *vcpu)
 	vmcs_write(VMCS_LINK_POINTER, ~0UL);
 }
 
-static void setup_controls(void)
+static void setup_controls(struct shadowvmm_vcpu *vcpu)
 {
+	vcpu->proc_based = shadowvmm_vmx.proc_based;
 	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, shadowvmm_vmx.pin_based);
-	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, shadowvmm_vmx.proc_based);
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vcpu->proc_based);
 	vmcs_write(VM_EXIT_CONTROLS, shadowvmm_vmx.exit_ctls);
 	vmcs_write(VM_ENTRY_CONTROLS, shadowvmm_vmx.entry_ctls);
 	/* With mask and match zero, every #PF exits. */
@@ -239,6 +241,78 @@ static void sync_to_vmcs(struct shadowvmm_vcpu *vcpu)
 	}
 }
 
+/* What blocks an interrupt or NMI at the next entry, as the guest left it. */
+static u32 interruptibility(const struct shadowvmm_vcpu *vcpu)
+{
+	u32 state = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+	/* sync_to_vmcs() is about to end an STI or MOV SS shadow. */
+	if (vcpu->dirty & VCPU_DIRTY_INTR_SHADOW)
+		state &= ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+	return state;
+}
+
+static void queue_interrupt(struct shadowvmm_vcpu *vcpu, u8 vector, u32 type)
+{
+	vcpu->event = (struct shadowvmm_event){
+		.pending = true,
+		.vector = vector,
+		.type = type,
+	};
+}
+
+/*
+ * An NMI or interrupt the APIC holds goes into the VM-entry interruption
+ * field when the guest can take it; when it cannot (an exception to
+ * deliver first, IF clear, an STI or MOV SS shadow, an NMI handler not yet
+ * returned), a window exit brings us back the moment it can. Context:
+ * interrupts off, after the last look at the kick conditions, so a timer
+ * expiring from here on makes the entry exit at once.
+ */
+static void inject_apic_events(struct shadowvmm_vcpu *vcpu)
+{
+	struct shadowvmm_lapic *apic = &vcpu->apic;
+	u32 controls = vcpu->proc_based & ~(CPU_BASED_INTR_WINDOW_EXITING |
+					    CPU_BASED_NMI_WINDOW_EXITING);
+	int vector = shadowvmm_lapic_pending_vector(apic);
+	u32 blocked = 0;
+
+	/* Without virtual NMIs we could not tell when one may come again. */
+	if (!shadowvmm_vmx.virtual_nmis)
+		apic->nmi_pending = false;
+	if (vector >= 0 || apic->nmi_pending)
+		blocked = interruptibility(vcpu);
+	if (apic->nmi_pending) {
+		if (!vcpu->event.pending &&
+		    !(blocked & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS |
+				 GUEST_INTR_STATE_NMI))) {
+			apic->nmi_pending = false;
+			queue_interrupt(vcpu, NMI_VECTOR, INTR_TYPE_NMI_INTR);
+			shadowvmm_stat_add(&vcpu->vm->stats,
+					   SHADOWVMM_STAT_NMI_INJECTIONS, 1);
+		} else {
+			controls |= CPU_BASED_NMI_WINDOW_EXITING;
+		}
+	}
+	if (vector >= 0) {
+		if (!vcpu->event.pending && (vcpu->rflags & X86_EFLAGS_IF) &&
+		    !(blocked & (GUEST_INTR_STATE_STI |
+				 GUEST_INTR_STATE_MOV_SS))) {
+			shadowvmm_lapic_accept(apic, vector);
+			queue_interrupt(vcpu, vector, INTR_TYPE_EXT_INTR);
+			shadowvmm_stat_add(&vcpu->vm->stats,
+					   SHADOWVMM_STAT_IRQ_INJECTIONS, 1);
+			trace_shadowvmm_inject(vcpu->vm->id, vector);
+		} else {
+			controls |= CPU_BASED_INTR_WINDOW_EXITING;
+		}
+	}
+	if (controls != vcpu->proc_based) {
+		vcpu->proc_based = controls;
+		vmcs_write(CPU_BASED_VM_EXEC_CONTROL, controls);
+	}
+}
+
 static void read_exit(struct shadowvmm_vcpu *vcpu, struct shadowvmm_exit *exit)
 {
 	exit->reason = vmcs_read(VM_EXIT_REASON);
@@ -316,20 +390,25 @@ static u32 enter_guest(struct shadowvmm_vcpu *vcpu,
 		vcpu->need_topup = true;
 		return SHADOWVMM_STOP_NONE;
 	}
-	sync_to_vmcs(vcpu);
-	if (shadowvmm_vmx.preemption_timer)
-		vmcs_write(VMX_PREEMPTION_TIMER_VALUE,
-			   shadowvmm_vmx.preemption_timer);
 
 	local_irq_disable();
-	/* Pairs with the smp_mb() in shadowvmm_vcpu_request_stop(). */
+	/*
+	 * Pairs with the smp_mb() in shadowvmm_vcpu_request_stop(): a stop
+	 * not seen below sends an IPI that makes this entry exit. An APIC
+	 * timer expiry not seen by inject_apic_events() is an interrupt on
+	 * this CPU, pending until the entry, which then exits.
+	 */
 	smp_store_mb(vcpu->mode, VCPU_IN_GUEST);
 	if (atomic_read(&vcpu->stop_request) || need_resched()) {
-		/* Anything written to the VMCS waits there for the next entry. */
 		WRITE_ONCE(vcpu->mode, VCPU_OUTSIDE_GUEST);
 		local_irq_enable();
 		return SHADOWVMM_STOP_NONE;
 	}
+	inject_apic_events(vcpu);
+	sync_to_vmcs(vcpu);
+	if (shadowvmm_vmx.preemption_timer)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE,
+			   shadowvmm_vmx.preemption_timer);
 	/* CR2 is not switched by VMX; the guest must not see the host's. */
 	if (native_read_cr2() != vcpu->cr2)
 		native_write_cr2(vcpu->cr2);
@@ -389,7 +468,7 @@ static bool burst_over(struct shadowvmm_vcpu *vcpu, unsigned long deadline)
 {
 	return atomic_read(&vcpu->stop_request) || kthread_should_stop() ||
 	       need_resched() || time_after(jiffies, deadline) ||
-	       vcpu->need_topup;
+	       vcpu->need_topup || vcpu->halted;
 }
 
 static u32 run_burst(struct shadowvmm_vcpu *vcpu)
@@ -415,7 +494,7 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
 	}
 	WRITE_ONCE(vcpu->cpu, smp_processor_id());
 	if (!vcpu->vmcs_ready) {
-		setup_controls();
+		setup_controls(vcpu);
 		setup_guest_state(vcpu);
 		vcpu->dirty |= VCPU_DIRTY_CR | VCPU_DIRTY_SYSENTER |
 			       VCPU_DIRTY_PAGING;
@@ -423,6 +502,8 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
 	}
 	if (moved) {
 		write_host_cpu_state();
+		/* Its interrupt must come where the guest runs, to stop it. */
+		shadowvmm_lapic_follow_cpu(&vcpu->apic);
 		shadowvmm_stat_add(&vm->stats, SHADOWVMM_STAT_VMCS_MOVES, 1);
 	}
 	write_host_task_state(vcpu, moved);
@@ -451,6 +532,21 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
 	return reason;
 }
 
+/*
+ * A guest HLT with interrupts on: sleep, off any CPU, until the APIC has
+ * something the guest can take or someone wants the vCPU to stop.
+ * TASK_IDLE: a halted guest is no load on the host.
+ */
+static void wait_while_halted(struct shadowvmm_vcpu *vcpu)
+{
+	wait_event_idle(vcpu->wait,
+			shadowvmm_lapic_has_event(&vcpu->apic) ||
+			atomic_read(&vcpu->stop_request) ||
+			kthread_should_stop() || READ_ONCE(shadowvmm_rebooting));
+	vcpu->halted = false;
+	shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_HALT_WAKEUP, 1);
+}
+
 static u32 run(struct shadowvmm_vcpu *vcpu)
 {
 	u32 reason;
@@ -468,6 +564,8 @@ static u32 run(struct shadowvmm_vcpu *vcpu)
 		reason = run_burst(vcpu);
 		if (reason)
 			return reason;
+		if (vcpu->halted)
+			wait_while_halted(vcpu);
 		/*
 		 * Refill the MMU's stock after every burst, not only when a
 		 * fault found it short: a fault that must wait for it costs
@@ -497,6 +595,8 @@ u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu)
 	list_add(&vcpu->running, &running_vcpus);
 	spin_unlock(&running_lock);
 	reason = run(vcpu);
+	/* A stopped VM's timer has no one to interrupt. */
+	shadowvmm_lapic_stop_timer(&vcpu->apic);
 	spin_lock(&running_lock);
 	list_del(&vcpu->running);
 	spin_unlock(&running_lock);
@@ -543,6 +643,17 @@ static void kick(void *unused)
 	/* The IPI itself did the work: it forced a VM exit. */
 }
 
+/*
+ * The APIC timer expired, in hard-interrupt context. It is queued on the
+ * CPU the vCPU runs on (run_burst() moves it along), so a vCPU in the
+ * guest has already left it for this interrupt and sees the expiry before
+ * it enters again; a halted one must be woken.
+ */
+static void apic_kick(struct shadowvmm_lapic *apic)
+{
+	wake_up(&container_of(apic, struct shadowvmm_vcpu, apic)->wait);
+}
+
 /**
  * shadowvmm_vcpu_request_stop() - ask a running vCPU to stop
  * @vcpu: the vCPU
@@ -556,6 +667,7 @@ void shadowvmm_vcpu_request_stop(struct shadowvmm_vcpu *vcpu, u32 reason)
 	int cpu;
 
 	atomic_cmpxchg(&vcpu->stop_request, 0, reason);
+	wake_up(&vcpu->wait);		/* out of a guest HLT */
 	/* Pairs with the smp_store_mb() in enter_guest(). */
 	smp_mb();
 	if (READ_ONCE(vcpu->mode) != VCPU_IN_GUEST)
@@ -596,6 +708,8 @@ int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
 	vcpu->cpu = -1;
 	vcpu->mode = VCPU_OUTSIDE_GUEST;
 	atomic_set(&vcpu->stop_request, 0);
+	init_waitqueue_head(&vcpu->wait);
+	shadowvmm_lapic_init(&vcpu->apic, tsc_khz, apic_kick);
 	/* kmalloc aligns power-of-two sizes, as FXSAVE's 16 bytes need. */
 	vcpu->fpu = kzalloc(sizeof(*vcpu->fpu), GFP_KERNEL_ACCOUNT);
 	if (shadowvmm_loaded_vmcs_init(&vcpu->vmcs) || !vcpu->fpu) {
@@ -611,6 +725,7 @@ int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
 				 vm->mmu_pages_max);
 	if (err)
 		goto fail;
+	vcpu->mmu.mmio_gfn = SHADOWVMM_LAPIC_BASE >> PAGE_SHIFT;
 	vcpu->mmu.allow_unsync = READ_ONCE(shadowvmm_mmu_unsync);
 	shadowvmm_vcpu_reset_state(vcpu, entry, mbi);
 	return 0;
@@ -623,6 +738,11 @@ fail:
 /* Context: the vCPU thread has exited; its VMCS may still be active. */
 void shadowvmm_vcpu_destroy(struct shadowvmm_vcpu *vcpu)
 {
+	/* Its callback may still run: let it finish before the memory goes. */
+	if (vcpu->apic.kick) {
+		shadowvmm_lapic_stop_timer(&vcpu->apic);
+		vcpu->apic.kick = NULL;
+	}
 	shadowvmm_mmu_destroy(&vcpu->mmu);
 	kfree(vcpu->fpu);
 	vcpu->fpu = NULL;

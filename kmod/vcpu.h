@@ -3,10 +3,12 @@
 #define SHADOWVMM_VCPU_H
 
 #include <linux/atomic.h>
+#include <linux/wait.h>
 #include <linux/list.h>
 #include <linux/types.h>
 #include <asm/page.h>
 #include <asm/fpu/types.h>
+#include "dev/lapic.h"
 #include "emulate.h"
 #include "mmu/mmu.h"
 #include "vmx.h"
@@ -87,8 +89,8 @@ struct shadowvmm_vcpu {
 	struct shadowvmm_regs regs;
 	unsigned long rip, rsp, rflags;
 
-	/* The guest's view: what MOV from CRn and RDMSR return. */
-	unsigned long cr0, cr2, cr3, cr4, cr8;
+	/* The guest's view: what MOV from CRn and RDMSR return (CR8: TPR). */
+	unsigned long cr0, cr2, cr3, cr4;
 	u64 efer, pat;
 	u64 pdpte[4];		/* PAE: loaded with CR3, as the CPU does */
 	u64 kernel_gs_base;	/* what SWAPGS swaps with; live in a burst */
@@ -108,6 +110,7 @@ struct shadowvmm_vcpu {
 	u8 maxphyaddr;		/* what CPUID tells the guest */
 
 	u32 dirty;
+	u32 proc_based;		/* the controls as in the VMCS: window exits */
 	struct shadowvmm_event event;
 	struct shadowvmm_stop stop;
 
@@ -118,6 +121,13 @@ struct shadowvmm_vcpu {
 	int mode;		/* enum shadowvmm_vcpu_mode, for the kick */
 	atomic_t stop_request;	/* a stop reason, or 0 */
 	struct list_head running;	/* on the running list during run */
+	/*
+	 * HLT with interrupts on: the thread sleeps on @wait until the APIC
+	 * has something for it.
+	 */
+	bool halted;
+	wait_queue_head_t wait;
+	struct shadowvmm_lapic apic;
 	bool need_topup;	/* the MMU's stock ran out mid-burst */
 	/* The last store we could not emulate, to catch one that never lands. */
 	struct {

@@ -43,6 +43,8 @@ struct shadowvmm_vmx_caps {
 	bool has_ins_outs_info;
 	/* Guest time per entry is bounded by this many timer ticks, or 0. */
 	u32 preemption_timer;
+	/* NMIs can be injected: the CPU tracks their blocking until IRET. */
+	bool virtual_nmis;
 };
 
 /* The raw capability MSRs the fitting works from. */

@@ -30,7 +30,12 @@
  * when no interrupt makes it exit: Bochs, for one, does not turn external
  * interrupts into VM exits while the guest runs with EFLAGS.IF clear.
  */
-#define PIN_OPTIONAL	PIN_BASED_VMX_PREEMPTION_TIMER
+#define PIN_OPTIONAL	(PIN_BASED_VMX_PREEMPTION_TIMER | PIN_BASED_VIRTUAL_NMIS)
+/*
+ * Set only while an interrupt or NMI waits for the guest to be able to
+ * take it: the CPU must allow them, not set them from the start.
+ */
+#define PROC_WINDOWS	CPU_BASED_INTR_WINDOW_EXITING
 #define PREEMPTION_TIMER_RATE(misc)	((misc) & 0x1f)
 #define GUEST_SLICE_PER_SECOND		1000	/* at most 1 ms per entry */
 #define EXIT_REQUIRED	(VM_EXIT_HOST_ADDR_SPACE_SIZE | \
@@ -100,8 +105,12 @@ int shadowvmm_vmx_fit_caps(const struct shadowvmm_vmx_msrs *msrs,
 	}
 	*why = "processor-based controls lack a required exit";
 	if (shadowvmm_vmx_fit_control(PROC_REQUIRED, 0, msrs->proc_based,
-				      &caps->proc_based))
+				      &caps->proc_based) ||
+	    (PROC_WINDOWS & ~(u32)(msrs->proc_based >> 32)))
 		return -EOPNOTSUPP;
+	caps->virtual_nmis = (caps->pin_based & PIN_BASED_VIRTUAL_NMIS) &&
+			     (msrs->proc_based >> 32 &
+			      CPU_BASED_NMI_WINDOW_EXITING);
 	*why = "VM-exit controls lack 64-bit host or EFER loading";
 	if (shadowvmm_vmx_fit_control(EXIT_REQUIRED, 0, msrs->exit_ctls,
 				      &caps->exit_ctls))

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <kunit/test.h>
+#include <asm/tsc.h>
 #include "cpuid.h"
 
 #define LEAF1_ECX_VMX		BIT(5)
@@ -8,6 +9,9 @@
 #define LEAF1_ECX_XSAVE		BIT(26)
 #define LEAF1_ECX_AVX		BIT(28)
 #define LEAF1_ECX_HYPERVISOR	BIT(31)
+#define LEAF1_ECX_TSC_DEADLINE	BIT(24)
+#define LEAF1_EDX_APIC		BIT(9)
+#define LEAF6_EAX_ARAT		BIT(2)
 #define LEAF1_EDX_SSE2		BIT(26)
 #define LEAF1_EDX_MTRR		BIT(12)
 #define LEAF7_EBX_SMEP		BIT(7)
@@ -47,8 +51,30 @@ static void leaf1_keeps_absent_features_absent(struct kunit *test)
 	struct shadowvmm_cpuid r = {};
 
 	shadowvmm_cpuid_filter(1, 0, &r);
-	KUNIT_EXPECT_EQ(test, r.ecx, (u32)LEAF1_ECX_HYPERVISOR);
-	KUNIT_EXPECT_EQ(test, r.edx, 0U);
+	/* But for what we emulate: the APIC and its TSC-deadline mode. */
+	KUNIT_EXPECT_EQ(test, r.ecx,
+			(u32)(LEAF1_ECX_HYPERVISOR | LEAF1_ECX_TSC_DEADLINE));
+	KUNIT_EXPECT_EQ(test, r.edx, (u32)LEAF1_EDX_APIC);
+}
+
+/* Linux trusts these and skips calibrating against a PIT. */
+static void tsc_and_bus_rates_are_known(struct kunit *test)
+{
+	struct shadowvmm_cpuid r = everything();
+
+	shadowvmm_cpuid_filter(0x15, 0, &r);
+	KUNIT_ASSERT_NE(test, r.eax, 0U);
+	KUNIT_EXPECT_EQ(test, r.ecx, 1000000000U);	/* the APIC timer's */
+	KUNIT_EXPECT_EQ(test, (u64)r.ecx / 1000 * r.ebx / r.eax,
+			(u64)tsc_khz);
+	r = everything();
+	shadowvmm_cpuid_filter(0x16, 0, &r);
+	KUNIT_EXPECT_EQ(test, r.eax, tsc_khz / 1000);
+	KUNIT_EXPECT_EQ(test, r.ecx, 1000U);
+	r = everything();
+	shadowvmm_cpuid_filter(6, 0, &r);
+	KUNIT_EXPECT_EQ(test, r.eax, (u32)LEAF6_EAX_ARAT);
+	KUNIT_EXPECT_EQ(test, r.ecx, 0U);
 }
 
 static void max_leaves_are_capped(struct kunit *test)
@@ -56,7 +82,7 @@ static void max_leaves_are_capped(struct kunit *test)
 	struct shadowvmm_cpuid r = { .eax = 0x20 };
 
 	shadowvmm_cpuid_filter(0, 0, &r);
-	KUNIT_EXPECT_EQ(test, r.eax, 7U);
+	KUNIT_EXPECT_EQ(test, r.eax, 0x16U);
 	r = (struct shadowvmm_cpuid){ .eax = 0x80000023 };
 	shadowvmm_cpuid_filter(0x80000000, 0, &r);
 	KUNIT_EXPECT_EQ(test, r.eax, 0x80000008U);
@@ -111,7 +137,7 @@ static void linear_width_is_48_bits(struct kunit *test)
 
 static void unknown_leaves_read_zero(struct kunit *test)
 {
-	static const u32 leaves[] = { 3, 5, 6, 0xa, 0xb, 0xd, 0x12, 0x80000007 };
+	static const u32 leaves[] = { 3, 5, 0xa, 0xb, 0xd, 0x12, 0x14, 0x80000007 };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(leaves); i++) {
@@ -140,6 +166,7 @@ static struct kunit_case cpuid_cases[] = {
 	KUNIT_CASE(leaf1_hides_what_we_do_not_virtualize),
 	KUNIT_CASE(leaf1_keeps_absent_features_absent),
 	KUNIT_CASE(max_leaves_are_capped),
+	KUNIT_CASE(tsc_and_bus_rates_are_known),
 	KUNIT_CASE(leaf7_is_an_allow_list),
 	KUNIT_CASE(long_mode_offered_syscall_hidden),
 	KUNIT_CASE(linear_width_is_48_bits),

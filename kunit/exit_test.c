@@ -4,6 +4,7 @@
  * the VMCS. What each asserts is what a guest would observe afterwards.
  */
 #include <kunit/test.h>
+#include <asm/apicdef.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
@@ -80,6 +81,26 @@ static void hlt_stops_after_the_instruction(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_HLT, 0),
 			(u32)SHADOWVMM_STOP_HALT);
 	KUNIT_EXPECT_EQ(test, vcpu->stop.rip, (u64)ENTRY + LEN);
+}
+
+/* With interrupts on, HLT waits for one instead (vcpu.c sleeps). */
+static void hlt_with_interrupts_on_waits(struct kunit *test)
+{
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	vcpu->rflags |= X86_EFLAGS_IF;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_HLT, 0), 0U);
+	KUNIT_EXPECT_TRUE(test, vcpu->halted);
+	KUNIT_EXPECT_EQ(test, vcpu->rip, (unsigned long)ENTRY + LEN);
+
+	/* An interrupt it can take already: no wait at all. */
+	vcpu->halted = false;
+	shadowvmm_lapic_write(&vcpu->apic, APIC_SPIV, 0x1ff, 0);
+	shadowvmm_lapic_write(&vcpu->apic, APIC_ICR, APIC_DEST_SELF | 0x40, 0);
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_HLT, 0), 0U);
+	KUNIT_EXPECT_FALSE(test, vcpu->halted);
+	KUNIT_EXPECT_EQ(test,
+			vcpu->vm->stats.counter[SHADOWVMM_STAT_HALT_EXITS], 2ULL);
 }
 
 static void port_output_reaches_console(struct kunit *test)
@@ -199,6 +220,44 @@ static struct shadowvmm_exit page_fault(u64 gva, u32 error_code)
 		.qualification = gva,
 		.insn_len = LEN,
 	};
+}
+
+/*
+ * The APIC page is never mapped: each access is a #PF exit that the
+ * emulator carries out on the registers, whatever the form.
+ */
+static void apic_page_accesses(struct kunit *test)
+{
+	static const u8 code[] = {
+		0xc7, 0x05, 0x80, 0x00, 0xe0, 0xfe, 0x20, 0, 0, 0, /* movl $0x20 */
+		0x8b, 0x1d, 0x80, 0x00, 0xe0, 0xfe,	/* mov 0xfee00080, %ebx */
+		0xa1, 0x30, 0x00, 0xe0, 0xfe,		/* mov 0xfee00030, %eax */
+	};
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+	struct shadowvmm_exit exit;
+
+	memcpy(vcpu->vm->gmem.ram + ENTRY, code, sizeof(code));
+	exit = page_fault(0xfee00080, 0x2);
+	KUNIT_EXPECT_EQ(test, shadowvmm_handle_exit(vcpu, &exit), 0U);
+	KUNIT_EXPECT_EQ(test, vcpu->apic.tpr, 0x20U);
+	KUNIT_EXPECT_EQ(test, vcpu->rip, (unsigned long)ENTRY + 10);
+
+	exit = page_fault(0xfee00080, 0);
+	KUNIT_EXPECT_EQ(test, shadowvmm_handle_exit(vcpu, &exit), 0U);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RBX], 0x20UL);
+	exit = page_fault(0xfee00030, 0);
+	KUNIT_EXPECT_EQ(test, shadowvmm_handle_exit(vcpu, &exit), 0U);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RAX], 0x50014UL);
+	KUNIT_EXPECT_EQ(test, vcpu->rip, (unsigned long)ENTRY + sizeof(code));
+	KUNIT_EXPECT_EQ(test,
+			vcpu->vm->stats.counter[SHADOWVMM_STAT_MMIO_EXITS], 3ULL);
+	KUNIT_EXPECT_FALSE(test, vcpu->event.pending);
+
+	/* Code fetched from there has nothing to run natively: stop. */
+	exit = page_fault(0xfee00000, 0x10);
+	KUNIT_EXPECT_EQ(test, shadowvmm_handle_exit(vcpu, &exit),
+			(u32)SHADOWVMM_STOP_BAD_ACCESS);
+	KUNIT_EXPECT_EQ(test, vcpu->stop.guest_addr, 0xfee00000ULL);
 }
 
 /* Guest paging on: its own faults reach it, the rest the shadow fixes. */
@@ -334,6 +393,20 @@ static void msrs(struct kunit *test)
 	vcpu->regs.gpr[VCPU_RAX] = EFER_NX;
 	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_MSR_WRITE, 0), 0U);
 	KUNIT_EXPECT_EQ(test, vcpu->efer, (u64)EFER_NX);
+
+	/* The APIC stays where it is, enabled, in xAPIC mode. */
+	vcpu->regs.gpr[VCPU_RCX] = MSR_IA32_APICBASE;
+	run(vcpu, EXIT_REASON_MSR_READ, 0);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RAX], 0xfee00900UL);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RDX], 0UL);
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_MSR_WRITE, 0), 0U);
+	vcpu->rip = ENTRY;
+	vcpu->regs.gpr[VCPU_RAX] = 0xfee00d00;	/* x2APIC */
+	run(vcpu, EXIT_REASON_MSR_WRITE, 0);
+	expect_exception(test, vcpu, X86_TRAP_GP);
+	vcpu->regs.gpr[VCPU_RAX] = 0xfec00900;	/* moved */
+	run(vcpu, EXIT_REASON_MSR_WRITE, 0);
+	expect_exception(test, vcpu, X86_TRAP_GP);
 
 	vcpu->rip = ENTRY;
 	vcpu->regs.gpr[VCPU_RCX] = MSR_IA32_MISC_ENABLE;
@@ -518,6 +591,8 @@ static void debug_register_general_detect(struct kunit *test)
 static struct kunit_case exit_cases[] = {
 	KUNIT_CASE(multiboot_entry_state),
 	KUNIT_CASE(hlt_stops_after_the_instruction),
+	KUNIT_CASE(hlt_with_interrupts_on_waits),
+	KUNIT_CASE(apic_page_accesses),
 	KUNIT_CASE(port_output_reaches_console),
 	KUNIT_CASE(port_input_merges_into_rax),
 	KUNIT_CASE(debug_exit_reports_status),

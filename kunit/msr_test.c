@@ -484,7 +484,7 @@ static u64 cr_value(const struct shadowvmm_vcpu *vcpu, u8 cr)
 	case 4:
 		return vcpu->cr4;
 	}
-	return vcpu->cr8;
+	return vcpu->apic.tpr >> 4;
 }
 
 static u32 mov_to_cr(struct shadowvmm_vcpu *vcpu, u8 cr, u64 value)

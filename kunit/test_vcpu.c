@@ -10,6 +10,11 @@
 #include "test_vcpu.h"
 #include "vm.h"
 
+/* No thread to wake or guest to leave: the tests look at the APIC. */
+static void test_apic_kick(struct shadowvmm_lapic *apic)
+{
+}
+
 /**
  * shadowvmm_test_vcpu_new() - a VM's vCPU, reset as at its start
  * @test: the test, whose priv holds the VM for shadowvmm_test_vcpu_exit()
@@ -32,6 +37,8 @@ struct shadowvmm_vcpu *shadowvmm_test_vcpu_new(struct kunit *test,
 	shadowvmm_devices_reset(vm);
 	vm->vcpu.vm = vm;
 	vm->vcpu.maxphyaddr = 36;
+	vm->vcpu.mmu.mmio_gfn = SHADOWVMM_LAPIC_BASE >> PAGE_SHIFT;
+	shadowvmm_lapic_init(&vm->vcpu.apic, 1000000, test_apic_kick);
 	shadowvmm_vcpu_reset_state(&vm->vcpu, entry, 0x9500);
 	return &vm->vcpu;
 }
@@ -47,6 +54,7 @@ void shadowvmm_test_vcpu_exit(struct kunit *test)
 	memset(shadowvmm_fake_seg_base, 0, sizeof(shadowvmm_fake_seg_base));
 	if (!vm)
 		return;
+	shadowvmm_lapic_stop_timer(&vm->vcpu.apic);
 	shadowvmm_mmu_destroy(&vm->vcpu.mmu);
 	shadowvmm_gmem_free(&vm->gmem);
 	shadowvmm_console_free(&vm->console);

@@ -122,6 +122,11 @@ struct shadowvmm_mmu {
 
 	/* What a guest frame outside RAM maps to: reads all-ones. */
 	void *unbacked;
+	/*
+	 * A frame of device registers (the local APIC): never mapped, so
+	 * every access to it faults to the VMM. SHADOWVMM_NO_GFN: none.
+	 */
+	u64 mmio_gfn;
 
 };
 
@@ -142,6 +147,7 @@ enum shadowvmm_pf_result {
 	SHADOWVMM_PF_SPURIOUS,		/* it was there already */
 	SHADOWVMM_PF_INJECT,		/* the guest's own fault */
 	SHADOWVMM_PF_EMULATE,		/* a store the VMM must carry out */
+	SHADOWVMM_PF_MMIO,		/* an access to device registers */
 	SHADOWVMM_PF_RETRY,		/* stock ran out: top up and retry */
 };
 

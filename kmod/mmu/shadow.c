@@ -593,6 +593,8 @@ page_fault_locked(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 		return SHADOWVMM_PF_RETRY;
 
 	gfn = walk->gpa >> PAGE_SHIFT;
+	if (gfn == mmu->mmio_gfn)
+		return SHADOWVMM_PF_MMIO;
 	frame = frame_of(mmu, gfn);
 	rights = walk_access(walk);
 	if (access & SHADOWVMM_PF_WRITE) {
@@ -697,7 +699,7 @@ static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	 * that keeps its frame keeps its reverse-map slot (set_leaf()).
 	 */
 	if (!(gpte & _PAGE_PRESENT) || !(gpte & _PAGE_ACCESSED) ||
-	    gpte_reserved(pg, gpte) ||
+	    gpte_reserved(pg, gpte) || gfn == mmu->mmio_gfn ||
 	    ((!(sp->spt[i] & _PAGE_PRESENT) || sp->gfns[i] != gfn) &&
 	     mmu->blocks.nr <= 2 * (SHADOWVMM_MAX_LEVEL + 1))) {
 		drop_leaf(mmu, sp, i);
@@ -1039,6 +1041,7 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 	INIT_LIST_HEAD(&mmu->unsync_sps);
 	mmu->max_sps = max_t(unsigned int, max_pages, SHADOWVMM_MMU_PAGES_MIN);
 	mmu->nr_frames = gmem->size >> PAGE_SHIFT;
+	mmu->mmio_gfn = SHADOWVMM_NO_GFN;
 	mmu->frames = vzalloc(array_size(mmu->nr_frames, sizeof(*mmu->frames)));
 	mmu->unbacked = (void *)__get_free_page(GFP_KERNEL_ACCOUNT);
 	if (!mmu->frames || !mmu->unbacked)

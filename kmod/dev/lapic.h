@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest's local APIC (xAPIC mode): registers, interrupt priority and
+ * the timer. Pure but for the timer's hrtimer: the vCPU thread owns every
+ * register; the hrtimer only counts expiries in @timer_fired and calls
+ * @kick (to wake a halted vCPU), and the vCPU folds them into IRR before
+ * it next enters the guest.
+ */
+#ifndef SHADOWVMM_DEV_LAPIC_H
+#define SHADOWVMM_DEV_LAPIC_H
+
+#include <linux/atomic.h>
+#include <linux/hrtimer.h>
+#include <linux/types.h>
+
+#define SHADOWVMM_LAPIC_BASE		0xfee00000ULL
+/* IA32_APIC_BASE of the boot CPU: the base, enabled (bit 11), BSP (8). */
+#define SHADOWVMM_LAPIC_BASE_MSR	(SHADOWVMM_LAPIC_BASE | BIT(11) | BIT(8))
+/* The timer counts a 1 GHz bus clock, as KVM's and QEMU's do. */
+#define SHADOWVMM_LAPIC_BUS_HZ		1000000000U
+
+/* The local vector table, in register order from 0x320. */
+enum shadowvmm_lapic_lvt {
+	LAPIC_LVT_TIMER, LAPIC_LVT_THERMAL, LAPIC_LVT_PERF,
+	LAPIC_LVT_LINT0, LAPIC_LVT_LINT1, LAPIC_LVT_ERROR,
+	LAPIC_NR_LVT
+};
+
+struct shadowvmm_lapic {
+	u32 tpr, spiv, ldr, dfr, esr, esr_pending, icr_low, icr_high;
+	u32 lvt[LAPIC_NR_LVT];
+	u32 divide_config, initial_count;
+	/* 256-bit vectors, as the APIC's eight 32-bit registers each. */
+	u32 isr[8], irr[8];
+	bool nmi_pending;
+
+	/* The timer: when the count was loaded and what one period lasts. */
+	struct hrtimer timer;
+	u32 timer_mode;		/* APIC_LVT_TIMER_*, changed with it stopped */
+	u64 count_start_ns;
+	u64 period_ns;
+	u64 tsc_deadline;	/* 0: not armed */
+	u32 tsc_khz;
+	atomic_t timer_fired;
+	void (*kick)(struct shadowvmm_lapic *apic);	/* in hard IRQ */
+};
+
+void shadowvmm_lapic_init(struct shadowvmm_lapic *apic, u32 tsc_khz,
+			  void (*kick)(struct shadowvmm_lapic *apic));
+void shadowvmm_lapic_reset(struct shadowvmm_lapic *apic);
+void shadowvmm_lapic_stop_timer(struct shadowvmm_lapic *apic);
+void shadowvmm_lapic_follow_cpu(struct shadowvmm_lapic *apic);
+u32 shadowvmm_lapic_read(struct shadowvmm_lapic *apic, u32 offset, u64 now);
+void shadowvmm_lapic_write(struct shadowvmm_lapic *apic, u32 offset, u32 val,
+			   u64 now);
+u64 shadowvmm_lapic_tsc_deadline(const struct shadowvmm_lapic *apic);
+void shadowvmm_lapic_set_tsc_deadline(struct shadowvmm_lapic *apic,
+				      u64 deadline, u64 tsc, u64 now);
+void shadowvmm_lapic_set_tpr(struct shadowvmm_lapic *apic, u32 tpr);
+int shadowvmm_lapic_pending_vector(struct shadowvmm_lapic *apic);
+void shadowvmm_lapic_accept(struct shadowvmm_lapic *apic, u8 vector);
+bool shadowvmm_lapic_has_event(struct shadowvmm_lapic *apic);
+
+#endif
