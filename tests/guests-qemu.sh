@@ -20,13 +20,15 @@ timeout_s=${QEMU_TIMEOUT:-60}
 settle_s=${SPIN_SETTLE:-2}
 failed=0
 
-# case    image       how it ends
+# case     image       how it ends  [arguments...]
 # "runs": prints, then must still be running; "reset": a triple fault,
 # which -no-reboot turns into QEMU exiting 0 (no debug-exit write).
+# apic-idle: sti; hlt for ever, woken by its timer at 100 Hz.
 noexit_cases='
-spin      spin.elf    runs
-halt      halt.elf    runs
-triple    triple.elf  reset
+spin       spin.elf    runs
+halt       halt.elf    runs
+triple     triple.elf  reset
+apic-idle  apic.elf    runs   idle
 '
 
 result() {
@@ -117,15 +119,16 @@ while read -r name image status expected args; do
 	result "$name" "$why"
 done < <(cat "$guests/cases" "$guests/hostile-cases")
 
-# run_forever NAME IMAGE: the guest prints its line, then must not stop.
-# Wait for the output rather than a fixed time, so a loaded machine that
-# is slow to boot QEMU does not fail the case.
+# run_forever NAME IMAGE [ARGS...]: the guest prints its line, then must
+# not stop. Wait for the output rather than a fixed time, so a loaded
+# machine that is slow to boot QEMU does not fail the case.
 run_forever() {
 	local name=$1 image=$2 deadline=$((SECONDS + timeout_s))
 	# QEMU outlives the wait, so a wrong line is reported as such.
 	local timeout_s=$((timeout_s + settle_s + 5))
 
-	qemu_cmd "$image"
+	shift 2
+	qemu_cmd "$image" "$@"
 	"${cmd[@]}" >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null &
 	# Not local: the trap runs after return. Called in $(...), a subshell,
 	# so neither pid nor the trap touches the main shell's.
@@ -150,14 +153,16 @@ run_forever() {
 	check_output "$name" "$name.out"
 }
 
-while read -r name image how; do
+while read -r name image how args; do
 	[ -n "$name" ] || continue
 	case $how in
 	runs)
-		why=$(run_forever "$name" "$image")
+		# shellcheck disable=SC2086 # the arguments are words
+		why=$(run_forever "$name" "$image" $args)
 		;;
 	reset)
-		qemu_cmd "$image"
+		# shellcheck disable=SC2086 # the arguments are words
+		qemu_cmd "$image" $args
 		"${cmd[@]}" >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null
 		got=$?
 		if [ "$got" -ne 0 ]; then

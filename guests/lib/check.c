@@ -41,6 +41,29 @@ void check(int ok, const char *fmt, ...)
 	puts("\n");
 }
 
+void check_start(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	begin(ok, fmt, ap);
+	va_end(ap);
+}
+
+void check_end(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ok) {
+		puts(" (");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		puts(")");
+	}
+	puts("\n");
+}
+
 /* 8 hex digits, or 16 for an address only long mode has. */
 static void print_address(u64 va)
 {

@@ -22,6 +22,13 @@ __printf(3, 4) void check_exception(u32 vector, u32 error,
 __printf(1, 2) void check_nofault(const char *fmt, ...);
 /* The last probe completed and read want. */
 __printf(3, 4) void check_value(u32 got, u32 want, const char *fmt, ...);
+/*
+ * A line that says what it saw when it fails: check_start() prints it up
+ * to the end of the description, check_end() ends it, with " (" fmt ")"
+ * only if the check failed: " (got 2 interrupts)", " (timed out)".
+ */
+__printf(2, 3) void check_start(int ok, const char *fmt, ...);
+__printf(2, 3) void check_end(int ok, const char *fmt, ...);
 /* The plan line; returns the exit status: 0 only if every check passed. */
 int check_done(void);
 /* Stops the run: what follows could not mean anything. */

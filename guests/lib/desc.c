@@ -66,6 +66,11 @@ void idt_load(const void *base, u32 size)
 	asm volatile("lidt %0" : : "m" (idtr) : "memory");
 }
 
+void idt_set(u32 vector, const void *handler)
+{
+	idt[vector] = gate(handler, GATE_INT32);
+}
+
 void desc_protected(void)
 {
 	idt_load(idt, sizeof(idt));

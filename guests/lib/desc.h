@@ -31,6 +31,8 @@ void desc_protected(void);
 /* Either mode's: through the one TSS descriptor, and the IDTR. */
 void tss_load(const void *tss, u32 size);
 void idt_load(const void *idt, u32 size);
+/* A 32-bit interrupt gate, DPL 0, for vector: irq.c's, for interrupts. */
+void idt_set(u32 vector, const void *handler);
 
 /* trap_entry.S: the exception stubs, 16 bytes apart, and the int $0x80 gate. */
 extern const u8 trap_stubs[];

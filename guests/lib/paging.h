@@ -19,6 +19,8 @@ enum paging_mode {
 #define PTE_P		(1ull << 0)
 #define PTE_RW		(1ull << 1)
 #define PTE_US		(1ull << 2)
+#define PTE_PWT		(1ull << 3)
+#define PTE_PCD		(1ull << 4)
 #define PTE_A		(1ull << 5)
 #define PTE_D		(1ull << 6)
 #define PTE_PS		(1ull << 7)	/* PDE, PDPTE: a large page */
