@@ -4,7 +4,7 @@
  * only what this VMM virtualizes, so a guest never finds a feature that
  * would reach host state or that we would have to emulate and don't:
  * VMX itself, XSAVE/AVX (XCR0 stays the host's), PCID/INVPCID, x2APIC,
- * SYSCALL (not virtualized yet), MTRR/MCA MSRs, PMU, and the
+ * MCA MSRs, PMU, and the
  * speculation-control MSRs. Allow-lists, so a newer CPU's new features stay
  * hidden until someone decides otherwise.
  */
@@ -33,6 +33,7 @@
 			 BIT(3) /* PSE */ | BIT(4) /* TSC */ | \
 			 BIT(5) /* MSR */ | BIT(6) /* PAE */ | \
 			 BIT(8) /* CX8 */ | BIT(11) /* SEP */ | \
+			 BIT(12) /* MTRR */ | \
 			 BIT(13) /* PGE */ | BIT(15) /* CMOV */ | \
 			 BIT(16) /* PAT */ | BIT(17) /* PSE36 */ | \
 			 BIT(19) /* CLFSH */ | BIT(23) /* MMX */ | \
@@ -45,7 +46,8 @@
 			 BIT(29) /* SHA */)
 #define EXT1_ECX_KEEP	(BIT(0) /* LAHF/SAHF */ | BIT(5) /* LZCNT */ | \
 			 BIT(8) /* PREFETCHW */)
-#define EXT1_EDX_KEEP	(BIT(20) /* NX */ | BIT(26) /* 1 GiB pages */ | \
+#define EXT1_EDX_KEEP	(BIT(11) /* SYSCALL */ | BIT(20) /* NX */ | \
+			 BIT(26) /* 1 GiB pages */ | \
 			 BIT(29) /* long mode */)
 
 static void zero(struct shadowvmm_cpuid *regs)

@@ -22,14 +22,14 @@
 #include "cpuid.h"
 #include "dev/pio.h"
 #include "exit.h"
+#include "msr.h"
 #include "paging.h"
 #include "pf.h"
+#include "string_io.h"
 #include "vm.h"
 #include "vmx.h"
 
 #define CONTINUE	SHADOWVMM_STOP_NONE
-
-#define PAT_POWER_ON	0x0007040600070406ULL
 
 /* Exit qualification of a control-register access. */
 #define CR_NUMBER(q)		((q) & 0xf)
@@ -357,9 +357,13 @@ static u32 handle_io(struct shadowvmm_vcpu *vcpu,
 	u32 reason;
 
 	shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_IO_EXITS, 1);
-	/* INS/OUTS need the instruction emulator; it is not there yet. */
-	if (q & IO_STRING)
-		return unhandled(vcpu, exit);
+	if (q & IO_STRING) {
+		if (shadowvmm_string_io(vcpu, exit, &reason) == -EOPNOTSUPP)
+			return unhandled(vcpu, exit);
+		if (reason != CONTINUE)
+			return shadowvmm_stop_vcpu(vcpu, exit, reason);
+		return CONTINUE;
+	}
 
 	reason = shadowvmm_pio(vcpu->vm, IO_PORT(q), size, q & IO_IN, &value);
 	if (reason != CONTINUE) {
@@ -374,241 +378,41 @@ static u32 handle_io(struct shadowvmm_vcpu *vcpu,
 	return skip_instruction(vcpu, exit);
 }
 
-static bool valid_pat(u64 pat)
+/* An MSR the CPU we describe lacks is counted: the guest may want it. */
+static u32 msr_result(struct shadowvmm_vcpu *vcpu,
+		      const struct shadowvmm_exit *exit, int err)
 {
-	unsigned int i;
-
-	/* Memory types 2 and 3 are reserved, as are values above 7. */
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		if (type > 7 || type == 2 || type == 3)
-			return false;
+	if (err == -ENOENT) {
+		shadowvmm_stat_add(&vcpu->vm->stats,
+				   SHADOWVMM_STAT_MSR_UNHANDLED, 1);
+		err = -EINVAL;
 	}
-	return true;
-}
-
-/*
- * Addresses a guest writes to these MSRs reach host registers
- * (KERNEL_GS_BASE and SYSCALL's, live during a burst) or VMCS fields that
- * VM entry checks (the FS, GS and SYSENTER ones). The CPU we describe
- * refuses a non-canonical one with #GP, and so must we: the host's WRMSR
- * would fault, or the next VM entry fail.
- */
-static bool canonical(u64 addr)
-{
-	return __is_canonical_address(addr, SHADOWVMM_GUEST_VADDR_BITS);
-}
-
-/* VMX does not switch SYSCALL's MSRs: they are live only when loaded. */
-static void set_syscall_msr(struct shadowvmm_vcpu *vcpu, u64 *field,
-			    u32 msr, u64 value)
-{
-	*field = value;
-	if (vcpu->syscall_msrs_loaded)
-		wrmsrl(msr, value);
-}
-
-/**
- * shadowvmm_syscall_msrs_load() - give the CPU the guest's SYSCALL MSRs
- * @vcpu: the vCPU about to enter the guest
- * @host: keeps the host's values for shadowvmm_syscall_msrs_put()
- *
- * VM entry and exit leave STAR, LSTAR, CSTAR and SFMASK alone, so the
- * guest's SYSCALL uses what the CPU holds. From here to the matching put,
- * WRMSR to them writes the CPU too. The values were checked on WRMSR, so
- * loading them cannot fault.
- *
- * Context: preemption off for the whole burst, up to the put: no host
- * SYSCALL can run on this CPU in between.
- */
-void shadowvmm_syscall_msrs_load(struct shadowvmm_vcpu *vcpu,
-				 struct shadowvmm_host_syscall_msrs *host)
-{
-	rdmsrl(MSR_STAR, host->star);
-	rdmsrl(MSR_LSTAR, host->lstar);
-	rdmsrl(MSR_CSTAR, host->cstar);
-	rdmsrl(MSR_SYSCALL_MASK, host->sfmask);
-	wrmsrl(MSR_STAR, vcpu->star);
-	wrmsrl(MSR_LSTAR, vcpu->lstar);
-	wrmsrl(MSR_CSTAR, vcpu->cstar);
-	wrmsrl(MSR_SYSCALL_MASK, vcpu->sfmask);
-	vcpu->syscall_msrs_loaded = true;
-}
-
-/**
- * shadowvmm_syscall_msrs_put() - give the host its SYSCALL MSRs back
- * @vcpu: the vCPU, after its last exit of the burst
- * @host: what shadowvmm_syscall_msrs_load() saved
- *
- * The guest's values need no reading back: only WRMSR, which exits,
- * changes them, and it kept the fields up to date.
- *
- * Context: preemption off, as for shadowvmm_syscall_msrs_load().
- */
-void shadowvmm_syscall_msrs_put(struct shadowvmm_vcpu *vcpu,
-				const struct shadowvmm_host_syscall_msrs *host)
-{
-	vcpu->syscall_msrs_loaded = false;
-	wrmsrl(MSR_STAR, host->star);
-	wrmsrl(MSR_LSTAR, host->lstar);
-	wrmsrl(MSR_CSTAR, host->cstar);
-	wrmsrl(MSR_SYSCALL_MASK, host->sfmask);
+	return cr_result(vcpu, exit, err);
 }
 
 static u32 handle_rdmsr(struct shadowvmm_vcpu *vcpu,
 			const struct shadowvmm_exit *exit)
 {
-	u32 msr = vcpu->regs.gpr[VCPU_RCX];
 	u64 value;
+	int err;
 
-	switch (msr) {
-	case MSR_EFER:
-		value = vcpu->efer;
-		break;
-	case MSR_IA32_CR_PAT:
-		value = vcpu->pat;
-		break;
-	case MSR_IA32_TSC:
-		/* No TSC offsetting: the guest reads the host's TSC. */
-		value = rdtsc();
-		break;
-	case MSR_FS_BASE:
-		value = shadowvmm_vcpu_seg_base(vcpu, SHADOWVMM_SEG_FS);
-		break;
-	case MSR_GS_BASE:
-		value = shadowvmm_vcpu_seg_base(vcpu, SHADOWVMM_SEG_GS);
-		break;
-	case MSR_KERNEL_GS_BASE:
-		/*
-		 * Handlers run inside the burst, which holds the guest's
-		 * value in the CPU, where SWAPGS changes it without an exit.
-		 */
-		rdmsrl(MSR_KERNEL_GS_BASE, value);
-		break;
-	case MSR_STAR:
-		value = vcpu->star;
-		break;
-	case MSR_LSTAR:
-		value = vcpu->lstar;
-		break;
-	case MSR_CSTAR:
-		value = vcpu->cstar;
-		break;
-	case MSR_SYSCALL_MASK:
-		value = vcpu->sfmask;
-		break;
-	case MSR_IA32_SYSENTER_CS:
-		value = vcpu->sysenter_cs;
-		break;
-	case MSR_IA32_SYSENTER_ESP:
-		value = vcpu->sysenter_esp;
-		break;
-	case MSR_IA32_SYSENTER_EIP:
-		value = vcpu->sysenter_eip;
-		break;
-	case MSR_IA32_APICBASE:
-		value = SHADOWVMM_LAPIC_BASE_MSR;
-		break;
-	case MSR_IA32_TSC_DEADLINE:
-		value = shadowvmm_lapic_tsc_deadline(&vcpu->apic);
-		break;
-	default:
-		shadowvmm_stat_add(&vcpu->vm->stats,
-				   SHADOWVMM_STAT_MSR_UNHANDLED, 1);
-		return inject_gp(vcpu, exit);
+	err = shadowvmm_msr_read(vcpu, vcpu->regs.gpr[VCPU_RCX], &value);
+	if (!err) {
+		vcpu->regs.gpr[VCPU_RAX] = (u32)value;
+		vcpu->regs.gpr[VCPU_RDX] = value >> 32;
 	}
-	vcpu->regs.gpr[VCPU_RAX] = (u32)value;
-	vcpu->regs.gpr[VCPU_RDX] = value >> 32;
-	return skip_instruction(vcpu, exit);
+	return msr_result(vcpu, exit, err);
 }
 
 static u32 handle_wrmsr(struct shadowvmm_vcpu *vcpu,
 			const struct shadowvmm_exit *exit)
 {
-	u32 msr = vcpu->regs.gpr[VCPU_RCX];
 	u64 value = (u32)vcpu->regs.gpr[VCPU_RAX] |
 		    ((u64)(u32)vcpu->regs.gpr[VCPU_RDX] << 32);
 
-	switch (msr) {
-	case MSR_EFER:
-		return cr_result(vcpu, exit, shadowvmm_set_efer(vcpu, value));
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-		if (!canonical(value))
-			return inject_gp(vcpu, exit);
-		shadowvmm_vcpu_set_seg_base(vcpu, msr == MSR_FS_BASE ?
-					    SHADOWVMM_SEG_FS : SHADOWVMM_SEG_GS,
-					    value);
-		break;
-	case MSR_KERNEL_GS_BASE:
-		if (!canonical(value))
-			return inject_gp(vcpu, exit);
-		/*
-		 * The burst holds the guest's value in the CPU and reads it
-		 * back at its end: a write to the field alone would be lost.
-		 */
-		vcpu->kernel_gs_base = value;
-		wrmsrl(MSR_KERNEL_GS_BASE, value);
-		break;
-	case MSR_STAR:
-		set_syscall_msr(vcpu, &vcpu->star, msr, value);
-		break;
-	case MSR_LSTAR:
-		if (!canonical(value))
-			return inject_gp(vcpu, exit);
-		set_syscall_msr(vcpu, &vcpu->lstar, msr, value);
-		break;
-	case MSR_CSTAR:
-		/* Intel never jumps there, but the host's CPU holds it. */
-		if (!canonical(value))
-			return inject_gp(vcpu, exit);
-		set_syscall_msr(vcpu, &vcpu->cstar, msr, value);
-		break;
-	case MSR_SYSCALL_MASK:
-		/* Bits 63:32 are reserved. */
-		if (value >> 32)
-			return inject_gp(vcpu, exit);
-		set_syscall_msr(vcpu, &vcpu->sfmask, msr, value);
-		break;
-	case MSR_IA32_CR_PAT:
-		if (!valid_pat(value))
-			return inject_gp(vcpu, exit);
-		vcpu->pat = value;
-		break;
-	case MSR_IA32_SYSENTER_CS:
-		vcpu->sysenter_cs = (u32)value;
-		vcpu->dirty |= VCPU_DIRTY_SYSENTER;
-		break;
-	case MSR_IA32_SYSENTER_ESP:
-	case MSR_IA32_SYSENTER_EIP:
-		/* 64-bit SYSENTER uses all of them. */
-		if (!canonical(value))
-			return inject_gp(vcpu, exit);
-		if (msr == MSR_IA32_SYSENTER_ESP)
-			vcpu->sysenter_esp = value;
-		else
-			vcpu->sysenter_eip = value;
-		vcpu->dirty |= VCPU_DIRTY_SYSENTER;
-		break;
-	case MSR_IA32_APICBASE:
-		/*
-		 * Moving the APIC, disabling it or x2APIC mode (which CPUID
-		 * does not offer) would need an APIC we do not have.
-		 */
-		if (value != SHADOWVMM_LAPIC_BASE_MSR)
-			return inject_gp(vcpu, exit);
-		break;
-	case MSR_IA32_TSC_DEADLINE:
-		shadowvmm_lapic_set_tsc_deadline(&vcpu->apic, value, rdtsc(),
-						 ktime_get_ns());
-		break;
-	default:
-		shadowvmm_stat_add(&vcpu->vm->stats,
-				   SHADOWVMM_STAT_MSR_UNHANDLED, 1);
-		return inject_gp(vcpu, exit);
-	}
-	return skip_instruction(vcpu, exit);
+	return msr_result(vcpu, exit,
+			  shadowvmm_msr_write(vcpu, vcpu->regs.gpr[VCPU_RCX],
+					      value));
 }
 
 /*
@@ -724,15 +528,7 @@ void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu, u32 entry,
 	vcpu->rflags = X86_EFLAGS_FIXED;
 	vcpu->cs_ar = 0xc09b;	/* flat 32-bit code, as vcpu.c loads CS */
 	vcpu->cr2 = 0;
-	vcpu->pat = PAT_POWER_ON;
-	vcpu->kernel_gs_base = 0;
-	vcpu->sysenter_cs = 0;
-	vcpu->sysenter_esp = 0;
-	vcpu->sysenter_eip = 0;
-	vcpu->star = 0;
-	vcpu->lstar = 0;
-	vcpu->cstar = 0;
-	vcpu->sfmask = 0;
+	shadowvmm_msr_reset(vcpu);
 	memset(vcpu->db, 0, sizeof(vcpu->db));
 	vcpu->dr6 = VCPU_DR6_FIXED_1;
 	vcpu->dr7 = VCPU_DR7_FIXED_1;

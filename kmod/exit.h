@@ -11,15 +11,6 @@ u32 shadowvmm_stop_vcpu(struct shadowvmm_vcpu *vcpu,
 u32 shadowvmm_queue_exception(struct shadowvmm_vcpu *vcpu,
 			      const struct shadowvmm_exit *exit, u8 vector,
 			      u32 error_code);
-/* The host's SYSCALL MSRs, kept while a burst lends the CPU the guest's. */
-struct shadowvmm_host_syscall_msrs {
-	u64 star, lstar, cstar, sfmask;
-};
-
-void shadowvmm_syscall_msrs_load(struct shadowvmm_vcpu *vcpu,
-				 struct shadowvmm_host_syscall_msrs *host);
-void shadowvmm_syscall_msrs_put(struct shadowvmm_vcpu *vcpu,
-				const struct shadowvmm_host_syscall_msrs *host);
 unsigned long shadowvmm_hw_cr0(const struct shadowvmm_vcpu *vcpu);
 unsigned long shadowvmm_hw_cr4(const struct shadowvmm_vcpu *vcpu);
 

@@ -45,6 +45,7 @@
 #define LEAF1_EDX_SSE		BIT(25)
 #define LEAF7_EBX_SMEP		BIT(7)
 #define LEAF7_EBX_SMAP		BIT(20)
+#define EXT1_EDX_SYSCALL	BIT(11)
 #define EXT1_EDX_NX		BIT(20)
 #define EXT1_EDX_LM		BIT(29)
 
@@ -81,7 +82,7 @@ static unsigned long guest_cr4_allowed(void)
 	return allowed;
 }
 
-/* EFER bits the guest's CPUID offers. SCE stays reserved: see cpuid.c. */
+/* EFER bits the guest's CPUID offers. */
 static u64 guest_efer_allowed(void)
 {
 	struct shadowvmm_cpuid r;
@@ -90,6 +91,8 @@ static u64 guest_efer_allowed(void)
 	if (cpuid_eax(0x80000000) < 0x80000001)
 		return 0;
 	shadowvmm_cpuid_guest(0x80000001, 0, &r);
+	if (r.edx & EXT1_EDX_SYSCALL)
+		allowed |= EFER_SCE;
 	if (r.edx & EXT1_EDX_NX)
 		allowed |= EFER_NX;
 	if (r.edx & EXT1_EDX_LM)
@@ -200,7 +203,8 @@ static void paging_changed(struct shadowvmm_vcpu *vcpu)
 	shadowvmm_mmu_load(&vcpu->mmu, &pg);
 	vcpu->hw_cr0 = shadowvmm_hw_cr0(vcpu);
 	vcpu->hw_cr4 = shadowvmm_hw_cr4(vcpu);
-	vcpu->hw_efer = EFER_NX;
+	/* SYSCALL runs natively, with the STAR/LSTAR/SFMASK the burst lent. */
+	vcpu->hw_efer = EFER_NX | (vcpu->efer & EFER_SCE);
 	if (vcpu->efer & EFER_LMA)
 		vcpu->hw_efer |= EFER_LME | EFER_LMA;
 	vcpu->dirty |= VCPU_DIRTY_CR | VCPU_DIRTY_PAGING;
@@ -339,8 +343,8 @@ int shadowvmm_set_cr4(struct shadowvmm_vcpu *vcpu, unsigned long value)
  * @vcpu: the vCPU
  * @value: the value written
  *
- * NXE and LME only: SYSCALL is not offered (see cpuid.c), and LMA follows
- * CR0.PG, whatever the guest writes there.
+ * SCE, NXE and LME, as CPUID offers them; LMA follows CR0.PG, whatever
+ * the guest writes there.
  *
  * Return: 0, -EINVAL (#GP) or -EAGAIN, as for shadowvmm_set_cr0().
  */

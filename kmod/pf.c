@@ -14,14 +14,12 @@
 #include "emulate.h"
 #include "exit.h"
 #include "gmem.h"
+#include "linear.h"
 #include "paging.h"
 #include "pf.h"
 #include "trace.h"
 #include "vm.h"
 
-#define MAX_INSN_LEN		15
-#define CS_AR_DB		BIT(14)
-#define CS_AR_DPL(ar)		(((ar) >> 5) & 3)
 /*
  * The same store failing to land this often, with no more exits between
  * two tries than the refault that rebuilt the shadow, is a livelock.
@@ -34,42 +32,6 @@ struct access_ctx {
 	u64 gva;		/* where the fault said the store goes */
 	u64 gpa;		/* and where that is */
 };
-
-static u32 cpl_access(const struct shadowvmm_vcpu *vcpu)
-{
-	return CS_AR_DPL(vcpu->cs_ar) == 3 ? SHADOWVMM_PF_USER : 0;
-}
-
-static enum shadowvmm_cpu_mode cpu_mode(const struct shadowvmm_vcpu *vcpu)
-{
-	if (shadowvmm_vcpu_in_64bit_code(vcpu))
-		return SHADOWVMM_MODE_64;
-	return vcpu->cs_ar & CS_AR_DB ? SHADOWVMM_MODE_32 : SHADOWVMM_MODE_16;
-}
-
-/* Copy guest memory at a linear address; unbacked memory reads all-ones. */
-static int read_linear(struct shadowvmm_vcpu *vcpu, u64 gva, void *buf,
-		       unsigned int len, u32 access)
-{
-	struct shadowvmm_gmem *gmem = &vcpu->vm->gmem;
-	struct shadowvmm_walk walk;
-	u8 *out = buf;
-
-	while (len) {
-		unsigned int n = min_t(u64, len, PAGE_SIZE - offset_in_page(gva));
-
-		if (shadowvmm_mmu_walk(&vcpu->mmu, gva, access, &walk))
-			return -EFAULT;
-		if (shadowvmm_gmem_range_ok(gmem, walk.gpa, n))
-			memcpy(out, gmem->ram + walk.gpa, n);
-		else
-			memset(out, 0xff, n);
-		out += n;
-		gva += n;
-		len -= n;
-	}
-	return 0;
-}
 
 static u64 store_seg_base(void *ctx, enum shadowvmm_seg seg)
 {
@@ -168,11 +130,10 @@ static int apic_write(void *ctx, u64 gva, const void *old, const void *val,
 static int emulate(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa, bool mmio)
 {
 	struct access_ctx store = { .vcpu = vcpu, .gva = gva, .gpa = gpa };
-	u8 insn[MAX_INSN_LEN];
+	u8 insn[SHADOWVMM_MAX_INSN_LEN];
 	struct shadowvmm_emulate em = {
-		.mode = cpu_mode(vcpu),
+		.mode = shadowvmm_vcpu_cpu_mode(vcpu),
 		.insn = insn,
-		.insn_avail = MAX_INSN_LEN,
 		.gpr = vcpu->regs.gpr,
 		.rflags = &vcpu->rflags,
 		.rip = vcpu->rip,
@@ -183,19 +144,11 @@ static int emulate(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa, bool mmio)
 		.write = mmio ? apic_write : store_write,
 		.ctx = &store,
 	};
-	u32 fetch = SHADOWVMM_PF_FETCH | cpl_access(vcpu);
-	u64 pc = shadowvmm_vcpu_seg_base(vcpu, SHADOWVMM_SEG_CS) + vcpu->rip;
 	int err;
 
-	if (em.mode != SHADOWVMM_MODE_64)
-		pc = (u32)pc;
-	/* A short instruction may end a page that nothing maps after. */
-	if (read_linear(vcpu, pc, insn, MAX_INSN_LEN, fetch)) {
-		em.insn_avail = min_t(unsigned int, MAX_INSN_LEN,
-				      PAGE_SIZE - offset_in_page(pc));
-		if (read_linear(vcpu, pc, insn, em.insn_avail, fetch))
-			return -EFAULT;
-	}
+	em.insn_avail = shadowvmm_fetch_insn(vcpu, insn);
+	if (!em.insn_avail)
+		return -EFAULT;
 
 	vcpu->regs.gpr[VCPU_RSP] = vcpu->rsp;
 	err = shadowvmm_emulate_access(&em, &ops);

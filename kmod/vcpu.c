@@ -39,6 +39,7 @@
 #include <asm/tlbflush.h>
 #include "cpuid.h"
 #include "exit.h"
+#include "msr.h"
 #include "paging.h"
 #include "trace.h"
 #include "vm.h"

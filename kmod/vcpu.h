@@ -15,6 +15,10 @@
 
 struct shadowvmm_vm;
 
+/* The MTRRs the CPU has: eleven fixed-range ones and eight ranges. */
+#define SHADOWVMM_MTRR_FIXED	11
+#define SHADOWVMM_MTRR_VAR	8
+
 /* General-purpose registers in the VMX encoding order (RSP lives in the VMCS). */
 enum shadowvmm_reg {
 	VCPU_RAX, VCPU_RCX, VCPU_RDX, VCPU_RBX,
@@ -97,6 +101,12 @@ struct shadowvmm_vcpu {
 	u64 sysenter_cs, sysenter_esp, sysenter_eip;
 	u64 star, lstar, cstar, sfmask;	/* SYSCALL's; live while loaded */
 	bool syscall_msrs_loaded;
+	u64 misc_enable;
+	struct {
+		u64 def_type;
+		u64 fixed[SHADOWVMM_MTRR_FIXED];
+		u64 var[2 * SHADOWVMM_MTRR_VAR];	/* base, mask, ... */
+	} mtrr;
 	/*
 	 * Debug registers: DR7 also in the VMCS, DR0-DR3 and DR6 in the CPU
 	 * from just before entry to just after the exit (vcpu.c).

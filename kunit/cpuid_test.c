@@ -39,7 +39,7 @@ static void leaf1_hides_what_we_do_not_virtualize(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, r.ecx & LEAF1_ECX_X2APIC);
 	KUNIT_EXPECT_FALSE(test, r.ecx & LEAF1_ECX_XSAVE);
 	KUNIT_EXPECT_FALSE(test, r.ecx & LEAF1_ECX_AVX);
-	KUNIT_EXPECT_FALSE(test, r.edx & LEAF1_EDX_MTRR);
+	KUNIT_EXPECT_TRUE(test, r.edx & LEAF1_EDX_MTRR);	/* msr.c */
 	KUNIT_EXPECT_TRUE(test, r.edx & LEAF1_EDX_SSE2);
 	KUNIT_EXPECT_TRUE(test, r.ecx & LEAF1_ECX_HYPERVISOR);
 	/* One logical CPU with APIC ID 0. */
@@ -108,7 +108,7 @@ static void leaf7_is_an_allow_list(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.eax | r.ebx | r.ecx | r.edx, 0U);
 }
 
-static void long_mode_offered_syscall_hidden(struct kunit *test)
+static void long_mode_and_syscall_offered(struct kunit *test)
 {
 	struct shadowvmm_cpuid r = everything();
 
@@ -116,8 +116,8 @@ static void long_mode_offered_syscall_hidden(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, r.edx & EXT1_EDX_LM);
 	KUNIT_EXPECT_TRUE(test, r.edx & EXT1_EDX_NX);
 	KUNIT_EXPECT_TRUE(test, r.edx & EXT1_EDX_PAGE1GB);
-	/* SYSCALL's MSRs are not switched: the guest must not use it. */
-	KUNIT_EXPECT_FALSE(test, r.edx & EXT1_EDX_SYSCALL);
+	/* Its MSRs are lent to the guest for each burst. */
+	KUNIT_EXPECT_TRUE(test, r.edx & EXT1_EDX_SYSCALL);
 	KUNIT_EXPECT_FALSE(test, r.edx & EXT1_EDX_RDTSCP);
 }
 
@@ -168,7 +168,7 @@ static struct kunit_case cpuid_cases[] = {
 	KUNIT_CASE(max_leaves_are_capped),
 	KUNIT_CASE(tsc_and_bus_rates_are_known),
 	KUNIT_CASE(leaf7_is_an_allow_list),
-	KUNIT_CASE(long_mode_offered_syscall_hidden),
+	KUNIT_CASE(long_mode_and_syscall_offered),
 	KUNIT_CASE(linear_width_is_48_bits),
 	KUNIT_CASE(unknown_leaves_read_zero),
 	KUNIT_CASE(hypervisor_leaf_names_us),

@@ -147,16 +147,111 @@ static void debug_exit_reports_status(struct kunit *test)
 			(u32)SHADOWVMM_STOP_DEBUG_EXIT);
 }
 
-static void string_io_stops_until_emulated(struct kunit *test)
+/* io() for INS/OUTS, with REP (bit 5) */
+static u64 io_rep(u16 port, unsigned int size, bool in)
 {
+	return io(port, size, in, true) | BIT(5);
+}
+
+/* REP OUTSB to COM1: the bytes reach the console, RSI and RCX move. */
+static void string_io_out(struct kunit *test)
+{
+	static const u8 code[] = { 0xf3, 0x6e };	/* rep outsb */
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+	u8 *ram = vcpu->vm->gmem.ram;
+	u64 next, dropped;
+	char out[8] = {};
+
+	memcpy(ram + ENTRY, code, sizeof(code));
+	memcpy(ram + 0x5000, "hi!", 3);
+	vcpu->regs.gpr[VCPU_RSI] = 0x5000;
+	vcpu->regs.gpr[VCPU_RCX] = 3;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_IO_INSTRUCTION,
+				  io_rep(0x3f8, 1, false)), 0U);
+	KUNIT_EXPECT_EQ(test, shadowvmm_console_get(&vcpu->vm->console, 0,
+						    out, sizeof(out), &next,
+						    &dropped), 3UL);
+	KUNIT_EXPECT_STREQ(test, out, "hi!");
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RSI], 0x5003UL);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RCX], 0UL);
+	KUNIT_EXPECT_EQ(test, vcpu->rip, (unsigned long)ENTRY + sizeof(code));
+}
+
+/*
+ * REP INSW backwards (DF set) with a 16-bit address size: only DI and CX
+ * move, by the element size; an unassigned port reads all-ones.
+ */
+static void string_io_in_backwards(struct kunit *test)
+{
+	static const u8 code[] = { 0x67, 0x66, 0xf3, 0x6d };	/* rep insw */
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+	u8 *ram = vcpu->vm->gmem.ram;
+
+	memcpy(ram + ENTRY, code, sizeof(code));
+	vcpu->rflags |= X86_EFLAGS_DF;
+	vcpu->regs.gpr[VCPU_RDI] = 0xabc06002;
+	vcpu->regs.gpr[VCPU_RCX] = 0x12340002;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_IO_INSTRUCTION,
+				  io_rep(0x80, 2, true)), 0U);
+	/* ES base 0: DI 0x6002 and 0x6000, not EDI. */
+	KUNIT_EXPECT_EQ(test, *(u32 *)(ram + 0x6000), 0xffffffffU);
+	KUNIT_EXPECT_EQ(test, *(u16 *)(ram + 0x6004), 0U);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RDI], 0xabc05ffeUL);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RCX], 0x12340000UL);
+	KUNIT_EXPECT_EQ(test, vcpu->rip, (unsigned long)ENTRY + sizeof(code));
+}
+
+/* REP with a zero count does nothing but complete. */
+static void string_io_zero_count(struct kunit *test)
+{
+	static const u8 code[] = { 0xf3, 0x6c };	/* rep insb */
 	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
 
+	memcpy(vcpu->vm->gmem.ram + ENTRY, code, sizeof(code));
+	vcpu->regs.gpr[VCPU_RDI] = 0x6000;
 	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_IO_INSTRUCTION,
-				  io(0x3f8, 1, false, true)),
-			(u32)SHADOWVMM_STOP_UNHANDLED_EXIT);
-	KUNIT_EXPECT_EQ(test, vcpu->stop.exit_reason,
-			(u32)EXIT_REASON_IO_INSTRUCTION);
-	KUNIT_EXPECT_EQ(test, vcpu->stop.rip, (u64)ENTRY);
+				  io_rep(0x80, 1, true)), 0U);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RDI], 0x6000UL);
+	KUNIT_EXPECT_EQ(test, *(u8 *)(vcpu->vm->gmem.ram + 0x6000), 0);
+	KUNIT_EXPECT_EQ(test, vcpu->rip, (unsigned long)ENTRY + sizeof(code));
+}
+
+/* A long string is done a chunk per exit: RIP stays until RCX is 0. */
+static void string_io_in_chunks(struct kunit *test)
+{
+	static const u8 code[] = { 0xf3, 0x6c };	/* rep insb */
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+	unsigned int exits = 0;
+
+	memcpy(vcpu->vm->gmem.ram + ENTRY, code, sizeof(code));
+	vcpu->regs.gpr[VCPU_RDI] = 0x10000;
+	vcpu->regs.gpr[VCPU_RCX] = 5000;
+	while (vcpu->rip == ENTRY && exits < 10) {
+		KUNIT_ASSERT_EQ(test, run(vcpu, EXIT_REASON_IO_INSTRUCTION,
+					  io_rep(0x80, 1, true)), 0U);
+		exits++;
+	}
+	KUNIT_EXPECT_GT(test, exits, 1U);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RCX], 0UL);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RDI], 0x10000UL + 5000);
+	KUNIT_EXPECT_EQ(test, *(u8 *)(vcpu->vm->gmem.ram + 0x10000 + 4999),
+			0xff);
+	KUNIT_EXPECT_EQ(test, *(u8 *)(vcpu->vm->gmem.ram + 0x10000 + 5000), 0);
+}
+
+/* OUTS to isa-debug-exit stops the VM with the value as the status. */
+static void string_io_debug_exit(struct kunit *test)
+{
+	static const u8 code[] = { 0x6e };		/* outsb */
+	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+
+	memcpy(vcpu->vm->gmem.ram + ENTRY, code, sizeof(code));
+	*(u8 *)(vcpu->vm->gmem.ram + 0x7000) = 42;
+	vcpu->regs.gpr[VCPU_RSI] = 0x7000;
+	KUNIT_EXPECT_EQ(test, run(vcpu, EXIT_REASON_IO_INSTRUCTION,
+				  io(0xf4, 1, false, true)),
+			(u32)SHADOWVMM_STOP_DEBUG_EXIT);
+	KUNIT_EXPECT_EQ(test, vcpu->stop.exit_status, 42U);
 }
 
 static void cpuid_marks_a_hypervisor(struct kunit *test)
@@ -387,7 +482,7 @@ static void msrs(struct kunit *test)
 	expect_exception(test, vcpu, X86_TRAP_GP);
 
 	vcpu->regs.gpr[VCPU_RCX] = MSR_EFER;
-	vcpu->regs.gpr[VCPU_RAX] = EFER_SCE;
+	vcpu->regs.gpr[VCPU_RAX] = BIT(1);	/* reserved */
 	run(vcpu, EXIT_REASON_MSR_WRITE, 0);
 	expect_exception(test, vcpu, X86_TRAP_GP);
 	vcpu->regs.gpr[VCPU_RAX] = EFER_NX;
@@ -408,8 +503,19 @@ static void msrs(struct kunit *test)
 	run(vcpu, EXIT_REASON_MSR_WRITE, 0);
 	expect_exception(test, vcpu, X86_TRAP_GP);
 
+	/* What firmware leaves: MTRRs on, write-back; one microcode. */
+	vcpu->regs.gpr[VCPU_RCX] = 0x2ff;	/* MTRRdefType */
+	run(vcpu, EXIT_REASON_MSR_READ, 0);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RAX], 0xc06UL);
+	vcpu->regs.gpr[VCPU_RCX] = 0xfe;	/* MTRRcap */
+	run(vcpu, EXIT_REASON_MSR_READ, 0);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RAX], 0x508UL);
+	vcpu->regs.gpr[VCPU_RCX] = MSR_IA32_UCODE_REV;
+	run(vcpu, EXIT_REASON_MSR_READ, 0);
+	KUNIT_EXPECT_EQ(test, vcpu->regs.gpr[VCPU_RDX], 1UL);
+
 	vcpu->rip = ENTRY;
-	vcpu->regs.gpr[VCPU_RCX] = MSR_IA32_MISC_ENABLE;
+	vcpu->regs.gpr[VCPU_RCX] = MSR_IA32_MCG_CAP;
 	run(vcpu, EXIT_REASON_MSR_READ, 0);
 	expect_exception(test, vcpu, X86_TRAP_GP);
 	KUNIT_EXPECT_EQ(test,
@@ -596,7 +702,11 @@ static struct kunit_case exit_cases[] = {
 	KUNIT_CASE(port_output_reaches_console),
 	KUNIT_CASE(port_input_merges_into_rax),
 	KUNIT_CASE(debug_exit_reports_status),
-	KUNIT_CASE(string_io_stops_until_emulated),
+	KUNIT_CASE(string_io_out),
+	KUNIT_CASE(string_io_in_backwards),
+	KUNIT_CASE(string_io_zero_count),
+	KUNIT_CASE(string_io_in_chunks),
+	KUNIT_CASE(string_io_debug_exit),
 	KUNIT_CASE(cpuid_marks_a_hypervisor),
 	KUNIT_CASE(cr0_writes),
 	KUNIT_CASE(real_mode_stops),

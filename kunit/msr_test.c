@@ -22,6 +22,7 @@
 #include "cpuid.h"
 #include "dev/pio.h"
 #include "exit.h"
+#include "msr.h"
 #include "fake_host.h"
 #include "test_vcpu.h"
 #include "vm.h"
@@ -230,11 +231,43 @@ static const struct msr_case msr_cases[] = {
 	{ "EFER NXE and LME", MSR_EFER, EFER_NX | EFER_LME, true },
 	{ "EFER LMA written is ignored", MSR_EFER, EFER_LMA | EFER_NX, true,
 	  EFER_LMA },
-	{ "EFER SCE (no SYSCALL in CPUID)", MSR_EFER, EFER_SCE, false },
+	{ "EFER SCE", MSR_EFER, EFER_SCE, true },
 	{ "EFER reserved bit 1", MSR_EFER, BIT_ULL(1), false },
 	{ "EFER reserved bit 9", MSR_EFER, BIT_ULL(9), false },
 	{ "EFER SVME (AMD only)", MSR_EFER, EFER_SVME, false },
 	{ "EFER reserved bit 63", MSR_EFER, BIT_ULL(63) | EFER_NX, false },
+	/*
+	 * What firmware owns: MISC_ENABLE and the MTRRs (MAXPHYADDR 36
+	 * here): defType 0x2ff, FIX64K_00000 0x250, FIX4K_F8000 0x26f,
+	 * PHYSBASE/PHYSMASK from 0x200, MTRRcap 0xfe.
+	 */
+	{ "MTRRdefType enabled, UC", 0x2ff, 0xc00, true },
+	{ "MTRRdefType WB, fixed off", 0x2ff, 0x806, true },
+	{ "MTRRdefType type 2", 0x2ff, 0xc02, false },
+	{ "MTRRdefType UC- (PAT only)", 0x2ff, 0xc07, false },
+	{ "MTRRdefType reserved bit 9", 0x2ff, 0xe06, false },
+	{ "MTRR fixed every valid type", 0x250,
+	  0x0006050401000605ULL, true },
+	{ "MTRR fixed type 3", 0x26f, 0x0606060603060606ULL,
+	  false },
+	{ "MTRR PHYSBASE0 WB at 1 MiB", 0x200, 0x100006, true },
+	{ "MTRR PHYSBASE0 reserved bit 8", 0x200, 0x100106, false },
+	{ "MTRR PHYSBASE7 past MAXPHYADDR", 0x20e, BIT_ULL(36) | 6, false },
+	{ "MTRR PHYSMASK0 1 MiB, valid", 0x201, 0xffff00800ULL, true },
+	{ "MTRR PHYSMASK0 reserved bit 0", 0x201, 0xffff00801ULL, false },
+	{ "MTRR PHYSMASK7 past MAXPHYADDR", 0x20f, BIT_ULL(36) | 0x800,
+	  false },
+	{ "MTRRcap is read-only", 0xfe, 0x508, false },
+	{ "MISC_ENABLE fast strings off", MSR_IA32_MISC_ENABLE, 0x1800, true },
+	{ "MISC_ENABLE xTPR off", MSR_IA32_MISC_ENABLE, 0x801801, true },
+	{ "MISC_ENABLE limit CPUID", MSR_IA32_MISC_ENABLE, 0x401801, false },
+	{ "MISC_ENABLE XD disable", MSR_IA32_MISC_ENABLE,
+	  BIT_ULL(34) | 0x1801, false },
+	{ "MISC_ENABLE BTS available", MSR_IA32_MISC_ENABLE, 0x1001, false },
+	{ "FEATURE_CONTROL is locked", MSR_IA32_FEAT_CTL, 5, false },
+	{ "APIC base as it is", MSR_IA32_APICBASE, 0xfee00900, true },
+	{ "APIC base disabled", MSR_IA32_APICBASE, 0xfee00100, false },
+	{ "APIC base x2APIC", MSR_IA32_APICBASE, 0xfee00d00, false },
 };
 
 static void msr_case_desc(const struct msr_case *c, char *desc)
@@ -370,8 +403,11 @@ static void syscall_msrs_are_lent_and_returned(struct kunit *test)
 static void unknown_msrs_raise_gp(struct kunit *test)
 {
 	static const u32 msrs[] = {
-		MSR_IA32_DEBUGCTLMSR, MSR_IA32_FEAT_CTL, MSR_IA32_SPEC_CTRL,
-		MSR_TSC_AUX, 0x40000000, 0xc0010000, 0x12345678,
+		/* What CPUID hides: MCA, speculation controls, RDTSCP. */
+		MSR_IA32_DEBUGCTLMSR, MSR_IA32_MCG_CAP, MSR_IA32_MCG_STATUS,
+		MSR_IA32_SPEC_CTRL, MSR_IA32_PRED_CMD, MSR_IA32_ARCH_CAPABILITIES,
+		MSR_PLATFORM_INFO, MSR_TSC_AUX, 0x210 /* PHYSBASE8 */,
+		0x40000000, 0xc0010000, 0x12345678,
 	};
 	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
 	struct msr_result r;
