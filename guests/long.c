@@ -4,8 +4,9 @@
  * checks of lib/paging_checks.c and lib/access_checks.c run from
  * compatibility mode, 64-bit addresses from 64-bit mode (above 4 GiB, in
  * the upper half, non-canonical), a PML4 that maps itself, the way out
- * of long mode into 32-bit and PAE paging and back in again, and the
- * 64-bit MSRs keeping what is written to them.
+ * of long mode into 32-bit and PAE paging and back in again, the
+ * 64-bit MSRs keeping what is written to them, and SYSCALL and SYSRETQ
+ * between 64-bit code at CPL 3 and at CPL 0.
  *
  * QEMU loads only ELF32 multiboot images, so this one is too: the C is
  * 32-bit and runs in compatibility mode, and only lib/trap64.S is 64-bit.
@@ -14,6 +15,7 @@
 #include "access_checks.h"
 #include "check.h"
 #include "desc.h"
+#include "fixup.h"
 #include "frame.h"
 #include "long_mode.h"
 #include "paging_checks.h"
@@ -45,11 +47,36 @@
 #define MSR_SYSENTER_ESP	0x175
 #define MSR_SYSENTER_EIP	0x176
 #define MSR_KERNEL_GS_BASE	0xc0000102
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_CSTAR		0xc0000083
+#define MSR_SFMASK		0xc0000084
 #define KERNEL_GS_VALUE		0xffff800012345000ull
 #define SYSENTER_ESP_VALUE	0xffffffff81234000ull
 #define SYSENTER_EIP_VALUE	0x00007f0012345678ull
 /* Some 20 million instructions: many host ticks, so many VM entries. */
 #define SPIN_LOOPS		5000000u
+/* SYSCALL's CS and SS from STAR[47:32]; SYSRET's from STAR[63:48]. */
+#define STAR_VALUE		((u64)(USER_CS32 & ~3) << 48 | \
+				 (u64)KERNEL_CS64 << 32)
+#define SFMASK_VALUE		(EFLAGS_AC | EFLAGS_DF | EFLAGS_IF)
+/*
+ * CPL 3 sets these before its SYSCALL (IF comes with user_call64). NT
+ * shows that a flag SFMASK does not name is kept (Linux's SFMASK names
+ * it, as a 64-bit IRET with NT set raises #GP). QEMU 7.2's SYSCALL
+ * clears the arithmetic flags, which hardware keeps: R11 has CF, but
+ * RFLAGS at LSTAR is compared without them.
+ */
+#define SYSCALL_FLAGS		(EFLAGS_NT | EFLAGS_AC | EFLAGS_DF | \
+				 EFLAGS_CF)
+#define SYSCALL_RFLAGS		(EFLAGS_FIXED | EFLAGS_IF | SYSCALL_FLAGS)
+#define EFLAGS_ARITH		0x8d5u	/* OF SF ZF AF PF CF */
+/* R11 for SYSRETQ: not what SYSCALL left there. */
+#define SYSRET_RFLAGS		(EFLAGS_FIXED | EFLAGS_IF | EFLAGS_AC | \
+				 EFLAGS_ZF | EFLAGS_PF)
+/* The 8259s' interrupt masks: IF is set at CPL 3 here. */
+#define PIC1_DATA		0x21
+#define PIC2_DATA		0xa1
 #define TAG(n)		(0x64b00000u + (n))
 
 static struct pgtable kernel;
@@ -275,6 +302,94 @@ static void check_msrs(void)
 	      "SYSENTER_ESP and SYSENTER_EIP keep all 64 bits");
 }
 
+/* WRMSR that may fault, as the probes do: the fault is in last_fault. */
+static void try_wrmsr(u32 msr, u64 value)
+{
+	last_fault.vector = NO_FAULT;
+	asm volatile(FIXUP_ASM("1: wrmsr\n2:")
+		     : : "c" (msr), "a" ((u32)value),
+		       "d" ((u32)(value >> 32)) : "memory");
+}
+
+/*
+ * SYSCALL from 64-bit code at CPL 3 to LSTAR at CPL 0, and SYSRETQ back,
+ * as a 64-bit kernel uses them: STAR names the segments, SFMASK the flags
+ * SYSCALL clears (IF, so that the kernel starts with interrupts off, as
+ * well as AC and DF). Only with EFER.SCE set; without it, #UD.
+ */
+static void check_syscall(void)
+{
+	u32 lstar = (u32)syscall_entry64, got;
+
+	check(cpuid64(0x80000001, 0).edx & CPUID_81_EDX_SYSCALL,
+	      "CPUID.80000001H:EDX.SYSCALL (bit 11) is set in 64-bit mode");
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	check(rdmsr(MSR_EFER) & EFER_SCE, "EFER.SCE (bit 0) sets");
+	wrmsr(MSR_STAR, STAR_VALUE);
+	wrmsr(MSR_LSTAR, lstar);
+	wrmsr(MSR_SFMASK, SFMASK_VALUE);
+	check(rdmsr(MSR_STAR) == STAR_VALUE && rdmsr(MSR_LSTAR) == lstar &&
+	      rdmsr(MSR_SFMASK) == SFMASK_VALUE,
+	      "STAR 0x%08x%08x, LSTAR and SFMASK 0x%08x read back",
+	      (u32)(STAR_VALUE >> 32), (u32)STAR_VALUE, SFMASK_VALUE);
+	try_wrmsr(MSR_CSTAR, lstar);
+	check_nofault("WRMSR of CSTAR (compatibility-mode SYSCALL's target)");
+
+	/* Nothing may interrupt the CPL 3 code, which runs with IF set. */
+	outb(PIC1_DATA, 0xff);
+	outb(PIC2_DATA, 0xff);
+	syscall_seen = (struct syscall_seen){ .sysret_r11 = SYSRET_RFLAGS };
+	sysret_seen = (struct sysret_seen){ 0 };
+	got = user_call64(user_syscall64, SYSCALL_FLAGS, 0,
+			  EFLAGS_FIXED | EFLAGS_IF);
+	check(syscall_seen.entries == 1,
+	      "SYSCALL from 64-bit code at CPL 3 reaches LSTAR");
+	check(syscall_seen.cs == KERNEL_CS64 && syscall_seen.ss == KERNEL_SS64,
+	      "there CPL 0, CS 0x%x (STAR[47:32]), SS 0x%x (STAR[47:32] + 8)",
+	      KERNEL_CS64, KERNEL_SS64);
+	if (syscall_seen.cs != KERNEL_CS64 || syscall_seen.ss != KERNEL_SS64)
+		printf("# got CS 0x%x, SS 0x%x\n", syscall_seen.cs,
+		       syscall_seen.ss);
+	check(syscall_seen.rcx == (u32)user_syscall64_next,
+	      "RCX holds the address after the SYSCALL, all 64 bits");
+	check(syscall_seen.user_rflags == SYSCALL_RFLAGS &&
+	      syscall_seen.r11 == SYSCALL_RFLAGS,
+	      "R11 holds RFLAGS from before it, 0x%08x (NT AC DF IF CF)",
+	      SYSCALL_RFLAGS);
+	check((syscall_seen.rflags & ~EFLAGS_ARITH) ==
+	      (SYSCALL_RFLAGS & ~SFMASK_VALUE & ~EFLAGS_ARITH),
+	      "RFLAGS is that with SFMASK's AC DF IF cleared, 0x%08x (arithmetic flags not compared)",
+	      SYSCALL_RFLAGS & ~SFMASK_VALUE);
+	if (syscall_seen.r11 != SYSCALL_RFLAGS ||
+	    (syscall_seen.rflags & ~EFLAGS_ARITH) !=
+	    (SYSCALL_RFLAGS & ~SFMASK_VALUE & ~EFLAGS_ARITH))
+		printf("# got R11 0x%08x%08x, RFLAGS 0x%08x%08x\n",
+		       (u32)(syscall_seen.r11 >> 32), (u32)syscall_seen.r11,
+		       (u32)(syscall_seen.rflags >> 32),
+		       (u32)syscall_seen.rflags);
+	check(!got && sysret_seen.arrivals == 1,
+	      "SYSRETQ returns to CPL 3 at RCX, which LSTAR's code moved");
+	check(sysret_seen.cs == USER_CS64 && sysret_seen.ss == USER_DS64,
+	      "there CS 0x%x (STAR[63:48] + 16 | 3), SS 0x%x (STAR[63:48] + 8 | 3)",
+	      USER_CS64, USER_DS64);
+	if (sysret_seen.cs != USER_CS64 || sysret_seen.ss != USER_DS64)
+		printf("# got CS 0x%x, SS 0x%x\n", sysret_seen.cs,
+		       sysret_seen.ss);
+	check(sysret_seen.rflags == SYSRET_RFLAGS,
+	      "RFLAGS from R11, 0x%08x (AC IF ZF PF)", SYSRET_RFLAGS);
+	if (sysret_seen.rflags != SYSRET_RFLAGS)
+		printf("# got 0x%08x%08x\n", (u32)(sysret_seen.rflags >> 32),
+		       (u32)sysret_seen.rflags);
+	check(syscall_seen.rsp == syscall_seen.user_rsp &&
+	      sysret_seen.rsp == syscall_seen.user_rsp,
+	      "RSP stays the user's through SYSCALL and SYSRETQ");
+
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~EFER_SCE);
+	last_fault.vector = NO_FAULT;
+	user_call64(user_syscall_ud64, 0, 0, EFLAGS_FIXED);
+	check_exception(VECTOR_UD, 0, "SYSCALL at CPL 3 with EFER.SCE clear");
+}
+
 int main(int argc, char **argv, const struct multiboot_info *mbi)
 {
 	puts("# long: 4-level paging in long mode, and out of it again\n");
@@ -311,5 +426,6 @@ int main(int argc, char **argv, const struct multiboot_info *mbi)
 	check_smap(&kernel, VA(27));
 	check_mode_switches();
 	check_msrs();
+	check_syscall();
 	return check_done();
 }

@@ -14,23 +14,31 @@
  *                       each completes or raises #GP(0); QEMU compares
  *                       these too, although it never raises the #GP
  *   privileged arch     what CPUID decides: CR4.VMXE and CR4.SMXE
- *                       cannot be set; the VMX capability MSRs and
- *                       IA32_FEATURE_CONTROL #GP without VMX; the base
- *                       and SYSENTER MSRs refuse non-canonical values
- *                       and keep canonical ones; EFER and PAT refuse
- *                       reserved bits; RDPMC #GP without a PMU; RDTSCP,
- *                       INVPCID, MONITOR and MWAIT #UD where CPUID lacks
- *                       them. QEMU's TCG reads unknown MSRs as zero,
- *                       checks none of these values, gives #UD for RDPMC
- *                       and loops on a reserved CR4 bit (an SVM #VMEXIT
- *                       outside any guest): not compared.
+ *                       cannot be set; the VMX capability MSRs #GP
+ *                       without VMX, IA32_FEATURE_CONTROL reads 1 (locked)
+ *                       and refuses writes; the base and SYSENTER MSRs
+ *                       refuse non-canonical values and keep canonical
+ *                       ones; EFER and PAT refuse reserved bits; RDPMC
+ *                       #GP without a PMU; RDTSCP, INVPCID, MONITOR and
+ *                       MWAIT #UD where CPUID lacks them; the MTRRs
+ *                       (CPUID.1:EDX.MTRR): MTRRCAP, DEF_TYPE, the fixed
+ *                       and the 8 variable ranges with their values at
+ *                       reset, valid types and reserved bits (MAXPHYADDR
+ *                       up); IA32_MISC_ENABLE's value and the 3 bits that
+ *                       may change; IA32_BIOS_SIGN_ID's revision; and #GP
+ *                       for the machine-check, PLATFORM_INFO and
+ *                       speculation-control MSRs CPUID hides. QEMU's TCG
+ *                       reads unknown MSRs as zero, checks none of these
+ *                       values, gives #UD for RDPMC and loops on a
+ *                       reserved CR4 bit (an SVM #VMEXIT outside any
+ *                       guest); SeaBIOS programs its own MTRRs: not
+ *                       compared.
  *   privileged ports    IN and OUT of each width at every port below
  *                       0x400 (but the exit-status and console ports)
  *                       and 2048 random ones, with random values: none
  *                       faults at CPL 0. Not under QEMU, where some
  *                       ports reset the PC.
- *   privileged string-io  REP OUTSB and REP INSB, which must work (or
- *                       the VMM stops the VM saying why)
+ *   privileged string-io  REP OUTSB and REP INSB, which must work
  *   privileged movdr    MOV to and from DR0, DR3, DR4-DR7 at CPL 0, and
  *                       a data breakpoint in DR0 that must raise #DB
  *   privileged task     a far jump to an available TSS: a task switch,
@@ -51,6 +59,11 @@
 #include "user_stub.h"
 #include "x86.h"
 
+#define CPUID_1_EDX_MCE		(1u << 7)
+#define CPUID_1_EDX_MTRR	(1u << 12)
+#define CPUID_1_EDX_MCA		(1u << 14)
+#define CPUID_7_EDX_IBRS_IBPB	(1u << 26)
+#define CPUID_7_EDX_ARCH_CAP	(1u << 29)
 #define CPUID_1_ECX_VMX		(1u << 5)
 #define CPUID_1_ECX_SMX		(1u << 6)
 #define CPUID_1_ECX_XSAVE	(1u << 26)
@@ -67,14 +80,45 @@
 #define GARBAGE_SEED		0x5eed0002u
 
 #define MSR_FEATURE_CONTROL	0x3a
+#define MSR_SPEC_CTRL		0x48
+#define MSR_PRED_CMD		0x49
+#define MSR_BIOS_SIGN_ID	0x8b
+#define MSR_PLATFORM_INFO	0xce
+#define MSR_MTRRCAP		0xfe
+#define MSR_ARCH_CAPABILITIES	0x10a
 #define MSR_SYSENTER_ESP	0x175
 #define MSR_SYSENTER_EIP	0x176
+#define MSR_MCG_CAP		0x179
+#define MSR_MCG_STATUS		0x17a
+#define MSR_MISC_ENABLE		0x1a0
+#define MSR_MTRR_PHYSBASE(n)	(0x200 + 2 * (n))
+#define MSR_MTRR_PHYSMASK(n)	(0x201 + 2 * (n))
 #define MSR_PAT			0x277
+#define MSR_MTRR_DEF_TYPE	0x2ff
 #define MSR_VMX_FIRST		0x480
 #define MSR_VMX_LAST		0x491
 #define MSR_FS_BASE		0xc0000100
 #define MSR_GS_BASE		0xc0000101
 #define MSR_KERNEL_GS_BASE	0xc0000102
+
+/* Locked, VMX enabled in neither SMX nor outside it. */
+#define FEATURE_CONTROL_LOCKED	0x1ull
+#define FEATURE_CONTROL_VMX	0x5ull	/* lock, VMX outside SMX */
+#define MTRRCAP_VALUE		0x508ull	/* VCNT 8, FIX, WC */
+#define MTRR_DEF_TYPE_BOOT	0xc06ull	/* E, FE, default WB */
+#define MTRR_FIXED_BOOT		0x0606060606060606ull	/* all WB */
+/* Each valid type at least once: WB, WP, WT, WC, UC. */
+#define MTRR_FIXED_VALID	0x0605040100060504ull
+#define MTRR_VARIABLE		8
+#define MTRR_TYPE_WB		6ull
+#define MTRR_PHYSMASK_VALID	(1ull << 11)
+#define MTRR_256M		0xfffffffff0000000ull
+/* Fast strings, BTS unavailable, PEBS unavailable. */
+#define MISC_ENABLE_BOOT	0x1801ull
+/* Fast strings, automatic thermal control, xTPR disable: what may change. */
+#define MISC_ENABLE_FLIPPED	(MISC_ENABLE_BOOT ^ \
+				 (1ull << 0 | 1ull << 3 | 1ull << 23))
+#define BIOS_SIGN_ID_VALUE	0x0000000100000000ull	/* revision 1 */
 
 #define NONCANONICAL		0x0000800000000000ull
 #define CANONICAL_HIGH		0xffff800000001000ull
@@ -381,6 +425,340 @@ static void msr_base(u32 msr, const char *name)
 	try_wrmsr(msr, old);
 }
 
+/* For a "# " note: what the last probe did, then a newline. */
+static void print_fault(void)
+{
+	if (last_fault.vector == NO_FAULT)
+		puts("no fault\n");
+	else
+		printf("vector %u err=0x%x\n", last_fault.vector,
+		       last_fault.error);
+}
+
+/* RDMSR that must complete and read want. */
+static void check_rdmsr(u32 msr, u64 want, const char *name)
+{
+	u64 v = try_rdmsr(msr);
+	int ok = last_fault.vector == NO_FAULT && v == want;
+
+	check_start(ok, "RDMSR of %s gives 0x%08x%08x", name,
+		    (u32)(want >> 32), (u32)want);
+	if (ok || last_fault.vector != NO_FAULT)
+		check_end(ok, "got vector %u err=0x%x", last_fault.vector,
+			  last_fault.error);
+	else
+		check_end(ok, "got 0x%08x%08x", (u32)(v >> 32), (u32)v);
+}
+
+/* WRMSR that must complete, and RDMSR give the value back. */
+static void check_wrmsr(u32 msr, u64 value, const char *name)
+{
+	u32 vector, error;
+	u64 v;
+	int ok;
+
+	try_wrmsr(msr, value);
+	vector = last_fault.vector;
+	error = last_fault.error;
+	v = try_rdmsr(msr);
+	ok = vector == NO_FAULT && last_fault.vector == NO_FAULT && v == value;
+	check_start(ok, "WRMSR of 0x%08x%08x to %s completes and reads back",
+		    (u32)(value >> 32), (u32)value, name);
+	if (vector != NO_FAULT)
+		check_end(ok, "got vector %u err=0x%x", vector, error);
+	else if (last_fault.vector != NO_FAULT)
+		check_end(ok, "RDMSR got vector %u err=0x%x",
+			  last_fault.vector, last_fault.error);
+	else
+		check_end(ok, "read 0x%08x%08x", (u32)(v >> 32), (u32)v);
+}
+
+/* WRMSR that must raise #GP(0); why says what is wrong with value. */
+static void check_wrmsr_gp(u32 msr, u64 value, const char *name,
+			   const char *why)
+{
+	try_wrmsr(msr, value);
+	check_exception(VECTOR_GP, 0, "WRMSR to %s with %s", name, why);
+}
+
+/* RDMSR and WRMSR of an MSR CPUID says is not there: both #GP(0). */
+static void check_msr_absent(u32 msr, const char *name, u64 value,
+			     int offered, const char *cpuid_says)
+{
+	int ok;
+
+	try_rdmsr(msr);
+	ok = !offered && last_fault.vector == VECTOR_GP && !last_fault.error;
+	check(ok, "RDMSR of %s raises #GP(0), %s", name, cpuid_says);
+	if (offered) {
+		puts("# CPUID offers it\n");
+	} else if (!ok) {
+		puts("# got ");
+		print_fault();
+	}
+	try_wrmsr(msr, value);
+	ok = !offered && last_fault.vector == VECTOR_GP && !last_fault.error;
+	check(ok, "WRMSR of 0x%x to %s raises #GP(0), %s", (u32)value, name,
+	      cpuid_says);
+	if (!offered && !ok) {
+		puts("# got ");
+		print_fault();
+	}
+}
+
+/* Locked at reset, VMX off in and out of SMX: writes are refused. */
+static void feature_control(void)
+{
+	try_wrmsr(MSR_FEATURE_CONTROL, FEATURE_CONTROL_LOCKED);
+	check_exception(VECTOR_GP, 0,
+			"WRMSR of 1 to IA32_FEATURE_CONTROL (locked)");
+	try_wrmsr(MSR_FEATURE_CONTROL, FEATURE_CONTROL_VMX);
+	check_exception(VECTOR_GP, 0,
+			"WRMSR of 5 (VMX outside SMX) to IA32_FEATURE_CONTROL");
+	check_rdmsr(MSR_FEATURE_CONTROL, FEATURE_CONTROL_LOCKED,
+		    "IA32_FEATURE_CONTROL after them");
+}
+
+static const u32 mtrr_fixed[] = {
+	0x250, 0x258, 0x259, 0x268, 0x269, 0x26a, 0x26b, 0x26c, 0x26d,
+	0x26e, 0x26f,
+};
+
+/* No memory types: an MTRR holds UC 0, WC 1, WT 4, WP 5 or WB 6. */
+static const u8 mtrr_bad_types[] = { 2, 3, 7, 8, 0x16, 0x46, 0x80, 0xff };
+
+/* Each MSR of list whose RDMSR does not give want: returns how many. */
+static u32 msrs_not(const u32 *list, u32 n, u64 want, const char *what)
+{
+	u32 i, bad = 0;
+	u64 v;
+
+	for (i = 0; i < n; i++) {
+		v = try_rdmsr(list[i]);
+		if (last_fault.vector == NO_FAULT && v == want)
+			continue;
+		if (bad++ >= 4)
+			continue;
+		printf("# %s MSR 0x%x: ", what, list[i]);
+		if (last_fault.vector == NO_FAULT)
+			printf("read 0x%08x%08x\n", (u32)(v >> 32), (u32)v);
+		else
+			print_fault();
+	}
+	return bad;
+}
+
+static void mtrr_fixed_range(void)
+{
+	u32 i, b, bad = 0, n = ARRAY_SIZE(mtrr_fixed);
+	u64 v;
+
+	check(!msrs_not(mtrr_fixed, n, MTRR_FIXED_BOOT, "fixed"),
+	      "RDMSR of each of the 11 fixed-range MTRRs gives 0x0606060606060606");
+	for (i = 0; i < n; i++) {
+		try_wrmsr(mtrr_fixed[i], MTRR_FIXED_VALID);
+		bad += last_fault.vector != NO_FAULT;
+	}
+	bad += msrs_not(mtrr_fixed, n, MTRR_FIXED_VALID, "fixed");
+	check(!bad,
+	      "WRMSR of 0x%08x%08x (types 6 5 4 1 0) to each completes and reads back",
+	      (u32)(MTRR_FIXED_VALID >> 32), (u32)MTRR_FIXED_VALID);
+	for (i = 0; i < n; i++)
+		try_wrmsr(mtrr_fixed[i], MTRR_FIXED_BOOT);
+	/* Each byte of each, one at a time, an invalid type. */
+	bad = 0;
+	for (i = 0; i < n; i++) {
+		for (b = 0; b < 8; b++) {
+			v = MTRR_FIXED_BOOT & ~(0xffull << 8 * b);
+			v |= (u64)mtrr_bad_types[(i + b) % 8] << 8 * b;
+			try_wrmsr(mtrr_fixed[i], v);
+			if (last_fault.vector == VECTOR_GP && !last_fault.error)
+				continue;
+			if (bad++ >= 4)
+				continue;
+			printf("# MSR 0x%x, 0x%08x%08x: ", mtrr_fixed[i],
+			       (u32)(v >> 32), (u32)v);
+			print_fault();
+		}
+	}
+	check(!bad,
+	      "WRMSR to them of an invalid type (2 3 7 8 0x16 0x46 0x80 0xff) in any one byte raises #GP(0)");
+	check(!msrs_not(mtrr_fixed, n, MTRR_FIXED_BOOT, "fixed"),
+	      "and each still gives 0x0606060606060606 after them");
+}
+
+static void mtrr_variable_range(void)
+{
+	u32 maxphys = cpuid(0x80000000, 0).eax >= 0x80000008 ?
+		      cpuid(0x80000008, 0).eax & 0xff : 36;
+	u32 regs[2 * MTRR_VARIABLE], i;
+	u64 top, above, mask;
+	int ok;
+
+	if (maxphys < 32 || maxphys > 52) {
+		printf("# MAXPHYADDR %u from CPUID: 36 instead\n", maxphys);
+		maxphys = 36;
+	}
+	top = 1ull << (maxphys - 1);
+	above = 1ull << maxphys;
+	mask = (above - 1) & MTRR_256M;
+
+	for (i = 0; i < ARRAY_SIZE(regs); i++)
+		regs[i] = MSR_MTRR_PHYSBASE(0) + i;
+	check(!msrs_not(regs, ARRAY_SIZE(regs), 0, "variable"),
+	      "RDMSR of each IA32_MTRR_PHYSBASE0-7 and PHYSMASK0-7 gives 0");
+	/* No line names MAXPHYADDR: only its place is architectural. */
+	try_wrmsr(MSR_MTRR_PHYSBASE(7), top | MTRR_TYPE_WB);
+	ok = last_fault.vector == NO_FAULT &&
+	     try_rdmsr(MSR_MTRR_PHYSBASE(7)) == (top | MTRR_TYPE_WB);
+	try_wrmsr(MSR_MTRR_PHYSMASK(7), mask | MTRR_PHYSMASK_VALID);
+	check(ok,
+	      "WRMSR to IA32_MTRR_PHYSBASE7 of WB at bit MAXPHYADDR-1 completes and reads back");
+	ok = last_fault.vector == NO_FAULT &&
+	     try_rdmsr(MSR_MTRR_PHYSMASK(7)) == (mask | MTRR_PHYSMASK_VALID);
+	check(ok,
+	      "WRMSR to IA32_MTRR_PHYSMASK7 of a valid 256 MiB mask up to MAXPHYADDR completes and reads back");
+	try_wrmsr(MSR_MTRR_PHYSMASK(7), 0);
+	try_wrmsr(MSR_MTRR_PHYSBASE(7), 0);
+
+	check_wrmsr_gp(MSR_MTRR_PHYSBASE(0), 2, "IA32_MTRR_PHYSBASE0",
+		       "type 2");
+	check_wrmsr_gp(MSR_MTRR_PHYSBASE(0), 7, "IA32_MTRR_PHYSBASE0",
+		       "type 7");
+	check_wrmsr_gp(MSR_MTRR_PHYSBASE(0), 1ull << 8 | MTRR_TYPE_WB,
+		       "IA32_MTRR_PHYSBASE0", "reserved bit 8");
+	check_wrmsr_gp(MSR_MTRR_PHYSBASE(0), 1ull << 11 | MTRR_TYPE_WB,
+		       "IA32_MTRR_PHYSBASE0", "reserved bit 11");
+	check_wrmsr_gp(MSR_MTRR_PHYSBASE(0), above | MTRR_TYPE_WB,
+		       "IA32_MTRR_PHYSBASE0", "bit MAXPHYADDR");
+	check_wrmsr_gp(MSR_MTRR_PHYSBASE(0), 1ull << 63 | MTRR_TYPE_WB,
+		       "IA32_MTRR_PHYSBASE0", "bit 63");
+	check_wrmsr_gp(MSR_MTRR_PHYSMASK(0), MTRR_PHYSMASK_VALID | 1,
+		       "IA32_MTRR_PHYSMASK0", "reserved bit 0");
+	check_wrmsr_gp(MSR_MTRR_PHYSMASK(0), MTRR_PHYSMASK_VALID | 1ull << 10,
+		       "IA32_MTRR_PHYSMASK0", "reserved bit 10");
+	check_wrmsr_gp(MSR_MTRR_PHYSMASK(0),
+		       mask | above | MTRR_PHYSMASK_VALID,
+		       "IA32_MTRR_PHYSMASK0", "bit MAXPHYADDR");
+	check_wrmsr_gp(MSR_MTRR_PHYSMASK(0), 1ull << 63 | MTRR_PHYSMASK_VALID,
+		       "IA32_MTRR_PHYSMASK0", "bit 63");
+	check(!msrs_not(regs, ARRAY_SIZE(regs), 0, "variable"),
+	      "and each gives 0 again after them");
+
+	/* VCNT is 8: there is no ninth pair. */
+	try_rdmsr(MSR_MTRR_PHYSBASE(8));
+	check_exception(VECTOR_GP, 0, "RDMSR of 0x210 (PHYSBASE8, past VCNT)");
+	try_rdmsr(MSR_MTRR_PHYSMASK(8));
+	check_exception(VECTOR_GP, 0, "RDMSR of 0x211 (PHYSMASK8)");
+	try_wrmsr(MSR_MTRR_PHYSBASE(8), 0);
+	check_exception(VECTOR_GP, 0, "WRMSR of 0 to 0x210 (PHYSBASE8)");
+	try_wrmsr(MSR_MTRR_PHYSMASK(8), 0);
+	check_exception(VECTOR_GP, 0, "WRMSR of 0 to 0x211 (PHYSMASK8)");
+}
+
+static void mtrrs(void)
+{
+	check(cpuid(1, 0).edx & CPUID_1_EDX_MTRR,
+	      "CPUID.1:EDX.MTRR (bit 12) is set");
+	check_rdmsr(MSR_MTRRCAP, MTRRCAP_VALUE,
+		    "IA32_MTRRCAP (VCNT 8, FIX, WC)");
+	try_wrmsr(MSR_MTRRCAP, MTRRCAP_VALUE);
+	check_exception(VECTOR_GP, 0,
+			"WRMSR of its own value to IA32_MTRRCAP");
+
+	check_rdmsr(MSR_MTRR_DEF_TYPE, MTRR_DEF_TYPE_BOOT,
+		    "IA32_MTRR_DEF_TYPE (E, FE, WB)");
+	check_wrmsr(MSR_MTRR_DEF_TYPE, 0, "IA32_MTRR_DEF_TYPE");
+	check_wrmsr(MSR_MTRR_DEF_TYPE, 0x805, "IA32_MTRR_DEF_TYPE");
+	check_wrmsr(MSR_MTRR_DEF_TYPE, MTRR_DEF_TYPE_BOOT,
+		    "IA32_MTRR_DEF_TYPE");
+	check_wrmsr_gp(MSR_MTRR_DEF_TYPE, 0xc02, "IA32_MTRR_DEF_TYPE",
+		       "type 2");
+	check_wrmsr_gp(MSR_MTRR_DEF_TYPE, 0xc07, "IA32_MTRR_DEF_TYPE",
+		       "type 7");
+	check_wrmsr_gp(MSR_MTRR_DEF_TYPE, 0xc86, "IA32_MTRR_DEF_TYPE",
+		       "type 0x86");
+	check_wrmsr_gp(MSR_MTRR_DEF_TYPE, 0xe06, "IA32_MTRR_DEF_TYPE",
+		       "reserved bit 9");
+	check_wrmsr_gp(MSR_MTRR_DEF_TYPE, 0x1c06, "IA32_MTRR_DEF_TYPE",
+		       "reserved bit 12");
+	check_wrmsr_gp(MSR_MTRR_DEF_TYPE, 1ull << 63 | MTRR_DEF_TYPE_BOOT,
+		       "IA32_MTRR_DEF_TYPE", "reserved bit 63");
+	check_rdmsr(MSR_MTRR_DEF_TYPE, MTRR_DEF_TYPE_BOOT,
+		    "IA32_MTRR_DEF_TYPE after them");
+	mtrr_fixed_range();
+	mtrr_variable_range();
+}
+
+/* Only fast strings, automatic thermal control and xTPR may change. */
+static void misc_enable(void)
+{
+	static const struct {
+		u64 value;
+		const char *why;
+	} refused[] = {
+		{ MISC_ENABLE_BOOT & ~(1ull << 11),
+		  "BTS unavailable (bit 11) cleared" },
+		{ MISC_ENABLE_BOOT & ~(1ull << 12),
+		  "PEBS unavailable (bit 12) cleared" },
+		{ MISC_ENABLE_BOOT | 1ull << 18,
+		  "ENABLE MONITOR FSM (bit 18) set" },
+		{ MISC_ENABLE_BOOT | 1ull << 22,
+		  "limit CPUID maxval (bit 22) set" },
+		{ MISC_ENABLE_BOOT | 1ull << 34,
+		  "XD bit disable (bit 34) set" },
+	};
+	u32 i;
+
+	check_rdmsr(MSR_MISC_ENABLE, MISC_ENABLE_BOOT,
+		    "IA32_MISC_ENABLE (fast strings, BTS and PEBS unavailable)");
+	check_wrmsr(MSR_MISC_ENABLE, MISC_ENABLE_FLIPPED,
+		    "IA32_MISC_ENABLE (bits 0, 3, 23 changed)");
+	check_wrmsr(MSR_MISC_ENABLE, MISC_ENABLE_BOOT,
+		    "IA32_MISC_ENABLE (as it was)");
+	for (i = 0; i < ARRAY_SIZE(refused); i++)
+		check_wrmsr_gp(MSR_MISC_ENABLE, refused[i].value,
+			       "IA32_MISC_ENABLE", refused[i].why);
+	check_rdmsr(MSR_MISC_ENABLE, MISC_ENABLE_BOOT,
+		    "IA32_MISC_ENABLE after them");
+}
+
+/* The microcode revision, read the way the SDM says: write 0, CPUID(1). */
+static void bios_sign_id(void)
+{
+	try_wrmsr(MSR_BIOS_SIGN_ID, 0);
+	check_nofault("WRMSR of 0 to IA32_BIOS_SIGN_ID");
+	cpuid(1, 0);
+	check_rdmsr(MSR_BIOS_SIGN_ID, BIOS_SIGN_ID_VALUE,
+		    "IA32_BIOS_SIGN_ID after CPUID(1) (revision 1 in EDX)");
+	try_wrmsr(MSR_BIOS_SIGN_ID, 0x123456789abcdef0ull);
+	check_nofault("WRMSR of 0x123456789abcdef0 to IA32_BIOS_SIGN_ID");
+}
+
+/* MSRs of what CPUID hides: machine checks, the speculation controls. */
+static void msrs_hidden(void)
+{
+	u32 edx1 = cpuid(1, 0).edx;
+	u32 edx7 = cpuid(0, 0).eax >= 7 ? cpuid(7, 0).edx : 0;
+	int mc = edx1 & (CPUID_1_EDX_MCE | CPUID_1_EDX_MCA);
+
+	check_msr_absent(MSR_MCG_CAP, "IA32_MCG_CAP", 0, mc,
+			 "CPUID.1:EDX offering neither MCE nor MCA (bits 7, 14)");
+	check_msr_absent(MSR_MCG_STATUS, "IA32_MCG_STATUS", 0, mc,
+			 "CPUID.1:EDX offering neither MCE nor MCA (bits 7, 14)");
+	check_msr_absent(MSR_PLATFORM_INFO, "MSR_PLATFORM_INFO", 0, 0,
+			 "model-specific, not on this model");
+	check_msr_absent(MSR_ARCH_CAPABILITIES, "IA32_ARCH_CAPABILITIES", 0,
+			 edx7 & CPUID_7_EDX_ARCH_CAP,
+			 "CPUID.7.0:EDX offering no ARCH_CAPABILITIES (bit 29)");
+	check_msr_absent(MSR_SPEC_CTRL, "IA32_SPEC_CTRL", 1,
+			 edx7 & CPUID_7_EDX_IBRS_IBPB,
+			 "CPUID.7.0:EDX offering no IBRS/IBPB (bit 26)");
+	check_msr_absent(MSR_PRED_CMD, "IA32_PRED_CMD", 1,
+			 edx7 & CPUID_7_EDX_IBRS_IBPB,
+			 "CPUID.7.0:EDX offering no IBRS/IBPB (bit 26)");
+}
+
 /* Instructions of features CPUID does not offer must not work either. */
 static void features_hidden(void)
 {
@@ -424,8 +802,8 @@ static void msr_architecture(void)
 			       last_fault.vector, (u32)(v >> 32), (u32)v);
 	}
 	check(!bad, "RDMSR of each VMX capability MSR raises #GP");
-	try_rdmsr(MSR_FEATURE_CONTROL);
-	check_exception(VECTOR_GP, 0, "RDMSR of IA32_FEATURE_CONTROL");
+	check_rdmsr(MSR_FEATURE_CONTROL, FEATURE_CONTROL_LOCKED,
+		    "IA32_FEATURE_CONTROL (locked, VMX off)");
 	msr_base(MSR_FS_BASE, "IA32_FS_BASE");
 	msr_base(MSR_GS_BASE, "IA32_GS_BASE");
 	msr_base(MSR_KERNEL_GS_BASE, "IA32_KERNEL_GS_BASE");
@@ -444,6 +822,11 @@ static void msr_architecture(void)
 	TRY("rdpmc", 0, 0, 0, operand);
 	check_exception(VECTOR_GP, 0, "RDPMC of counter 0 (CPUID has no PMU)");
 	features_hidden();
+	feature_control();
+	mtrrs();
+	misc_enable();
+	bios_sign_id();
+	msrs_hidden();
 }
 
 static void watchpoint(void);
@@ -556,7 +939,7 @@ static void io_ports(void)
 
 static u8 io_buffer[64];
 
-/* String I/O: a CPU does it; a VMM may stop on the exit instead. */
+/* String I/O: a CPU does it (stringio checks it in detail). */
 static void string_io(void)
 {
 	u32 i;

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The flat 32-bit GDT, a TSS for ring-3 faults, and the exception IDT. */
+/*
+ * The flat 32-bit GDT (with 64-bit code segments, laid out for SYSCALL),
+ * a TSS for ring-3 faults, and the exception IDT.
+ */
 #include "desc.h"
 
 #define TRAP_STACK_SIZE		8192
@@ -9,7 +12,7 @@
 	(0xffffull | (u64)(access) << 40 | 0xfull << 48 | (u64)(flags) << 52)
 #define SEG_CODE32(dpl)	SEG(0x9a | (dpl) << 5, 0xc)
 #define SEG_DATA(dpl)	SEG(0x92 | (dpl) << 5, 0xc)
-#define SEG_CODE64	SEG(0x9a, 0xa)
+#define SEG_CODE64(dpl)	SEG(0x9a | (dpl) << 5, 0xa)
 #define GATE_INT32	0x8e	/* present, 32-bit interrupt gate */
 #define GATE_DPL3	0x60
 #define TSS_AVAILABLE	0x89
@@ -32,7 +35,11 @@ static u64 gdt[] = {
 	[USER_CS / 8] = SEG_CODE32(3),
 	[USER_DS / 8] = SEG_DATA(3),
 	[TSS_SEL / 8 + 1] = 0,	/* the upper half of a 64-bit TSS */
-	[KERNEL_CS64 / 8] = SEG_CODE64,
+	[KERNEL_CS64 / 8] = SEG_CODE64(0),
+	[KERNEL_SS64 / 8] = SEG_DATA(0),
+	[USER_CS32 / 8] = SEG_CODE32(3),
+	[USER_DS64 / 8] = SEG_DATA(3),
+	[USER_CS64 / 8] = SEG_CODE64(3),
 };
 
 static struct tss32 tss;

@@ -13,6 +13,17 @@
 #define USER_DS		0x23
 #define TSS_SEL		0x28	/* 16 bytes: a 64-bit TSS descriptor fits */
 #define KERNEL_CS64	0x38
+/*
+ * SYSCALL and SYSRET take their selectors from STAR at fixed offsets, so
+ * these follow in Linux's order: SYSCALL loads CS from STAR[47:32]
+ * (KERNEL_CS64) and SS from 8 past it; SYSRET, with RPL 3, CS from
+ * STAR[63:48] (USER_CS32, SYSRETL's) or 16 past it (SYSRETQ's), and SS
+ * from 8 past it. USER_CS32 and USER_DS64 are USER_CS and USER_DS again.
+ */
+#define KERNEL_SS64	0x40
+#define USER_CS32	0x4b
+#define USER_DS64	0x53
+#define USER_CS64	0x5b
 
 /* User code returns to the kernel with "int $USER_RETURN_VECTOR". */
 #define USER_RETURN_VECTOR	0x80

@@ -100,6 +100,14 @@ int probe64_write(u64 va, u32 value)
 	return last_fault.vector != NO_FAULT;
 }
 
+struct cpuid cpuid64(u32 leaf, u32 subleaf)
+{
+	struct cpuid r;
+
+	__cpuid64(leaf, subleaf, &r);
+	return r;
+}
+
 void trap64_report(void)
 {
 	bail_out("exception %u at rip=0x%08x, err=0x%x cr2=0x%08x%08x",

@@ -5,7 +5,9 @@
  * here is 32-bit. Faults from compatibility mode or 64-bit mode resume
  * at their fixup (fixup.h) or exec_probe's resume address, in whichever
  * mode they came from; anything else goes on in compatibility mode, in
- * trap64_report(), which says what happened and stops.
+ * trap64_report(), which says what happened and stops. Also here: the
+ * far-called 64-bit probes, 64-bit code at CPL 3 (user_call64) and a
+ * SYSCALL target with the user code that calls it.
  */
 #include "desc.h"
 #include "fixup.h"
@@ -161,13 +163,166 @@ __probe64_write:
 	lcall $KERNEL_CS64, $write64
 	ret
 
+/* void __cpuid64(u32 leaf, u32 subleaf, struct cpuid *r) */
+	.globl __cpuid64
+__cpuid64:
+	push %ebx
+	push %edi
+	mov 12(%esp), %eax
+	mov 16(%esp), %ecx
+	mov 20(%esp), %edi
+	lcall $KERNEL_CS64, $cpuid64
+	mov %eax, (%edi)
+	mov %ebx, 4(%edi)
+	mov %ecx, 8(%edi)
+	mov %edx, 12(%edi)
+	pop %edi
+	pop %ebx
+	ret
+
+/*
+ * u32 user_call64(void (*fn)(void), u32 a, u32 b, u32 rflags): as
+ * user_call(), for 64-bit code at CPL 3 (USER_CS64) with RFLAGS rflags;
+ * its int $0x80 comes back through user_return64 to user_return, which
+ * takes up the registers saved here.
+ */
+	.globl user_call64
+user_call64:
+	push %ebp
+	push %ebx
+	push %esi
+	push %edi
+	mov %esp, user_saved_esp
+	mov 20(%esp), %eax
+	mov 24(%esp), %edx
+	mov 28(%esp), %ecx
+	mov 32(%esp), %esi
+	ljmp $KERNEL_CS64, $1f
+	.code64
+1:	mov %esp, %esp
+	mov %eax, %eax
+	mov %edx, %edx
+	mov %ecx, %ecx
+	mov %esi, %esi
+	mov $user_stack_top, %ebx
+	/*
+	 * IRETQ nulls DS, ES, FS and GS (DPL 0): 64-bit code needs none,
+	 * and user_return loads DS and ES again, as after user_call().
+	 */
+	pushq $USER_DS64
+	push %rbx
+	push %rsi
+	pushq $USER_CS64
+	push %rax
+	iretq
+
+/*
+ * SYSCALL's target (LSTAR), at CPL 0 on the user's stack: records what
+ * SYSCALL left (struct syscall_seen, long_mode.h) without touching that
+ * stack or the flags before they are read, then SYSRETQ to user_sysret64
+ * with R11 = syscall_seen.sysret_r11, not where it came from.
+ */
+#define SC_RCX		syscall_seen(%rip)
+#define SC_R11		syscall_seen + 8(%rip)
+#define SC_RFLAGS	syscall_seen + 16(%rip)
+#define SC_RSP		syscall_seen + 24(%rip)
+#define SC_USER_RFLAGS	syscall_seen + 32(%rip)
+#define SC_USER_RSP	syscall_seen + 40(%rip)
+#define SC_SYSRET_R11	syscall_seen + 48(%rip)
+#define SC_CS		syscall_seen + 56(%rip)
+#define SC_SS		syscall_seen + 60(%rip)
+#define SC_ENTRIES	syscall_seen + 64(%rip)
+#define SR_RFLAGS	sysret_seen(%rip)
+#define SR_RSP		sysret_seen + 8(%rip)
+#define SR_CS		sysret_seen + 16(%rip)
+#define SR_SS		sysret_seen + 20(%rip)
+#define SR_ARRIVALS	sysret_seen + 24(%rip)
+
+	.globl syscall_entry64
+syscall_entry64:
+	mov %rsp, SC_RSP
+	lea syscall_stack_top(%rip), %rsp
+	pushfq
+	popq SC_RFLAGS
+	mov %rcx, SC_RCX
+	mov %r11, SC_R11
+	mov %rbx, SC_USER_RFLAGS
+	mov %rbp, SC_USER_RSP
+	mov %cs, SC_CS
+	mov %ss, SC_SS
+	incl SC_ENTRIES
+	mov SC_SYSRET_R11, %r11
+	mov $user_sysret64, %ecx
+	mov SC_RSP, %rsp
+	sysretq
+
+/* The far-called half of __cpuid64, in 64-bit mode. */
+cpuid64:
+	mov %esp, %esp
+	cpuid
+	lretl
+
+/*
+ * user_call64() code, in user pages. user_syscall64: EDX's bits set in
+ * RFLAGS, then SYSCALL, RBX holding RFLAGS and RBP RSP as it found them;
+ * SYSRETQ comes back at user_sysret64, which records what it finds
+ * (struct sysret_seen) and returns 0; the instruction after the SYSCALL
+ * returns 1. user_syscall_ud64: a SYSCALL expected to fault.
+ */
+	.pushsection .user.text, "ax"
+	.globl user_syscall64
+user_syscall64:
+	pushfq
+	or %rdx, (%rsp)
+	popfq
+	pushfq
+	pop %rbx
+	mov %rsp, %rbp
+	syscall
+	.globl user_syscall64_next
+user_syscall64_next:
+	mov $1, %eax
+	int $USER_RETURN_VECTOR
+
+	.globl user_sysret64
+user_sysret64:
+	pushfq
+	popq SR_RFLAGS
+	mov %rsp, SR_RSP
+	mov %cs, SR_CS
+	mov %ss, SR_SS
+	incl SR_ARRIVALS
+	xor %eax, %eax
+	int $USER_RETURN_VECTOR
+
+	.globl user_syscall_ud64
+user_syscall_ud64:
+1:	syscall
+2:	int $USER_RETURN_VECTOR
+	FIXUP(1b, 2b)
+	.popsection
+
+	.code32
 trap64_unexpected:
 	mov $KERNEL_DS, %eax
 	mov %eax, %ds
 	mov %eax, %es
 	call trap64_report
 
+	.section .user.data, "aw"
+	.align 8
+	.globl sysret_seen
+sysret_seen:
+	.skip 32
+
 	.bss
+	.align 8
+	.globl syscall_seen
+syscall_seen:
+	.skip 72
+	.align 16
+	.skip 64
+syscall_stack_top:
 	.align 4
 	.globl trap64_rip
 trap64_rip:

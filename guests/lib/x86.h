@@ -14,9 +14,17 @@
 #define CR4_SMEP	(1u << 20)
 #define CR4_SMAP	(1u << 21)
 
+#define EFLAGS_FIXED	(1u << 1)
+#define EFLAGS_CF	(1u << 0)
+#define EFLAGS_PF	(1u << 2)
+#define EFLAGS_ZF	(1u << 6)
+#define EFLAGS_IF	(1u << 9)
+#define EFLAGS_DF	(1u << 10)
+#define EFLAGS_NT	(1u << 14)
 #define EFLAGS_AC	(1u << 18)
 
 #define MSR_EFER	0xc0000080
+#define EFER_SCE	(1u << 0)
 #define EFER_LME	(1u << 8)
 #define EFER_LMA	(1u << 10)
 #define EFER_NXE	(1u << 11)
@@ -39,6 +47,7 @@
 #define CPUID_1_EDX_PGE		(1u << 13)
 #define CPUID_7_EBX_SMEP	(1u << 7)
 #define CPUID_7_EBX_SMAP	(1u << 20)
+#define CPUID_81_EDX_SYSCALL	(1u << 11)
 #define CPUID_81_EDX_NX		(1u << 20)
 #define CPUID_81_EDX_1G		(1u << 26)
 #define CPUID_81_EDX_LM		(1u << 29)
