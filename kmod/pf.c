@@ -29,8 +29,11 @@
 
 struct access_ctx {
 	struct shadowvmm_vcpu *vcpu;
-	u64 gva;		/* where the fault said the store goes */
+	u64 gva;		/* where the fault said the access goes */
 	u64 gpa;		/* and where that is */
+	/* A device register's access, for one trace event per instruction. */
+	bool taken, wrote;
+	u32 reg;
 };
 
 static u64 store_seg_base(void *ctx, enum shadowvmm_seg seg)
@@ -101,9 +104,10 @@ static int apic_read(void *ctx, u64 gva, void *val, unsigned int size)
 		return 0;
 	reg = shadowvmm_lapic_read(&vcpu->apic, offset & ~15ULL,
 				   ktime_get_ns());
+	mmio->taken = true;
+	mmio->reg = reg;
 	reg >>= (offset & 3) * 8;
 	memcpy(val, &reg, size);
-	trace_shadowvmm_apic(vcpu->vm->id, offset, false, reg);
 	return 0;
 }
 
@@ -122,7 +126,9 @@ static int apic_write(void *ctx, u64 gva, const void *old, const void *val,
 	if (size != 4 || (offset & 15))
 		return 0;
 	memcpy(&reg, val, 4);
-	trace_shadowvmm_apic(vcpu->vm->id, offset, true, reg);
+	mmio->taken = true;
+	mmio->wrote = true;
+	mmio->reg = reg;
 	shadowvmm_lapic_write(&vcpu->apic, offset, reg, ktime_get_ns());
 	return 0;
 }
@@ -159,6 +165,10 @@ static int emulate(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa, bool mmio)
 	if (em.mode != SHADOWVMM_MODE_64)
 		vcpu->rip = (u32)vcpu->rip;
 	vcpu->dirty |= VCPU_DIRTY_INTR_SHADOW;
+	/* A store reads first: one event says what the instruction did. */
+	if (store.taken)
+		trace_shadowvmm_apic(vcpu->vm->id, offset_in_page(gpa),
+				     store.wrote, store.reg);
 	return 0;
 }
 

@@ -2,7 +2,8 @@
 /*
  * Tracepoints: every VM entry and exit, every CR3 load with the shadow
  * root it got, every #PF exit with what became of it, the life of shadow
- * pages, interrupts injected and the guest's APIC register accesses.
+ * pages, interrupts injected, the guest's APIC register accesses and its
+ * APIC timer's expiries.
  * Documentation/tracing.rst shows how to read them.
  */
 #undef TRACE_SYSTEM
@@ -52,6 +53,19 @@ TRACE_EVENT(shadowvmm_inject,
 	    TP_fast_assign(__entry->vm_id = vm_id;
 			   __entry->vector = vector;),
 	    TP_printk("vm %u vector %#x", __entry->vm_id, __entry->vector)
+);
+
+TRACE_EVENT(shadowvmm_apic_timer,
+	    TP_PROTO(u32 vm_id, u32 mode),
+	    TP_ARGS(vm_id, mode),
+	    TP_STRUCT__entry(__field(u32, vm_id)
+			     __field(u32, mode)),
+	    TP_fast_assign(__entry->vm_id = vm_id;
+			   __entry->mode = mode;),
+	    TP_printk("vm %u %s", __entry->vm_id,
+		      __print_symbolic(__entry->mode, { 0, "one-shot" },
+				       { 1 << 17, "periodic" },
+				       { 2 << 17, "tsc-deadline" }))
 );
 
 TRACE_EVENT(shadowvmm_apic,

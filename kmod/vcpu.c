@@ -291,6 +291,7 @@ static void inject_apic_events(struct shadowvmm_vcpu *vcpu)
 			queue_interrupt(vcpu, NMI_VECTOR, INTR_TYPE_NMI_INTR);
 			shadowvmm_stat_add(&vcpu->vm->stats,
 					   SHADOWVMM_STAT_NMI_INJECTIONS, 1);
+			trace_shadowvmm_inject(vcpu->vm->id, NMI_VECTOR);
 		} else {
 			controls |= CPU_BASED_NMI_WINDOW_EXITING;
 		}
@@ -652,7 +653,11 @@ static void kick(void *unused)
  */
 static void apic_kick(struct shadowvmm_lapic *apic)
 {
-	wake_up(&container_of(apic, struct shadowvmm_vcpu, apic)->wait);
+	struct shadowvmm_vcpu *vcpu = container_of(apic, struct shadowvmm_vcpu,
+						   apic);
+
+	trace_shadowvmm_apic_timer(vcpu->vm->id, READ_ONCE(apic->timer_mode));
+	wake_up(&vcpu->wait);
 }
 
 /**

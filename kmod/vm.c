@@ -16,6 +16,7 @@
 #include <linux/string.h>
 #include <linux/xarray.h>
 #include "dev/pio.h"
+#include "mptable.h"
 #include "multiboot.h"
 #include "netlink.h"
 #include "vm.h"
@@ -300,6 +301,8 @@ int shadowvmm_vm_start(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
 
 	mbi = shadowvmm_multiboot_build(vm->gmem.ram, vm->gmem.size,
 					vm->cmdline);
+	/* multiboot_check() made sure RAM reaches past 1 MiB. */
+	shadowvmm_mptable_build(vm->gmem.ram);
 	err = shadowvmm_vcpu_init(&vm->vcpu, vm, vm->entry, mbi);
 	if (err)
 		goto out;

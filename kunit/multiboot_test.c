@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <kunit/test.h>
 #include <linux/vmalloc.h>
+#include <asm/mpspec_def.h>
+#include "mptable.h"
 #include "multiboot.h"
 
 #define RAM_SIZE	(32 << 20)
@@ -87,7 +89,50 @@ static void check_rejects_bad_boot_state(struct kunit *test)
 							&why), -EINVAL);
 }
 
+static u8 byte_sum(const u8 *p, size_t len)
+{
+	u8 sum = 0;
+
+	while (len--)
+		sum += *p++;
+	return sum;
+}
+
+/*
+ * The MP table as an OS's search finds it: a floating pointer in the BIOS
+ * area, which the memory map reserves, with a good checksum, pointing at
+ * a configuration table with one processor (APIC ID 0, enabled, the boot
+ * CPU) and the local APIC's address.
+ */
+static void mp_table_for_one_cpu(struct kunit *test)
+{
+	u8 *ram = ram_init(test);
+	struct mpf_intel *mpf = (void *)(ram + 0xf0000);
+	struct mpc_table *mpc;
+	struct mpc_cpu *cpu;
+
+	shadowvmm_mptable_build(ram);
+	KUNIT_ASSERT_EQ(test, memcmp(mpf->signature, "_MP_", 4), 0);
+	KUNIT_EXPECT_EQ(test, byte_sum((u8 *)mpf, 16), 0);
+	KUNIT_EXPECT_EQ(test, mpf->length, 1);
+	KUNIT_EXPECT_EQ(test, mpf->feature1, 0);
+	KUNIT_ASSERT_GE(test, mpf->physptr, 0xf0010U);
+	KUNIT_ASSERT_LT(test, mpf->physptr, 0x100000U - sizeof(*mpc));
+	mpc = (void *)(ram + mpf->physptr);
+	KUNIT_EXPECT_EQ(test, memcmp(mpc->signature, "PCMP", 4), 0);
+	KUNIT_EXPECT_EQ(test, byte_sum((u8 *)mpc, mpc->length), 0);
+	KUNIT_EXPECT_LE(test, mpf->physptr + mpc->length, 0x100000U);
+	KUNIT_EXPECT_EQ(test, mpc->lapic, 0xfee00000U);
+	KUNIT_EXPECT_EQ(test, mpc->oemcount, 2);
+	cpu = (void *)(mpc + 1);
+	KUNIT_EXPECT_EQ(test, cpu->type, MP_PROCESSOR);
+	KUNIT_EXPECT_EQ(test, cpu->apicid, 0);
+	KUNIT_EXPECT_EQ(test, cpu->cpuflag, CPU_ENABLED | CPU_BOOTPROCESSOR);
+	KUNIT_EXPECT_EQ(test, ((struct mpc_bus *)(cpu + 1))->type, MP_BUS);
+}
+
 static struct kunit_case multiboot_cases[] = {
+	KUNIT_CASE(mp_table_for_one_cpu),
 	KUNIT_CASE(info_matches_qemu),
 	KUNIT_CASE(memory_map_covers_ram),
 	KUNIT_CASE(boot_info_stays_out_of_page_zero),

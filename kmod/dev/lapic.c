@@ -17,8 +17,7 @@
 #include <asm/apicdef.h>
 #include "dev/lapic.h"
 
-#define LAPIC_VERSION		0x14	/* an integrated APIC, as KVM's */
-#define LAPIC_LVR		(LAPIC_VERSION | (LAPIC_NR_LVT - 1) << 16)
+#define LAPIC_LVR		(SHADOWVMM_LAPIC_VERSION | (LAPIC_NR_LVT - 1) << 16)
 /* Delivery status and remote IRR are the APIC's own: never written. */
 #define LVT_BASIC		(APIC_VECTOR_MASK | APIC_LVT_MASKED)
 #define LVT_TIMER_MODE		(3 << 17)

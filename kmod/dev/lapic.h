@@ -16,6 +16,7 @@
 #define SHADOWVMM_LAPIC_BASE		0xfee00000ULL
 /* IA32_APIC_BASE of the boot CPU: the base, enabled (bit 11), BSP (8). */
 #define SHADOWVMM_LAPIC_BASE_MSR	(SHADOWVMM_LAPIC_BASE | BIT(11) | BIT(8))
+#define SHADOWVMM_LAPIC_VERSION		0x14	/* integrated, as KVM's */
 /* The timer counts a 1 GHz bus clock, as KVM's and QEMU's do. */
 #define SHADOWVMM_LAPIC_BUS_HZ		1000000000U
 

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh disable=SC1091
 # The local APIC beyond what guests/cases compares with QEMU: TSC-deadline
-# mode (QEMU's TCG lacks it), and a guest idling in HLT with a 100 Hz
-# timer, which must leave the host CPU idle: its vCPU thread sleeps
-# between ticks, against a spinning guest measured the same way.
+# mode (QEMU's TCG lacks it); the APIC tracepoints agreeing with the
+# counters; and a guest idling in HLT with a 100 Hz timer, which must
+# leave the host CPU idle: its vCPU thread sleeps between ticks, against
+# a spinning guest measured the same way.
 . /test/lib.sh
 
 shadowvmm run "$G/apic.elf" --mem 32M --cmdline deadline >/tmp/a.out 2>/tmp/a.err
@@ -15,6 +16,55 @@ elif grep -q '^not ok' /tmp/a.out || ! grep -q '^1\.\.' /tmp/a.out; then
 	why="output: $(head -c 300 /tmp/a.out)"
 fi
 check apic-deadline "$why"
+
+# The apic guest with the APIC events on, in a tracefs instance of its
+# own: one shadowvmm_inject per irq_injections and nmi_injections (the
+# guest sends itself 4 NMIs), one shadowvmm_apic per
+# mmio_exits (the guest makes only accesses the APIC takes), and timer
+# expiries for its one-shot and periodic counts.
+T=/sys/kernel/tracing
+[ -d "$T/events" ] || T=/sys/kernel/debug/tracing
+I=$T/instances/apic-e2e
+why=
+if [ ! -d "$T/events/shadowvmm" ]; then
+	skip apic-tracepoints "no shadowvmm events in $T"
+elif ! mkdir "$I" 2>/dev/null; then
+	fail apic-tracepoints "cannot make the tracefs instance $I"
+else
+	for e in shadowvmm_inject shadowvmm_apic shadowvmm_apic_timer; do
+		echo 1 >"$I/events/shadowvmm/$e/enable"
+	done
+	if ! id=$(new_vm "$G/apic.elf"); then
+		why="create/load: $id"
+	elif ! err=$(shadowvmm start "$id" 2>&1); then
+		why="start: $err"
+	elif ! wait_state "$id" 'state.*stopped' 300; then
+		why="the apic guest did not stop: $(vm_show "$id")"
+	fi
+	echo 0 >"$I/tracing_on"
+	if [ -z "$why" ]; then
+		shadowvmm stats "$id" >/tmp/as 2>&1
+		inject=$(grep -c "shadowvmm_inject: vm $id " "$I/trace")
+		apic=$(grep -c "shadowvmm_apic: vm $id " "$I/trace")
+		timer=$(grep -c "shadowvmm_apic_timer: vm $id " "$I/trace")
+		lost=$(cat "$I"/per_cpu/cpu*/stats | awk '/^overrun:/ { n += $2 } END { print n + 0 }')
+		echo "apic guest: $inject injections, $apic APIC accesses, $timer timer expiries traced"
+		if [ "$lost" -ne 0 ]; then
+			why="$lost events overran the buffer"
+		elif [ "$inject" -ne $(($(stat_of /tmp/as irq_injections) + $(stat_of /tmp/as nmi_injections))) ] ||
+			[ "$(stat_of /tmp/as nmi_injections)" -lt 4 ]; then
+			why="$inject shadowvmm_inject events, irq_injections $(stat_of /tmp/as irq_injections), nmi_injections $(stat_of /tmp/as nmi_injections)"
+		elif [ "$apic" -ne "$(stat_of /tmp/as mmio_exits)" ] ||
+			[ "$apic" -lt 100 ]; then
+			why="$apic shadowvmm_apic events, mmio_exits $(stat_of /tmp/as mmio_exits)"
+		elif [ "$timer" -lt 4 ]; then
+			why="$timer shadowvmm_apic_timer events: one-shot and periodic make at least 4"
+		fi
+	fi
+	shadowvmm destroy "$id" >/dev/null 2>&1
+	rmdir "$I" 2>/dev/null
+	check apic-tracepoints "$why"
+fi
 
 # measure ID: "ticks cycles injections wakeups" over 5 s: the vCPU
 # thread's CPU time (utime + stime, in clock ticks) and counter deltas

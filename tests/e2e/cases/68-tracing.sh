@@ -52,7 +52,10 @@ shadowvmm_sp_get:vm_id,gfn,role,spt_hpa
 shadowvmm_sp_zap:vm_id,gfn,role,spt_hpa
 shadowvmm_sp_unsync:vm_id,gfn,role,spt_hpa
 shadowvmm_sp_sync:vm_id,gfn,role,spt_hpa
-shadowvmm_pte_write:vm_id,gpa,size,value"
+shadowvmm_pte_write:vm_id,gpa,size,value
+shadowvmm_inject:vm_id,vector
+shadowvmm_apic:vm_id,offset,write,value
+shadowvmm_apic_timer:vm_id,mode"
 
 # summarize FILE: facts about the events in FILE, one event a line as
 # "<event> vm <id> <the rest as printed>", as "key value" lines
