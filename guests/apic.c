@@ -4,14 +4,19 @@
  * reached through a PAE page table that maps it PCD|PWT, supervisor,
  * writable, as Linux's fixmap does:
  *
- *   apic           IA32_APIC_BASE and CPUID; the ID, version, SPIV,
+ *   apic           IA32_APIC_BASE and CPUID; the MP table (Intel
+ *                  MultiProcessor Specification 1.4) the firmware or
+ *                  the VMM left for one CPU; the ID, version, SPIV,
  *                  TPR, LVT, ESR, divide, LDR and DFR registers; every
  *                  instruction form a compiler emits for a 32-bit MMIO
  *                  load or store, each read back through another;
  *                  self-IPIs with IF set and clear, their priority
  *                  against each other and against the TPR, with ISR,
  *                  IRR and PPR seen from inside and outside the handler;
- *                  the timer one-shot, periodic, masked and stopped
+ *                  self-NMIs: taken with IF clear, blocked until the
+ *                  handler's IRET, using neither ISR nor IRR, and taken
+ *                  inside an interrupt handler; the timer one-shot,
+ *                  periodic, masked and stopped
  *   apic deadline  the TSC-deadline timer (CPUID.1:ECX[24]). QEMU's TCG
  *                  has none, so there every line is "not ok" and the
  *                  status 1: only shadowvmm's e2e runs it.
@@ -87,6 +92,7 @@
 #define LVT_MASKED		(1u << 16)
 #define LVT_PERIODIC		(1u << 17)
 #define LVT_DEADLINE		(2u << 17)
+#define ICR_DM_NMI		(4u << 8)	/* the vector field is ignored */
 #define ICR_BUSY		(1u << 12)	/* delivery status */
 #define ICR_SELF		(1u << 18)	/* shorthand 01 */
 #define DIVIDE_1		0xb
@@ -132,6 +138,13 @@
  */
 #define RACE_TRIES		5u
 
+/*
+ * How long a self-NMI that must wait (NMIs blocked) gets to come in
+ * wrongly, and how long after one NMI a second that should not exist
+ * gets to show: the IPI reaches the CPU in far less.
+ */
+#define NMI_HOLD_NS		1000000ull	/* 1 ms */
+
 #define ONESHOT_COUNT		2000000u	/* 2 ms at divide-by-1 */
 #define PERIODIC_COUNT		1000000u	/* 1 ms */
 #define PERIODIC_TICKS		3u
@@ -153,6 +166,22 @@ static volatile u32 order[4], orders;
 static volatile u32 seen_isr, seen_isr_after_eoi, seen_ppr;
 /* Interrupts on a vector no check sends: none is expected, ever. */
 static volatile u32 stray;
+
+/*
+ * What the NMI handler saw: how many came, how deeply nested each was
+ * on entry and what it interrupted (the first few), the deepest nesting,
+ * and whether it was inside 0x40's handler, with 0x40 in service.
+ */
+#define NMI_LOG			4
+static volatile u32 nmis, nmi_depth, nmi_max_depth;
+static volatile u32 nmi_entry_depth[NMI_LOG], nmi_eip[NMI_LOG];
+static volatile u32 nmi_eflags[NMI_LOG];
+static volatile u32 nmis_in_ipi, nmi_saw_ipi_isr;
+/* The next NMI sends another from its handler, and counts what came. */
+static volatile int nmi_resend;
+static volatile u32 nmis_in_first;
+/* Set while 0x40's NMI-sending handler runs, cleared before its EOI. */
+static volatile int in_ipi_handler;
 
 static const u8 expected_vectors[] = {
 	VEC_IPI, VEC_PENDING, VEC_DEST, VEC_LOW, VEC_TIMER, VEC_HIGH,
@@ -255,6 +284,13 @@ static void self_ipi(u32 vector)
 	apic_write(APIC_ICR_LOW, ICR_SELF | vector);
 }
 
+/* Shorthand self, delivery mode NMI, vector field 0. */
+static void self_nmi(void)
+{
+	apic_write(APIC_ICR_HIGH, 0);
+	apic_write(APIC_ICR_LOW, ICR_SELF | ICR_DM_NMI);
+}
+
 /* At least cycles TSC cycles, with IF as it is. */
 static void delay_cycles(u64 cycles)
 {
@@ -291,6 +327,19 @@ static int wait_taken(u32 vector, u32 n)
 	ok = spin_until_taken(vector, n);
 	irq_disable();
 	return ok;
+}
+
+/* Busy-waits, with IF as it is (NMIs ignore it), for the nth NMI. */
+static int spin_until_nmis(u32 n)
+{
+	u64 end = rdtsc() + TIMEOUT_CYCLES;
+
+	while (nmis < n) {
+		if (rdtsc() >= end)
+			return 0;
+		cpu_relax();
+	}
+	return 1;
 }
 
 /*
@@ -401,6 +450,250 @@ static void check_identity(void)
 	check((version & 0xff) >= 0x10 && (version & 0xff) <= 0x15 &&
 	      (version >> 16 & 0xff) >= 5,
 	      "version (0x30): an integrated APIC (0x10-0x15), max LVT entry at least 5");
+}
+
+/* --- the MP table --------------------------------------------------------- */
+
+/*
+ * The Intel MultiProcessor Specification 1.4 tables, found the way Linux
+ * finds them (smp_scan_config()): a floating pointer in the EBDA's first
+ * KB, base memory's last KB or 0xf0000-0xfffff, and the configuration
+ * table it points to. Only what the specification fixes is checked,
+ * what SeaBIOS (QEMU's firmware) and a minimal table for one CPU, one
+ * processor entry and one ISA bus entry, share: nothing printed names an
+ * OEM, counts buses or I/O APICs, or gives an address.
+ */
+#define MP_FLOAT_SIG		0x5f504d5fu	/* "_MP_" */
+#define MP_FLOAT_LEN		16
+#define MP_CONFIG_SIG		0x504d4350u	/* "PCMP" */
+#define MP_CONFIG_HEADER	44
+
+/* The floating pointer's fields. */
+#define MPF_POINTER		4
+#define MPF_LENGTH		8	/* in 16-byte units */
+#define MPF_REVISION		9
+#define MPF_FEATURE1		11
+
+/* The configuration table header's. */
+#define MPC_LENGTH		4	/* base table bytes, with header */
+#define MPC_REVISION		6
+#define MPC_ENTRIES		34
+#define MPC_LAPIC		36
+
+/* Base table entry types, and the processor entry's fields. */
+#define MP_PROCESSOR		0
+#define MP_LOCAL_INT		4
+#define MP_PROCESSOR_LEN	20
+#define MP_OTHER_LEN		8
+#define MPP_APIC_ID		1
+#define MPP_FLAGS		3
+#define MPP_ENABLED		(1u << 0)
+#define MPP_BSP			(1u << 1)
+
+/* The BIOS data area word holding the EBDA's segment, for an asm load. */
+#define BDA_EBDA_SEGMENT	"0x40e"
+#define BASE_MEMORY_LAST_KB	0x9fc00u
+#define BASE_MEMORY_END		0xa0000u
+#define BIOS_ROM		0xf0000u
+#define BIOS_ROM_SIZE		0x10000u
+
+/*
+ * The EBDA's segment, read in setup() before paging: the kernel's page
+ * table leaves page 0 out. Everything else below 1 MiB is identity-mapped.
+ */
+static u32 ebda_segment;
+
+/* Physical [pa, pa + len) readable through the identity map. */
+static int mp_mapped(u32 pa, u32 len)
+{
+	return pa >= PAGE_SIZE && pa + len >= pa && pa + len <= frame_ram_end();
+}
+
+static u32 mp_u8(u32 pa)
+{
+	return READ_ONCE(*(const u8 *)pa);
+}
+
+static u32 mp_u16(u32 pa)
+{
+	return mp_u8(pa) | mp_u8(pa + 1) << 8;
+}
+
+static u32 mp_u32(u32 pa)
+{
+	return mp_u16(pa) | mp_u16(pa + 2) << 16;
+}
+
+/* The low 8 bits of the sum of len bytes: 0 for a good checksum. */
+static u32 mp_sum(u32 pa, u32 len)
+{
+	u32 sum = 0;
+
+	while (len--)
+		sum += mp_u8(pa++);
+	return sum & 0xff;
+}
+
+/* The first floating pointer in [start, start + len), 16-byte aligned. */
+static u32 mp_scan(u32 start, u32 len)
+{
+	u32 pa;
+
+	if (!mp_mapped(start, len))
+		return 0;
+	for (pa = start; pa < start + len; pa += MP_FLOAT_LEN)
+		if (mp_u32(pa) == MP_FLOAT_SIG && mp_u8(pa + MPF_LENGTH) == 1 &&
+		    mp_sum(pa, MP_FLOAT_LEN) == 0)
+			return pa;
+	return 0;
+}
+
+static u32 mp_find(void)
+{
+	u32 ebda = ebda_segment << 4;
+	u32 fp = 0;
+
+	/* No EBDA (no firmware) reads 0; an EBDA above base memory is none. */
+	if (ebda && ebda + 1024 <= BASE_MEMORY_END)
+		fp = mp_scan(ebda, 1024);
+	if (!fp)
+		fp = mp_scan(BASE_MEMORY_LAST_KB, 1024);
+	if (!fp)
+		fp = mp_scan(BIOS_ROM, BIOS_ROM_SIZE);
+	return fp;
+}
+
+/*
+ * The lines from first on need what an earlier one did not find: each is
+ * "not ok" and says why, so the plan stays the same.
+ */
+static void mp_not_run(const char *const *what, u32 first, u32 n,
+		       const char *missing)
+{
+	for (; first < n; first++) {
+		check_start(0, "%s", what[first]);
+		check_end(0, "not run: %s", missing);
+	}
+}
+
+static int mp_revision_ok(u32 revision)
+{
+	return revision == 1 || revision == 4;
+}
+
+/* What walking the base table's entries found. */
+struct mp_walk {
+	u32 entries;		/* walked, up to an unknown type */
+	u32 overrun;		/* an entry ran past the base table */
+	u32 end;		/* the offset the walk stopped at */
+	u32 enabled;		/* processor entries flagged enabled */
+	u32 flags, apic_id;	/* the first enabled one's */
+};
+
+static void mp_walk(u32 cfg, u32 length, struct mp_walk *w)
+{
+	u32 off = MP_CONFIG_HEADER;
+	u32 type, size;
+
+	*w = (struct mp_walk){ 0 };
+	while (off < length) {
+		type = mp_u8(cfg + off);
+		if (type > MP_LOCAL_INT)
+			break;
+		size = type == MP_PROCESSOR ? MP_PROCESSOR_LEN : MP_OTHER_LEN;
+		if (off + size > length) {
+			w->overrun = 1;
+			break;
+		}
+		if (type == MP_PROCESSOR &&
+		    (mp_u8(cfg + off + MPP_FLAGS) & MPP_ENABLED) &&
+		    !w->enabled++) {
+			w->flags = mp_u8(cfg + off + MPP_FLAGS);
+			w->apic_id = mp_u8(cfg + off + MPP_APIC_ID);
+		}
+		w->entries++;
+		off += size;
+	}
+	w->end = off;
+}
+
+static void check_mp(void)
+{
+	static const char *const what[] = {
+		"MP floating pointer (\"_MP_\", 16-byte aligned, length 1, checksum 0) in the EBDA's first KB, base memory's last KB or 0xf0000-0xfffff",
+		"its spec revision (byte 9) is 1 or 4",
+		"its feature byte 1 is 0: a configuration table, no default configuration",
+		"the configuration table it points to reads \"PCMP\", its base table at least the 44-byte header",
+		"the base table's bytes sum to 0 (checksum)",
+		"the configuration table's spec revision (byte 6) is 1 or 4",
+		"its local APIC address (byte 36) is 0xfee00000",
+		"entries walked by type (processor 20 bytes, bus, I/O APIC, I/O and local interrupt 8): none runs past the base table length",
+		"the entry count (byte 34) is the number walked, up to an unknown type",
+		"exactly one processor entry enabled (flags bit 0)",
+		"it is the BSP (flags bit 1)",
+		"its local APIC ID is the APIC ID register's (0x20) bits 31:24",
+	};
+	u32 n = ARRAY_SIZE(what), fp, cfg, length = 0, v, id;
+	struct mp_walk w;
+
+	fp = mp_find();
+	check(fp != 0, "%s", what[0]);
+	if (!fp) {
+		mp_not_run(what, 1, n, "no MP floating pointer");
+		return;
+	}
+	v = mp_u8(fp + MPF_REVISION);
+	check_start(mp_revision_ok(v), "%s", what[1]);
+	check_end(mp_revision_ok(v), "got %u", v);
+	v = mp_u8(fp + MPF_FEATURE1);
+	check_start(v == 0, "%s", what[2]);
+	check_end(v == 0, "got %u", v);
+	if (v) {
+		mp_not_run(what, 3, n, "a default configuration");
+		return;
+	}
+
+	cfg = mp_u32(fp + MPF_POINTER);
+	if (mp_mapped(cfg, MP_CONFIG_HEADER))
+		length = mp_u16(cfg + MPC_LENGTH);
+	v = length >= MP_CONFIG_HEADER && mp_mapped(cfg, length) &&
+	    mp_u32(cfg) == MP_CONFIG_SIG;
+	check_start(v, "%s", what[3]);
+	check_end(v, "pointer 0x%08x, length %u", cfg, length);
+	if (!v) {
+		mp_not_run(what, 4, n, "no configuration table");
+		return;
+	}
+	v = mp_sum(cfg, length);
+	check_start(v == 0, "%s", what[4]);
+	check_end(v == 0, "got 0x%02x", v);
+	v = mp_u8(cfg + MPC_REVISION);
+	check_start(mp_revision_ok(v), "%s", what[5]);
+	check_end(mp_revision_ok(v), "got %u", v);
+	v = mp_u32(cfg + MPC_LAPIC);
+	check_start(v == APIC_BASE, "%s", what[6]);
+	check_end(v == APIC_BASE, "got 0x%08x", v);
+
+	mp_walk(cfg, length, &w);
+	check_start(!w.overrun, "%s", what[7]);
+	check_end(!w.overrun, "entry %u at offset %u, length %u",
+		  w.entries, w.end, length);
+	v = mp_u16(cfg + MPC_ENTRIES);
+	check_start(v == w.entries, "%s", what[8]);
+	check_end(v == w.entries,
+		  "got %u, walked %u, stopped at offset %u of %u",
+		  v, w.entries, w.end, length);
+	check_start(w.enabled == 1, "%s", what[9]);
+	check_end(w.enabled == 1, "got %u", w.enabled);
+	if (!w.enabled) {
+		mp_not_run(what, 10, n, "no processor enabled");
+		return;
+	}
+	check_start(w.flags & MPP_BSP, "%s", what[10]);
+	check_end(w.flags & MPP_BSP, "flags 0x%02x", w.flags);
+	id = apic_read(APIC_ID) >> 24;
+	check_start(w.apic_id == id, "%s", what[11]);
+	check_end(w.apic_id == id, "got %u, the register %u", w.apic_id, id);
 }
 
 /* --- registers ------------------------------------------------------------ */
@@ -729,6 +1022,136 @@ static void check_tpr(void)
 	ok = taken[VEC_LOW] == 1 && orders == 2;
 	check_start(ok, "TPR 0: 0x45 handled once");
 	end_count(ok, timed_out, taken[VEC_LOW]);
+}
+
+/* --- NMI ------------------------------------------------------------------ */
+
+/*
+ * Vector 2, through lib/irq.c's NMI gate. It writes no EOI: an NMI sets
+ * no ISR bit. nmi_resend makes it send a second self-NMI and wait, which
+ * must stay pending until its IRET.
+ */
+static void on_nmi(const struct irq_frame *frame)
+{
+	u32 n = nmis++;
+
+	nmi_depth++;
+	if (nmi_depth > nmi_max_depth)
+		nmi_max_depth = nmi_depth;
+	if (n < NMI_LOG) {
+		nmi_entry_depth[n] = nmi_depth;
+		nmi_eip[n] = frame->eip;
+		nmi_eflags[n] = frame->eflags;
+	}
+	if (in_ipi_handler) {
+		nmis_in_ipi++;
+		nmi_saw_ipi_isr = in_service(VEC_IPI);
+	}
+	if (nmi_resend) {
+		nmi_resend = 0;
+		self_nmi();
+		delay_ns(NMI_HOLD_NS);
+		nmis_in_first = nmis;
+	}
+	nmi_depth--;
+}
+
+static void reset_nmi(void)
+{
+	u32 i;
+
+	nmis = nmi_depth = nmi_max_depth = 0;
+	for (i = 0; i < NMI_LOG; i++)
+		nmi_entry_depth[i] = nmi_eip[i] = nmi_eflags[i] = 0;
+	nmis_in_ipi = nmi_saw_ipi_isr = 0;
+	nmi_resend = 0;
+	nmis_in_first = 0;
+}
+
+/* 0x40's handler for the last check: a self-NMI, with IF clear. */
+static volatile int nmi_prompt;
+
+static void on_ipi_send_nmi(u32 vector)
+{
+	in_ipi_handler = 1;
+	self_nmi();
+	nmi_prompt = spin_until_nmis(1);
+	in_ipi_handler = 0;
+	on_interrupt(vector);
+}
+
+static void end_nmis(int ok, int timed_out)
+{
+	if (timed_out)
+		check_end(ok, "timed out");
+	else
+		check_end(ok, "got %u NMIs, deepest nesting %u", nmis,
+			  nmi_max_depth);
+}
+
+static void check_nmi(void)
+{
+	int ok, timed_out;
+
+	/* IF is clear, as everywhere outside a wait. */
+	reset_log();
+	reset_nmi();
+	self_nmi();
+	timed_out = !spin_until_nmis(1);
+	delay_ns(NMI_HOLD_NS);
+	ok = !timed_out && nmis == 1 && !(nmi_eflags[0] & EFLAGS_IF);
+	check_start(ok,
+		    "self-NMI (ICR 0x%08x, vector field 0) with IF=0: vector 2 handled once",
+		    ICR_SELF | ICR_DM_NMI);
+	end_nmis(ok, timed_out);
+	check(icr_idle(), "ICR delivery status reads idle after it");
+
+	reset_nmi();
+	nmi_resend = 1;
+	self_nmi();
+	timed_out = !spin_until_nmis(2);
+	delay_ns(NMI_HOLD_NS);
+	ok = !timed_out && nmis_in_first == 1 && nmi_max_depth == 1;
+	check_start(ok,
+		    "self-NMI sent in the NMI handler: not taken there (blocked until IRET)");
+	end_nmis(ok, timed_out);
+	/*
+	 * Pending at the IRET, it comes before the instruction the IRET
+	 * returns to: both frames name that one.
+	 */
+	ok = !timed_out && nmis == 2 && nmi_entry_depth[0] == 1 &&
+	     nmi_entry_depth[1] == 1 && nmi_eip[1] == nmi_eip[0];
+	check_start(ok,
+		    "taken right after that handler's IRET, at the EIP it returned to: twice, one after the other");
+	if (!timed_out && nmis == 2 && nmi_max_depth == 1)
+		check_end(ok, "the second interrupted another instruction");
+	else
+		end_nmis(ok, timed_out);
+
+	check_start(!orders, "no interrupt on a vector other than 2 for them");
+	check_end(!orders, "got %u, first 0x%x", orders, order[0]);
+	check(all_clear(APIC_ISR) && all_clear(APIC_IRR),
+	      "ISR and IRR all clear after them, no EOI written");
+
+	reset_log();
+	reset_nmi();
+	nmi_prompt = 0;
+	irq_install(VEC_IPI, on_ipi_send_nmi);
+	irq_enable();
+	self_ipi(VEC_IPI);
+	timed_out = !spin_until_taken(VEC_IPI, 1);
+	irq_disable();
+	irq_install(VEC_IPI, on_interrupt);
+	ok = !timed_out && nmi_prompt && taken[VEC_IPI] == 1 && nmis == 1 &&
+	     nmis_in_ipi == 1 && nmi_max_depth == 1;
+	check_start(ok,
+		    "self-NMI in 0x40's handler (IF=0): taken at once, nested in it");
+	if (timed_out || !nmi_prompt)
+		check_end(ok, "timed out");
+	else
+		check_end(ok, "got %u NMIs, %u in the handler, 0x40 %u times",
+			  nmis, nmis_in_ipi, taken[VEC_IPI]);
+	check(nmi_saw_ipi_isr, "ISR bit of 0x40 set in that NMI's handler");
 }
 
 /* --- timer ---------------------------------------------------------------- */
@@ -1085,6 +1508,7 @@ static void setup(const struct multiboot_info *mbi)
 	for (v = EXCEPTION_VECTORS; v < IDT_VECTORS; v++)
 		if (v != USER_RETURN_VECTOR)
 			irq_install(v, on_interrupt);
+	nmi_install(on_nmi);
 	/*
 	 * The loader may leave the 8259s unmasked, their timer running, and
 	 * (QEMU does) LINT0 in ExtINT mode: their vectors would land on the
@@ -1092,6 +1516,12 @@ static void setup(const struct multiboot_info *mbi)
 	 */
 	outb(PIC1_DATA, 0xff);
 	outb(PIC2_DATA, 0xff);
+	/*
+	 * Page 0 stays unmapped: the EBDA's segment is read now, with paging
+	 * off (an asm load, as GCC warns of a constant pointer into page 0).
+	 */
+	asm volatile("movzwl " BDA_EBDA_SEGMENT ", %0"
+		     : "=r" (ebda_segment) : : "memory");
 	frame_init(mbi);
 	pgtable_init(&kernel, PAGING_PAE);
 	pg_map(&kernel, APIC_BASE, APIC_BASE, LEVEL_PTE,
@@ -1136,6 +1566,7 @@ int main(int argc, char **argv, const struct multiboot_info *mbi)
 
 	puts("# apic: local APIC through a PAE page table, PCD|PWT\n");
 	check_identity();
+	check_mp();
 	check_enable();
 	check_forms();
 	check_lvt();
@@ -1144,6 +1575,7 @@ int main(int argc, char **argv, const struct multiboot_info *mbi)
 	check_destination();
 	check_priority();
 	check_tpr();
+	check_nmi();
 	check_oneshot();
 	check_periodic();
 	check_cancel();

@@ -23,6 +23,16 @@ irq_stubs:
 	.endr
 
 /*
+ * The NMI's, for nmi_install(): it too pushes no error code, and
+ * irq_common's IRET is what ends the NMI's blocking.
+ */
+	.align IRQ_STUB_SIZE
+	.globl nmi_stub
+nmi_stub:
+	push $VECTOR_NMI
+	jmp irq_common
+
+/*
  * Every register the C handler may change is saved, as the interrupted
  * code cannot know it was interrupted. DS and ES are the kernel's
  * already (these guests take interrupts at CPL 0 only), but are saved
@@ -36,10 +46,12 @@ irq_common:
 	mov %eax, %ds
 	mov %eax, %es
 	cld			/* C wants DF clear, whoever was interrupted */
+	lea 44(%esp), %edx	/* the CPU's frame, above the vector */
 	mov 40(%esp), %eax	/* the vector, above ES, DS and pusha's 32 */
+	push %edx
 	push %eax
 	call irq_dispatch
-	add $4, %esp
+	add $8, %esp
 	pop %es
 	pop %ds
 	popa
