@@ -20,8 +20,6 @@
 #include <asm/processor-flags.h>
 #include "emulate.h"
 
-/* The architectural limit: longer is #GP, however the bytes look. */
-#define EM_MAX_LEN	15
 #define EM_NR_GPRS	16
 
 /* Register numbers as ModRM and SIB encode them, which is em->gpr's order. */
@@ -167,7 +165,13 @@ static const u8 em_seg_prefixes[] = {
 	[SHADOWVMM_SEG_FS] = 0x64, [SHADOWVMM_SEG_GS] = 0x65,
 };
 
-static int em_seg_prefix(u8 b)
+/**
+ * shadowvmm_emulate_seg_prefix() - the segment a prefix byte overrides to
+ * @b: an instruction byte
+ *
+ * Return: enum shadowvmm_seg, or -1 if @b is no segment override.
+ */
+int shadowvmm_emulate_seg_prefix(u8 b)
 {
 	unsigned int seg;
 
@@ -187,7 +191,7 @@ static int em_prefixes(struct em_insn *d)
 		if (em_fetch(d, 1, &b))
 			return -EOPNOTSUPP;
 		b = (u8)b;
-		seg = em_seg_prefix(b);
+		seg = shadowvmm_emulate_seg_prefix(b);
 		if (seg >= 0) {
 			/* Two different overrides: not worth guessing. */
 			if (d->seg >= 0 && d->seg != seg)
@@ -602,7 +606,7 @@ int shadowvmm_emulate_access(struct shadowvmm_emulate *em,
 {
 	struct em_insn d = {
 		.bytes = em->insn,
-		.limit = min_t(unsigned int, em->insn_avail, EM_MAX_LEN),
+		.limit = min_t(unsigned int, em->insn_avail, SHADOWVMM_MAX_INSN_LEN),
 		.mode = em->mode,
 		.seg = -1,
 		.def_seg = SHADOWVMM_SEG_DS,

@@ -13,6 +13,9 @@
 
 #include <linux/types.h>
 
+/* The architectural limit: longer is #GP, however the bytes look. */
+#define SHADOWVMM_MAX_INSN_LEN	15
+
 /* The code segment's default sizes: CS.L and CS.D as the guest runs. */
 enum shadowvmm_cpu_mode {
 	SHADOWVMM_MODE_16,
@@ -64,6 +67,7 @@ struct shadowvmm_emulate {
 	unsigned int size;	/* and its size in bytes */
 };
 
+int shadowvmm_emulate_seg_prefix(u8 b);
 int shadowvmm_emulate_access(struct shadowvmm_emulate *em,
 			     const struct shadowvmm_emulate_ops *ops);
 

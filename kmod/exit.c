@@ -22,6 +22,7 @@
 #include "cpuid.h"
 #include "dev/pio.h"
 #include "exit.h"
+#include "linear.h"
 #include "msr.h"
 #include "paging.h"
 #include "pf.h"
@@ -42,15 +43,6 @@ enum { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
 #define DR_NUMBER(q)		((q) & 7)
 #define DR_FROM			BIT(4)
 #define DR_GPR(q)		(((q) >> 8) & 0xf)
-
-/* The privilege level of the code that exited, as pf.c reads it. */
-#define CS_AR_DPL(ar)		(((ar) >> 5) & 3)
-
-/* Exit qualification of an I/O instruction. */
-#define IO_SIZE(q)		(((q) & 7) + 1)
-#define IO_IN			BIT(3)
-#define IO_STRING		BIT(4)
-#define IO_PORT(q)		((u16)((q) >> 16))
 
 /**
  * shadowvmm_stop_vcpu() - stop the VM because of this exit
@@ -296,7 +288,7 @@ static u32 handle_dr_access(struct shadowvmm_vcpu *vcpu,
 	bool wide = shadowvmm_vcpu_in_64bit_code(vcpu);
 	unsigned long value;
 
-	if (CS_AR_DPL(vcpu->cs_ar))
+	if (shadowvmm_vcpu_cpl(vcpu))
 		return inject_gp(vcpu, exit);
 	if ((vcpu->cr4 & X86_CR4_DE) && (dr == 4 || dr == 5))
 		return inject_ud(vcpu, exit);
@@ -427,6 +419,7 @@ static u32 handle_hlt(struct shadowvmm_vcpu *vcpu,
 	if (!(vcpu->rflags & X86_EFLAGS_IF))
 		return shadowvmm_stop_vcpu(vcpu, exit, SHADOWVMM_STOP_HALT);
 	shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_HALT_EXITS, 1);
+	shadowvmm_lapic_sync_timer(&vcpu->apic);
 	if (!shadowvmm_lapic_has_event(&vcpu->apic))
 		vcpu->halted = true;
 	return CONTINUE;

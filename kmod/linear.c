@@ -31,6 +31,17 @@ enum shadowvmm_cpu_mode shadowvmm_vcpu_cpu_mode(const struct shadowvmm_vcpu *vcp
 }
 
 /**
+ * shadowvmm_vcpu_cpl() - the privilege level of the code that exited
+ * @vcpu: the vCPU, as of its last exit
+ *
+ * Return: 0 to 3, CS's DPL (its RPL may differ only in real mode).
+ */
+unsigned int shadowvmm_vcpu_cpl(const struct shadowvmm_vcpu *vcpu)
+{
+	return CS_AR_DPL(vcpu->cs_ar);
+}
+
+/**
  * shadowvmm_vcpu_cpl_access() - the access bits the privilege level adds
  * @vcpu: the vCPU, as of its last exit
  *
@@ -38,7 +49,7 @@ enum shadowvmm_cpu_mode shadowvmm_vcpu_cpu_mode(const struct shadowvmm_vcpu *vcp
  */
 u32 shadowvmm_vcpu_cpl_access(const struct shadowvmm_vcpu *vcpu)
 {
-	return CS_AR_DPL(vcpu->cs_ar) == 3 ? SHADOWVMM_PF_USER : 0;
+	return shadowvmm_vcpu_cpl(vcpu) == 3 ? SHADOWVMM_PF_USER : 0;
 }
 
 /* Each page of [gva, gva + len) in turn: its guest-physical address. */
@@ -104,8 +115,10 @@ int shadowvmm_linear_read(struct shadowvmm_vcpu *vcpu, u64 gva, void *buf,
  * @access: SHADOWVMM_PF_* bits besides SHADOWVMM_PF_WRITE (user)
  * @fault: as for shadowvmm_linear_read()
  *
- * A write that crosses into a page it may not write has already stored
- * the bytes before that page, as the CPU would have.
+ * A write that crosses into a page it may not write has stored the bytes
+ * before that page: callers write one element at a time, and an element
+ * straddling two pages is rare enough (and its part store invisible to a
+ * guest that then takes the #PF) to leave it so.
  *
  * Return: as shadowvmm_linear_read().
  */
@@ -131,11 +144,12 @@ unsigned int shadowvmm_fetch_insn(struct shadowvmm_vcpu *vcpu,
 				  u8 insn[SHADOWVMM_MAX_INSN_LEN])
 {
 	u32 fetch = SHADOWVMM_PF_FETCH | shadowvmm_vcpu_cpl_access(vcpu);
-	u64 pc = shadowvmm_vcpu_seg_base(vcpu, SHADOWVMM_SEG_CS) + vcpu->rip;
+	u64 pc = vcpu->rip;
 	unsigned int n;
 
+	/* 64-bit mode ignores CS's base; elsewhere addresses wrap at 4 GiB. */
 	if (shadowvmm_vcpu_cpu_mode(vcpu) != SHADOWVMM_MODE_64)
-		pc = (u32)pc;
+		pc = (u32)(pc + shadowvmm_vcpu_seg_base(vcpu, SHADOWVMM_SEG_CS));
 	if (!shadowvmm_linear_read(vcpu, pc, insn, SHADOWVMM_MAX_INSN_LEN,
 				   fetch, NULL))
 		return SHADOWVMM_MAX_INSN_LEN;

@@ -10,9 +10,8 @@
 #include "emulate.h"
 #include "vcpu.h"
 
-#define SHADOWVMM_MAX_INSN_LEN	15
-
 enum shadowvmm_cpu_mode shadowvmm_vcpu_cpu_mode(const struct shadowvmm_vcpu *vcpu);
+unsigned int shadowvmm_vcpu_cpl(const struct shadowvmm_vcpu *vcpu);
 u32 shadowvmm_vcpu_cpl_access(const struct shadowvmm_vcpu *vcpu);
 int shadowvmm_linear_read(struct shadowvmm_vcpu *vcpu, u64 gva, void *buf,
 			  unsigned int len, u32 access,

@@ -122,9 +122,11 @@ static int apic_write(void *ctx, u64 gva, const void *old, const void *val,
 
 	if (gva != mmio->gva)
 		return -EINVAL;
-	/* Only whole registers are written. */
-	if (size != 4 || (offset & 15))
+	/* Only whole registers are written: the read it made is no access. */
+	if (size != 4 || (offset & 15)) {
+		mmio->taken = false;
 		return 0;
+	}
 	memcpy(&reg, val, 4);
 	mmio->taken = true;
 	mmio->wrote = true;

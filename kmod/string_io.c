@@ -22,32 +22,11 @@
 /* Elements per exit: bounds the time spent in root mode. */
 #define STRING_IO_CHUNK	1024
 
-#define IO_SIZE(q)	(((q) & 7) + 1)
-#define IO_IN		BIT(3)
-#define IO_REP		BIT(5)
-#define IO_PORT(q)	((u16)((q) >> 16))
-
 struct string_insn {
 	unsigned int len;	/* of the instruction */
 	unsigned int asize;	/* address size, bytes */
 	enum shadowvmm_seg seg;	/* OUTS's source; INS always writes ES */
 };
-
-static const u8 seg_prefixes[] = {
-	[SHADOWVMM_SEG_ES] = 0x26, [SHADOWVMM_SEG_CS] = 0x2e,
-	[SHADOWVMM_SEG_SS] = 0x36, [SHADOWVMM_SEG_DS] = 0x3e,
-	[SHADOWVMM_SEG_FS] = 0x64, [SHADOWVMM_SEG_GS] = 0x65,
-};
-
-static int seg_prefix(u8 b)
-{
-	unsigned int seg;
-
-	for (seg = 0; seg < ARRAY_SIZE(seg_prefixes); seg++)
-		if (seg_prefixes[seg] == b)
-			return seg;
-	return -1;
-}
 
 /* The prefixes before 6Ch-6Fh: all a string I/O instruction may have. */
 static int decode(struct shadowvmm_vcpu *vcpu, struct string_insn *d)
@@ -60,7 +39,7 @@ static int decode(struct shadowvmm_vcpu *vcpu, struct string_insn *d)
 	d->seg = SHADOWVMM_SEG_DS;
 	for (i = 0; i < n && (insn[i] & 0xfc) != 0x6c; i++) {
 		u8 b = insn[i];
-		int seg = seg_prefix(b);
+		int seg = shadowvmm_emulate_seg_prefix(b);
 
 		if (seg >= 0)
 			d->seg = seg;
@@ -126,7 +105,8 @@ int shadowvmm_string_io(struct shadowvmm_vcpu *vcpu,
 	u64 q = exit->qualification;
 	unsigned int size = IO_SIZE(q), reg = q & IO_IN ? VCPU_RDI : VCPU_RSI;
 	bool rep = q & IO_REP, in = q & IO_IN;
-	u32 access = shadowvmm_vcpu_cpl_access(vcpu);
+	u32 access = shadowvmm_vcpu_cpl_access(vcpu) |
+		     (vcpu->rflags & X86_EFLAGS_AC ? SHADOWVMM_ACCESS_AC : 0);
 	unsigned long *index = &vcpu->regs.gpr[reg];
 	unsigned long *count = &vcpu->regs.gpr[VCPU_RCX];
 	struct shadowvmm_walk fault = {};
@@ -177,13 +157,16 @@ int shadowvmm_string_io(struct shadowvmm_vcpu *vcpu,
 					  fault.error_code);
 		return err;
 	}
-	if (err)
-		return err == -EOPNOTSUPP ? err : 0;	/* a walk to retry */
-	if (!left) {
+	if (err == -EOPNOTSUPP)
+		return err;
+	/* Interrupts are taken between elements: a shadow ends with one. */
+	if (done)
+		vcpu->dirty |= VCPU_DIRTY_INTR_SHADOW;
+	if (!err && !left) {
 		vcpu->rip += d.len;
 		if (shadowvmm_vcpu_cpu_mode(vcpu) != SHADOWVMM_MODE_64)
 			vcpu->rip = (u32)vcpu->rip;
 		vcpu->dirty |= VCPU_DIRTY_INTR_SHADOW;
 	}
-	return 0;
+	return 0;	/* or a walk to retry: the instruction runs again */
 }

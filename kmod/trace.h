@@ -13,6 +13,7 @@
 #define SHADOWVMM_TRACE_H
 
 #include <linux/tracepoint.h>
+#include <asm/apicdef.h>
 
 TRACE_EVENT(shadowvmm_entry,
 	    TP_PROTO(u32 vm_id, u64 rip),
@@ -63,9 +64,11 @@ TRACE_EVENT(shadowvmm_apic_timer,
 	    TP_fast_assign(__entry->vm_id = vm_id;
 			   __entry->mode = mode;),
 	    TP_printk("vm %u %s", __entry->vm_id,
-		      __print_symbolic(__entry->mode, { 0, "one-shot" },
-				       { 1 << 17, "periodic" },
-				       { 2 << 17, "tsc-deadline" }))
+		      __print_symbolic(__entry->mode,
+				       { APIC_LVT_TIMER_ONESHOT, "one-shot" },
+				       { APIC_LVT_TIMER_PERIODIC, "periodic" },
+				       { APIC_LVT_TIMER_TSCDEADLINE,
+					 "tsc-deadline" }))
 );
 
 TRACE_EVENT(shadowvmm_apic,

@@ -225,10 +225,20 @@ static void sync_to_vmcs(struct shadowvmm_vcpu *vcpu)
 	}
 	if (vcpu->dirty & VCPU_DIRTY_DR7)
 		vmcs_write(GUEST_DR7, vcpu->dr7);
-	if (vcpu->dirty & VCPU_DIRTY_INTR_SHADOW)
-		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
-			   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
-			   ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+	/*
+	 * With virtual NMIs, injecting one needs NMI blocking clear: an NMI
+	 * redelivered after an exit during its delivery finds it set.
+	 */
+	if ((vcpu->dirty & VCPU_DIRTY_INTR_SHADOW) ||
+	    (event->pending && event->type == INTR_TYPE_NMI_INTR)) {
+		u32 state = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+		if (vcpu->dirty & VCPU_DIRTY_INTR_SHADOW)
+			state &= ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+		if (event->pending && event->type == INTR_TYPE_NMI_INTR)
+			state &= ~GUEST_INTR_STATE_NMI;
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO, state);
+	}
 	vcpu->dirty = 0;
 
 	if (event->pending) {
@@ -275,9 +285,11 @@ static void inject_apic_events(struct shadowvmm_vcpu *vcpu)
 	struct shadowvmm_lapic *apic = &vcpu->apic;
 	u32 controls = vcpu->proc_based & ~(CPU_BASED_INTR_WINDOW_EXITING |
 					    CPU_BASED_NMI_WINDOW_EXITING);
-	int vector = shadowvmm_lapic_pending_vector(apic);
 	u32 blocked = 0;
+	int vector;
 
+	shadowvmm_lapic_sync_timer(apic);
+	vector = shadowvmm_lapic_pending_vector(apic);
 	/* Without virtual NMIs we could not tell when one may come again. */
 	if (!shadowvmm_vmx.virtual_nmis)
 		apic->nmi_pending = false;
@@ -292,6 +304,13 @@ static void inject_apic_events(struct shadowvmm_vcpu *vcpu)
 			shadowvmm_stat_add(&vcpu->vm->stats,
 					   SHADOWVMM_STAT_NMI_INJECTIONS, 1);
 			trace_shadowvmm_inject(vcpu->vm->id, NMI_VECTOR);
+		} else if (blocked & GUEST_INTR_STATE_STI) {
+			/*
+			 * A CPU may take an NMI-window exit before the
+			 * instruction an STI shadows, and would again after
+			 * it: wait for the shadow to end instead, as KVM does.
+			 */
+			controls |= CPU_BASED_INTR_WINDOW_EXITING;
 		} else {
 			controls |= CPU_BASED_NMI_WINDOW_EXITING;
 		}
@@ -370,6 +389,24 @@ static void put_debug_regs(struct shadowvmm_vcpu *vcpu)
 		set_debugreg(DR6_RESERVED, 6);
 }
 
+/*
+ * A fault in the guest's IRET from an NMI handler unblocked NMIs before
+ * it exited; the IRET runs again after the exit, so blocking must be
+ * back meanwhile (SDM 27.2.3), or a pending NMI would nest in the handler.
+ */
+static void recover_nmi_blocking(const struct shadowvmm_exit *exit)
+{
+	u8 vector = exit->intr_info & INTR_INFO_VECTOR_MASK;
+
+	if (!shadowvmm_vmx.virtual_nmis ||
+	    (exit->reason & 0xffff) != EXIT_REASON_EXCEPTION_NMI ||
+	    !(exit->intr_info & INTR_INFO_UNBLOCK_NMI) || vector == X86_TRAP_DF)
+		return;
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+		   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) |
+		   GUEST_INTR_STATE_NMI);
+}
+
 static bool exit_is_nmi(const struct shadowvmm_exit *exit)
 {
 	return (exit->reason & 0xffff) == EXIT_REASON_EXCEPTION_NMI &&
@@ -435,6 +472,8 @@ static u32 enter_guest(struct shadowvmm_vcpu *vcpu,
 		 */
 		if (exit_is_nmi(&exit))
 			asm volatile("int $2");
+		else
+			recover_nmi_blocking(&exit);
 	}
 	local_irq_enable();
 
@@ -539,12 +578,17 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
  * something the guest can take or someone wants the vCPU to stop.
  * TASK_IDLE: a halted guest is no load on the host.
  */
+static bool halt_over(struct shadowvmm_vcpu *vcpu)
+{
+	shadowvmm_lapic_sync_timer(&vcpu->apic);
+	return shadowvmm_lapic_has_event(&vcpu->apic) ||
+	       atomic_read(&vcpu->stop_request) || kthread_should_stop() ||
+	       READ_ONCE(shadowvmm_rebooting);
+}
+
 static void wait_while_halted(struct shadowvmm_vcpu *vcpu)
 {
-	wait_event_idle(vcpu->wait,
-			shadowvmm_lapic_has_event(&vcpu->apic) ||
-			atomic_read(&vcpu->stop_request) ||
-			kthread_should_stop() || READ_ONCE(shadowvmm_rebooting));
+	wait_event_idle(vcpu->wait, halt_over(vcpu));
 	vcpu->halted = false;
 	shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_HALT_WAKEUP, 1);
 }

@@ -13,7 +13,11 @@
 #include <asm/apicdef.h>
 #include "dev/lapic.h"
 
-#define FAR	(1000ULL * NSEC_PER_SEC)	/* a time no test reaches */
+/* A time no test reaches: the timers these tests arm never fire. */
+static u64 far_future(void)
+{
+	return ktime_get_ns() + 1000ULL * NSEC_PER_SEC;
+}
 
 static atomic_t kicks;
 
@@ -211,6 +215,7 @@ static void one_shot_count(struct kunit *test)
 		{ APIC_TDR_DIV_128, 7 },
 	};
 	struct shadowvmm_lapic *apic = test->priv;
+	u64 far = far_future();
 	unsigned int i;
 
 	enable(apic);
@@ -219,40 +224,41 @@ static void one_shot_count(struct kunit *test)
 		u32 shift = dividers[i].shift;
 
 		shadowvmm_lapic_write(apic, APIC_TDCR, dividers[i].tdcr, 0);
-		shadowvmm_lapic_write(apic, APIC_TMICT, 1000000, FAR);
-		KUNIT_EXPECT_EQ(test, shadowvmm_lapic_read(apic, APIC_TMCCT, FAR),
+		shadowvmm_lapic_write(apic, APIC_TMICT, 1000000, far);
+		KUNIT_EXPECT_EQ(test, shadowvmm_lapic_read(apic, APIC_TMCCT, far),
 				1000000U);
 		KUNIT_EXPECT_EQ(test,
 				shadowvmm_lapic_read(apic, APIC_TMCCT,
-						     FAR + (250000ULL << shift)),
+						     far + (250000ULL << shift)),
 				750000U);
 		KUNIT_EXPECT_EQ(test,
 				shadowvmm_lapic_read(apic, APIC_TMCCT,
-						     FAR + (1000000ULL << shift)),
+						     far + (1000000ULL << shift)),
 				0U);
 		KUNIT_EXPECT_EQ(test, shadowvmm_lapic_read(apic, APIC_TMICT, 0),
 				1000000U);
 	}
 	/* Writing 0 stops the count. */
-	shadowvmm_lapic_write(apic, APIC_TMICT, 0, FAR);
-	KUNIT_EXPECT_EQ(test, shadowvmm_lapic_read(apic, APIC_TMCCT, FAR), 0U);
+	shadowvmm_lapic_write(apic, APIC_TMICT, 0, far);
+	KUNIT_EXPECT_EQ(test, shadowvmm_lapic_read(apic, APIC_TMCCT, far), 0U);
 	KUNIT_EXPECT_FALSE(test, hrtimer_active(&apic->timer));
 }
 
 static void periodic_count(struct kunit *test)
 {
 	struct shadowvmm_lapic *apic = test->priv;
+	u64 far = far_future();
 
 	enable(apic);
 	shadowvmm_lapic_write(apic, APIC_LVTT, APIC_LVT_TIMER_PERIODIC | 0x40,
 			      0);
 	shadowvmm_lapic_write(apic, APIC_TDCR, APIC_TDR_DIV_2, 0);
-	shadowvmm_lapic_write(apic, APIC_TMICT, 1000000, FAR);
+	shadowvmm_lapic_write(apic, APIC_TMICT, 1000000, far);
 	/* Period 2 ms: 2.5 periods in, half a count is left. */
 	KUNIT_EXPECT_EQ(test, shadowvmm_lapic_read(apic, APIC_TMCCT,
-						   FAR + 5000000), 500000U);
+						   far + 5000000), 500000U);
 	KUNIT_EXPECT_EQ(test, shadowvmm_lapic_read(apic, APIC_TMCCT,
-						   FAR + 4000000), 1000000U);
+						   far + 4000000), 1000000U);
 	/* A switch to one-shot stops the count. */
 	shadowvmm_lapic_write(apic, APIC_LVTT, 0x40, 0);
 	KUNIT_EXPECT_EQ(test, shadowvmm_lapic_read(apic, APIC_TMICT, 0), 0U);
@@ -271,6 +277,9 @@ static void timer_fires(struct kunit *test)
 	for (i = 0; i < 1000 && !atomic_read(&kicks); i++)
 		usleep_range(1000, 2000);
 	KUNIT_ASSERT_EQ(test, atomic_read(&kicks), 1);
+	/* Nothing in IRR until the vCPU syncs the timer. */
+	KUNIT_EXPECT_FALSE(test, shadowvmm_lapic_has_event(apic));
+	shadowvmm_lapic_sync_timer(apic);
 	KUNIT_EXPECT_TRUE(test, shadowvmm_lapic_has_event(apic));
 	KUNIT_EXPECT_EQ(test, shadowvmm_lapic_pending_vector(apic), 0x40);
 	KUNIT_EXPECT_EQ(test, shadowvmm_lapic_read(apic, APIC_TMCCT,
@@ -279,7 +288,7 @@ static void timer_fires(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&kicks), 1);
 }
 
-/* A masked timer's expiry is lost, not held. */
+/* A masked timer's expiry is lost, not held, and wakes nobody. */
 static void masked_expiry_is_lost(struct kunit *test)
 {
 	struct shadowvmm_lapic *apic = test->priv;
@@ -288,9 +297,11 @@ static void masked_expiry_is_lost(struct kunit *test)
 	enable(apic);
 	shadowvmm_lapic_write(apic, APIC_LVTT, APIC_LVT_MASKED | 0x40, 0);
 	shadowvmm_lapic_write(apic, APIC_TMICT, 100000, ktime_get_ns());
-	for (i = 0; i < 1000 && !atomic_read(&kicks); i++)
+	for (i = 0; i < 1000 && !atomic_read(&apic->timer_fired); i++)
 		usleep_range(1000, 2000);
-	KUNIT_ASSERT_EQ(test, atomic_read(&kicks), 1);
+	KUNIT_ASSERT_EQ(test, atomic_read(&apic->timer_fired), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kicks), 0);
+	shadowvmm_lapic_sync_timer(apic);
 	KUNIT_EXPECT_FALSE(test, shadowvmm_lapic_has_event(apic));
 	shadowvmm_lapic_write(apic, APIC_LVTT, 0x40, 0);
 	KUNIT_EXPECT_EQ(test, shadowvmm_lapic_pending_vector(apic), -1);
@@ -313,7 +324,10 @@ static void tsc_deadline(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shadowvmm_lapic_tsc_deadline(apic),
 			2000000000000ULL + 77);
 	KUNIT_EXPECT_EQ(test, ktime_to_ns(hrtimer_get_expires(&apic->timer)),
-			(s64)(now + FAR));
+			(s64)(now + 1000ULL * NSEC_PER_SEC));
+	/* ~0 means never: past what a ktime_t holds, not wrapped to now. */
+	shadowvmm_lapic_set_tsc_deadline(apic, ~0ULL, 77, now);
+	KUNIT_EXPECT_EQ(test, hrtimer_get_expires(&apic->timer), KTIME_MAX);
 	/* The count registers do nothing in this mode. */
 	shadowvmm_lapic_write(apic, APIC_TMICT, 5, now);
 	KUNIT_EXPECT_EQ(test, shadowvmm_lapic_read(apic, APIC_TMICT, now), 0U);
@@ -325,6 +339,7 @@ static void tsc_deadline(struct kunit *test)
 		usleep_range(1000, 2000);
 	KUNIT_ASSERT_EQ(test, atomic_read(&kicks), 1);
 	KUNIT_EXPECT_EQ(test, shadowvmm_lapic_tsc_deadline(apic), 0ULL);
+	shadowvmm_lapic_sync_timer(apic);
 	KUNIT_EXPECT_EQ(test, shadowvmm_lapic_pending_vector(apic), 0x40);
 }
 

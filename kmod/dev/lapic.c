@@ -7,9 +7,10 @@
  *
  * The timer runs on an hrtimer against CLOCK_MONOTONIC, counting a 1 GHz
  * bus clock divided as the divide configuration says, queued on the CPU
- * the vCPU runs on. Its callback, in hard-interrupt context, touches
- * nothing but @timer_fired, @tsc_deadline and the kick; the fields it
- * reads (@timer_mode, @period_ns) change only while it is cancelled.
+ * the vCPU runs on. Its callback, in interrupt context, touches nothing
+ * but @timer_fired, @tsc_deadline and the kick; the fields it reads
+ * (@timer_mode, @period_ns) change only while it is cancelled, but for
+ * the timer's LVT mask, which it reads once.
  */
 #include <linux/bitops.h>
 #include <linux/kernel.h>
@@ -17,7 +18,7 @@
 #include <asm/apicdef.h>
 #include "dev/lapic.h"
 
-#define LAPIC_LVR		(SHADOWVMM_LAPIC_VERSION | (LAPIC_NR_LVT - 1) << 16)
+#define LAPIC_LVR		(SHADOWVMM_LAPIC_VERSION | (SHADOWVMM_LAPIC_NR_LVT - 1) << 16)
 /* Delivery status and remote IRR are the APIC's own: never written. */
 #define LVT_BASIC		(APIC_VECTOR_MASK | APIC_LVT_MASKED)
 #define LVT_TIMER_MODE		(3 << 17)
@@ -31,13 +32,13 @@
 /* A guest cannot make the host take timer interrupts faster than this. */
 #define LAPIC_MIN_PERIOD_NS	200000
 
-static const u32 lvt_writable[LAPIC_NR_LVT] = {
-	[LAPIC_LVT_TIMER] = LVT_BASIC | LVT_TIMER_MODE,
-	[LAPIC_LVT_THERMAL] = LVT_BASIC | APIC_MODE_MASK,
-	[LAPIC_LVT_PERF] = LVT_BASIC | APIC_MODE_MASK,
-	[LAPIC_LVT_LINT0] = LVT_LINT,
-	[LAPIC_LVT_LINT1] = LVT_LINT,
-	[LAPIC_LVT_ERROR] = LVT_BASIC,
+static const u32 lvt_writable[SHADOWVMM_LAPIC_NR_LVT] = {
+	[SHADOWVMM_LAPIC_LVT_TIMER] = LVT_BASIC | LVT_TIMER_MODE,
+	[SHADOWVMM_LAPIC_LVT_THERMAL] = LVT_BASIC | APIC_MODE_MASK,
+	[SHADOWVMM_LAPIC_LVT_PERF] = LVT_BASIC | APIC_MODE_MASK,
+	[SHADOWVMM_LAPIC_LVT_LINT0] = LVT_LINT,
+	[SHADOWVMM_LAPIC_LVT_LINT1] = LVT_LINT,
+	[SHADOWVMM_LAPIC_LVT_ERROR] = LVT_BASIC,
 };
 
 static bool sw_enabled(const struct shadowvmm_lapic *apic)
@@ -156,7 +157,9 @@ static enum hrtimer_restart timer_expired(struct hrtimer *timer)
 	atomic_inc(&apic->timer_fired);
 	if (mode == APIC_LVT_TIMER_TSCDEADLINE)
 		WRITE_ONCE(apic->tsc_deadline, 0);	/* it reads 0 once fired */
-	apic->kick(apic);
+	/* A masked expiry is lost anyway: no need to wake a halted vCPU. */
+	if (!(READ_ONCE(apic->lvt[SHADOWVMM_LAPIC_LVT_TIMER]) & APIC_LVT_MASKED))
+		apic->kick(apic);
 	if (mode != APIC_LVT_TIMER_PERIODIC)
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(timer, ns_to_ktime(apic->period_ns));
@@ -175,11 +178,16 @@ void shadowvmm_lapic_stop_timer(struct shadowvmm_lapic *apic)
 	apic->period_ns = 0;
 }
 
-/* On this CPU: the one the vCPU runs on, whose guest it must interrupt. */
+/*
+ * On this CPU: the one the vCPU runs on, whose guest it must interrupt.
+ * Not in hard-interrupt context on PREEMPT_RT, where the callback's
+ * wake-up may not run there. A time past KTIME_MAX is never.
+ */
 static void arm(struct shadowvmm_lapic *apic, u64 now, u64 ns)
 {
-	hrtimer_start(&apic->timer, ns_to_ktime(now + ns),
-		      HRTIMER_MODE_ABS_PINNED_HARD);
+	hrtimer_start(&apic->timer, ktime_add_safe(ns_to_ktime(now),
+						   ns_to_ktime(ns)),
+		      HRTIMER_MODE_ABS_PINNED);
 }
 
 /**
@@ -191,7 +199,7 @@ static void arm(struct shadowvmm_lapic *apic, u64 now, u64 ns)
 void shadowvmm_lapic_follow_cpu(struct shadowvmm_lapic *apic)
 {
 	if (hrtimer_cancel(&apic->timer))
-		hrtimer_start_expires(&apic->timer, HRTIMER_MODE_ABS_PINNED_HARD);
+		hrtimer_start_expires(&apic->timer, HRTIMER_MODE_ABS_PINNED);
 }
 
 static void load_count(struct shadowvmm_lapic *apic, u32 count, u64 now)
@@ -241,7 +249,8 @@ static void write_lvt_timer(struct shadowvmm_lapic *apic, u32 val)
 		apic->tsc_deadline = 0;
 		WRITE_ONCE(apic->timer_mode, mode);
 	}
-	apic->lvt[LAPIC_LVT_TIMER] = val;
+	/* The timer's callback reads the mask bit. */
+	WRITE_ONCE(apic->lvt[SHADOWVMM_LAPIC_LVT_TIMER], val);
 }
 
 static void write_spiv(struct shadowvmm_lapic *apic, u32 val)
@@ -252,8 +261,8 @@ static void write_spiv(struct shadowvmm_lapic *apic, u32 val)
 	if (sw_enabled(apic))
 		return;
 	/* Software-disabled: every LVT entry masked, expiries dropped. */
-	for (i = 0; i < LAPIC_NR_LVT; i++)
-		apic->lvt[i] |= APIC_LVT_MASKED;
+	for (i = 0; i < SHADOWVMM_LAPIC_NR_LVT; i++)
+		WRITE_ONCE(apic->lvt[i], apic->lvt[i] | APIC_LVT_MASKED);
 	atomic_set(&apic->timer_fired, 0);
 }
 
@@ -285,7 +294,7 @@ u32 shadowvmm_lapic_read(struct shadowvmm_lapic *apic, u32 offset, u64 now)
 	case APIC_ISR ... APIC_ISR + 0x70:
 		return apic->isr[(offset - APIC_ISR) / 16];
 	case APIC_IRR ... APIC_IRR + 0x70:
-		shadowvmm_lapic_pending_vector(apic);	/* fold the timer in */
+		shadowvmm_lapic_sync_timer(apic);
 		return apic->irr[(offset - APIC_IRR) / 16];
 	case APIC_ESR:
 		return apic->esr;
@@ -350,13 +359,11 @@ void shadowvmm_lapic_write(struct shadowvmm_lapic *apic, u32 offset, u32 val,
 		apic->icr_high = val & 0xff000000;
 		break;
 	case APIC_LVTT ... APIC_LVTERR:
-		if (offset % 16)
-			break;
 		lvt = (offset - APIC_LVTT) / 16;
 		val &= lvt_writable[lvt];
 		if (!sw_enabled(apic))
 			val |= APIC_LVT_MASKED;
-		if (lvt == LAPIC_LVT_TIMER)
+		if (lvt == SHADOWVMM_LAPIC_LVT_TIMER)
 			write_lvt_timer(apic, val);
 		else
 			apic->lvt[lvt] = val;
@@ -406,8 +413,11 @@ void shadowvmm_lapic_set_tsc_deadline(struct shadowvmm_lapic *apic,
 	apic->tsc_deadline = deadline;
 	if (!deadline)
 		return;
+	/* A deadline too far to count in ns (~0 for "never") is never. */
 	if (deadline > tsc)
-		ns = mul_u64_u32_div(deadline - tsc, USEC_PER_SEC, apic->tsc_khz);
+		ns = (deadline - tsc) / apic->tsc_khz > KTIME_MAX / USEC_PER_SEC ?
+		     KTIME_MAX :
+		     mul_u64_u32_div(deadline - tsc, USEC_PER_SEC, apic->tsc_khz);
 	arm(apic, now, ns);
 }
 
@@ -422,21 +432,31 @@ void shadowvmm_lapic_set_tpr(struct shadowvmm_lapic *apic, u32 tpr)
 }
 
 /**
+ * shadowvmm_lapic_sync_timer() - turn the timer's expiries into IRR
+ * @apic: the APIC
+ *
+ * Expiries while the LVT entry is masked are lost; several not yet served
+ * are one interrupt, as a vector is one bit in IRR.
+ */
+void shadowvmm_lapic_sync_timer(struct shadowvmm_lapic *apic)
+{
+	u32 lvtt = apic->lvt[SHADOWVMM_LAPIC_LVT_TIMER];
+
+	if (atomic_xchg(&apic->timer_fired, 0) && !(lvtt & APIC_LVT_MASKED))
+		set_irr(apic, lvtt & APIC_VECTOR_MASK);
+}
+
+/**
  * shadowvmm_lapic_pending_vector() - the interrupt the CPU would take next
- * @apic: the APIC, with timer expiries folded into IRR first
+ * @apic: the APIC, its timer synced
  *
  * Return: the highest vector in IRR whose priority class is above the
  * processor priority, or -1.
  */
-int shadowvmm_lapic_pending_vector(struct shadowvmm_lapic *apic)
+int shadowvmm_lapic_pending_vector(const struct shadowvmm_lapic *apic)
 {
-	u32 lvtt = apic->lvt[LAPIC_LVT_TIMER];
-	int irrv;
+	int irrv = highest_vector(apic->irr);
 
-	/* Expiries while masked are lost; several unserved ones are one. */
-	if (atomic_xchg(&apic->timer_fired, 0) && !(lvtt & APIC_LVT_MASKED))
-		set_irr(apic, lvtt & APIC_VECTOR_MASK);
-	irrv = highest_vector(apic->irr);
 	if (irrv < 0 || (irrv & 0xf0) <= (ppr(apic) & 0xf0))
 		return -1;
 	return irrv;
@@ -455,11 +475,11 @@ void shadowvmm_lapic_accept(struct shadowvmm_lapic *apic, u8 vector)
 
 /**
  * shadowvmm_lapic_has_event() - whether a halted CPU would wake
- * @apic: the APIC
+ * @apic: the APIC, its timer synced
  *
  * Return: true if an interrupt can be taken or an NMI is pending.
  */
-bool shadowvmm_lapic_has_event(struct shadowvmm_lapic *apic)
+bool shadowvmm_lapic_has_event(const struct shadowvmm_lapic *apic)
 {
 	return apic->nmi_pending || shadowvmm_lapic_pending_vector(apic) >= 0;
 }
@@ -483,7 +503,7 @@ void shadowvmm_lapic_reset(struct shadowvmm_lapic *apic)
 	apic->esr_pending = 0;
 	apic->icr_low = 0;
 	apic->icr_high = 0;
-	for (i = 0; i < LAPIC_NR_LVT; i++)
+	for (i = 0; i < SHADOWVMM_LAPIC_NR_LVT; i++)
 		apic->lvt[i] = APIC_LVT_MASKED;
 	apic->timer_mode = APIC_LVT_TIMER_ONESHOT;
 	apic->divide_config = 0;
@@ -505,7 +525,7 @@ void shadowvmm_lapic_reset(struct shadowvmm_lapic *apic)
 void shadowvmm_lapic_init(struct shadowvmm_lapic *apic, u32 tsc_khz,
 			  void (*kick)(struct shadowvmm_lapic *apic))
 {
-	hrtimer_init(&apic->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
+	hrtimer_init(&apic->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
 	apic->timer.function = timer_expired;
 	apic->tsc_khz = tsc_khz ?: 1;
 	apic->kick = kick;

@@ -22,14 +22,18 @@
 
 /* The local vector table, in register order from 0x320. */
 enum shadowvmm_lapic_lvt {
-	LAPIC_LVT_TIMER, LAPIC_LVT_THERMAL, LAPIC_LVT_PERF,
-	LAPIC_LVT_LINT0, LAPIC_LVT_LINT1, LAPIC_LVT_ERROR,
-	LAPIC_NR_LVT
+	SHADOWVMM_LAPIC_LVT_TIMER,
+	SHADOWVMM_LAPIC_LVT_THERMAL,
+	SHADOWVMM_LAPIC_LVT_PERF,
+	SHADOWVMM_LAPIC_LVT_LINT0,
+	SHADOWVMM_LAPIC_LVT_LINT1,
+	SHADOWVMM_LAPIC_LVT_ERROR,
+	SHADOWVMM_LAPIC_NR_LVT
 };
 
 struct shadowvmm_lapic {
 	u32 tpr, spiv, ldr, dfr, esr, esr_pending, icr_low, icr_high;
-	u32 lvt[LAPIC_NR_LVT];
+	u32 lvt[SHADOWVMM_LAPIC_NR_LVT];
 	u32 divide_config, initial_count;
 	/* 256-bit vectors, as the APIC's eight 32-bit registers each. */
 	u32 isr[8], irr[8];
@@ -43,7 +47,7 @@ struct shadowvmm_lapic {
 	u64 tsc_deadline;	/* 0: not armed */
 	u32 tsc_khz;
 	atomic_t timer_fired;
-	void (*kick)(struct shadowvmm_lapic *apic);	/* in hard IRQ */
+	void (*kick)(struct shadowvmm_lapic *apic);	/* in IRQ context */
 };
 
 void shadowvmm_lapic_init(struct shadowvmm_lapic *apic, u32 tsc_khz,
@@ -58,8 +62,9 @@ u64 shadowvmm_lapic_tsc_deadline(const struct shadowvmm_lapic *apic);
 void shadowvmm_lapic_set_tsc_deadline(struct shadowvmm_lapic *apic,
 				      u64 deadline, u64 tsc, u64 now);
 void shadowvmm_lapic_set_tpr(struct shadowvmm_lapic *apic, u32 tpr);
-int shadowvmm_lapic_pending_vector(struct shadowvmm_lapic *apic);
+void shadowvmm_lapic_sync_timer(struct shadowvmm_lapic *apic);
+int shadowvmm_lapic_pending_vector(const struct shadowvmm_lapic *apic);
 void shadowvmm_lapic_accept(struct shadowvmm_lapic *apic, u8 vector);
-bool shadowvmm_lapic_has_event(struct shadowvmm_lapic *apic);
+bool shadowvmm_lapic_has_event(const struct shadowvmm_lapic *apic);
 
 #endif
