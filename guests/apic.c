@@ -15,8 +15,10 @@
  *                  IRR and PPR seen from inside and outside the handler;
  *                  self-NMIs: taken with IF clear, blocked until the
  *                  handler's IRET, using neither ISR nor IRR, and taken
- *                  inside an interrupt handler; the timer one-shot,
- *                  periodic, masked and stopped
+ *                  inside an interrupt handler; self-NMIs and self-IPIs
+ *                  whose frame push is the first access to a new stack
+ *                  page (or page table); the timer one-shot, periodic,
+ *                  masked and stopped
  *   apic deadline  the TSC-deadline timer (CPUID.1:ECX[24]). QEMU's TCG
  *                  has none, so there every line is "not ok" and the
  *                  status 1: only shadowvmm's e2e runs it.
@@ -175,7 +177,9 @@ static volatile u32 stray;
 #define NMI_LOG			4
 static volatile u32 nmis, nmi_depth, nmi_max_depth;
 static volatile u32 nmi_entry_depth[NMI_LOG], nmi_eip[NMI_LOG];
-static volatile u32 nmi_eflags[NMI_LOG];
+static volatile u32 nmi_eflags[NMI_LOG], nmi_cs[NMI_LOG];
+/* Where each frame was: fresh_check() wants it on its new stack page. */
+static volatile u32 nmi_frame[NMI_LOG];
 static volatile u32 nmis_in_ipi, nmi_saw_ipi_isr;
 /* The next NMI sends another from its handler, and counts what came. */
 static volatile int nmi_resend;
@@ -245,7 +249,7 @@ static int all_clear(u32 reg)
 	return bits == 0;
 }
 
-static void on_interrupt(u32 vector)
+static void on_interrupt(u32 vector, const struct irq_frame *frame)
 {
 	u32 i;
 
@@ -1042,6 +1046,8 @@ static void on_nmi(const struct irq_frame *frame)
 		nmi_entry_depth[n] = nmi_depth;
 		nmi_eip[n] = frame->eip;
 		nmi_eflags[n] = frame->eflags;
+		nmi_cs[n] = frame->cs;
+		nmi_frame[n] = (u32)frame;
 	}
 	if (in_ipi_handler) {
 		nmis_in_ipi++;
@@ -1063,6 +1069,8 @@ static void reset_nmi(void)
 	nmis = nmi_depth = nmi_max_depth = 0;
 	for (i = 0; i < NMI_LOG; i++)
 		nmi_entry_depth[i] = nmi_eip[i] = nmi_eflags[i] = 0;
+	for (i = 0; i < NMI_LOG; i++)
+		nmi_cs[i] = nmi_frame[i] = 0;
 	nmis_in_ipi = nmi_saw_ipi_isr = 0;
 	nmi_resend = 0;
 	nmis_in_first = 0;
@@ -1071,13 +1079,13 @@ static void reset_nmi(void)
 /* 0x40's handler for the last check: a self-NMI, with IF clear. */
 static volatile int nmi_prompt;
 
-static void on_ipi_send_nmi(u32 vector)
+static void on_ipi_send_nmi(u32 vector, const struct irq_frame *frame)
 {
 	in_ipi_handler = 1;
 	self_nmi();
 	nmi_prompt = spin_until_nmis(1);
 	in_ipi_handler = 0;
-	on_interrupt(vector);
+	on_interrupt(vector, frame);
 }
 
 static void end_nmis(int ok, int timed_out)
@@ -1152,6 +1160,386 @@ static void check_nmi(void)
 		check_end(ok, "got %u NMIs, %u in the handler, 0x40 %u times",
 			  nmis, nmis_in_ipi, taken[VEC_IPI]);
 	check(nmi_saw_ipi_isr, "ISR bit of 0x40 set in that NMI's handler");
+}
+
+/* --- interrupts onto a fresh stack page ----------------------------------- */
+
+/*
+ * An event whose frame push is the first access to its stack page through
+ * the current tables: a shadow MMU that fills its entries lazily has none
+ * for the page yet (or for its page table), so the delivery itself faults
+ * into the VMM, which must fill the entry and deliver the event again,
+ * exactly once (for an NMI under VMX, with blocking by NMI cleared first).
+ * The guest sees none of that: the handler runs once, the frame is just
+ * below the ESP the interrupted code had, and that code goes on.
+ *
+ * Each page gets a new frame and a linear address nothing used before,
+ * supervisor and writable (INVLPG after), and is reached first by the
+ * delivery: ESP is switched to its top in fresh_sti_nop() or
+ * fresh_send_wait() below, and the whole handler runs there. The page
+ * table of FRESH_PAGE()'s region is in use before the first one (the
+ * PDPTE, PD and table made for FRESH_WARM, written and read), so only the
+ * PTE is new; each FRESH_TABLE() starts a 2 MiB region with no PDE, so
+ * its mapping also makes a new page table and the delivery needs both
+ * levels filled.
+ */
+#define FRESH_BASE		0x40000000u
+#define FRESH_WARM		FRESH_BASE
+/* Every other page, so a handler overrunning its page faults. */
+#define FRESH_PAGE(n)		(FRESH_BASE + 0x2000u * ((n) + 1))
+#define FRESH_TABLE(n)		(FRESH_BASE + 0x200000u * ((n) + 1))
+/* Below ESP, the three words an interrupt pushes at CPL 0. */
+#define FRAME_BYTES		12u
+
+/* What the interrupted code holds across the event. */
+#define SENTINEL_EAX		0xa5a5000a
+#define SENTINEL_EBX		0xa5a5000b
+#define SENTINEL_EDX		0xa5a5000d
+#define SENTINEL_ESI		0xa5a50051
+#define SENTINEL_EDI		0xa5a500d1
+
+/* The ICR's low word for fresh_send_wait()'s absolute store. */
+#define ICR_ABS			"0xfee00300"
+_Static_assert(APIC_BASE + APIC_ICR_LOW == 0xfee00300u, "ICR_ABS is the ICR");
+
+#define __stringify_1(x)	#x
+#define __stringify(x)		__stringify_1(x)
+
+/* What fresh_sti_nop() and fresh_send_wait() take and give back. */
+struct fresh_run {
+	u32 top;			/* in: ESP while the event comes */
+	u32 icr;			/* in: fresh_send_wait()'s ICR low */
+	const volatile u32 *count;	/* in: nonzero once it was handled */
+	u32 deadline_lo, deadline_hi;	/* in: when to stop waiting (TSC) */
+	u32 esp;			/* out: ESP once the code went on */
+	u32 eax, ebx, edx, esi, edi;	/* out: the registers then */
+	u32 cf;				/* out: CF then (fresh_sti_nop()) */
+};
+
+#define FR_TOP			0
+#define FR_ICR			4
+#define FR_COUNT		8
+#define FR_DEADLINE_LO		12
+#define FR_DEADLINE_HI		16
+#define FR_ESP			20
+#define FR_EAX			24
+#define FR_EBX			28
+#define FR_EDX			32
+#define FR_ESI			36
+#define FR_EDI			40
+#define FR_CF			44
+_Static_assert(__builtin_offsetof(struct fresh_run, icr) == FR_ICR &&
+	       __builtin_offsetof(struct fresh_run, count) == FR_COUNT &&
+	       __builtin_offsetof(struct fresh_run, deadline_lo) ==
+	       FR_DEADLINE_LO &&
+	       __builtin_offsetof(struct fresh_run, deadline_hi) ==
+	       FR_DEADLINE_HI &&
+	       __builtin_offsetof(struct fresh_run, esp) == FR_ESP &&
+	       __builtin_offsetof(struct fresh_run, eax) == FR_EAX &&
+	       __builtin_offsetof(struct fresh_run, ebx) == FR_EBX &&
+	       __builtin_offsetof(struct fresh_run, edx) == FR_EDX &&
+	       __builtin_offsetof(struct fresh_run, esi) == FR_ESI &&
+	       __builtin_offsetof(struct fresh_run, edi) == FR_EDI &&
+	       __builtin_offsetof(struct fresh_run, cf) == FR_CF,
+	       "FR_* are struct fresh_run's offsets");
+
+#define FR(field)		__stringify(FR_##field) "(%ecx)"
+
+/*
+ * Both are called with a struct fresh_run * (cdecl) and IF clear, keep
+ * the caller's ESP in EBP (the interrupt entry saves every register) and
+ * ECX on the struct, and touch nothing through ESP while it is r->top.
+ *
+ * fresh_sti_nop(): an interrupt is already pending in the IRR. ESP goes to
+ * r->top with the sentinels in the other registers and CF set, then
+ * sti; nop: STI's shadow holds the interrupt for the NOP, so it comes
+ * right after it, at fresh_sti_nop_resume, the frame its first push.
+ *
+ * fresh_send_wait(): ESP goes to r->top, then the ICR write sends the
+ * event (IF as the caller left it), and the loop spins on *r->count until
+ * the handler made it nonzero, or the TSC reaches the deadline. The event
+ * comes somewhere in [fresh_send_wait_sent, fresh_send_wait_done).
+ */
+asm(".text\n"
+    ".globl fresh_sti_nop, fresh_sti_nop_resume\n"
+    ".type fresh_sti_nop, @function\n"
+    "fresh_sti_nop:\n"
+    "	push %ebp\n"
+    "	push %ebx\n"
+    "	push %esi\n"
+    "	push %edi\n"
+    "	mov 20(%esp), %ecx\n"
+    "	mov %esp, %ebp\n"
+    "	mov $" __stringify(SENTINEL_EAX) ", %eax\n"
+    "	mov $" __stringify(SENTINEL_EBX) ", %ebx\n"
+    "	mov $" __stringify(SENTINEL_EDX) ", %edx\n"
+    "	mov $" __stringify(SENTINEL_ESI) ", %esi\n"
+    "	mov $" __stringify(SENTINEL_EDI) ", %edi\n"
+    "	stc\n"
+    "	mov " FR(TOP) ", %esp\n"
+    "	sti\n"
+    "	nop\n"
+    "fresh_sti_nop_resume:\n"
+    "	cli\n"
+    "	xchg %ebp, %esp\n"
+    "	setc " FR(CF) "\n"
+    "	mov %ebp, " FR(ESP) "\n"
+    "	mov %eax, " FR(EAX) "\n"
+    "	mov %ebx, " FR(EBX) "\n"
+    "	mov %edx, " FR(EDX) "\n"
+    "	mov %esi, " FR(ESI) "\n"
+    "	mov %edi, " FR(EDI) "\n"
+    "	pop %edi\n"
+    "	pop %esi\n"
+    "	pop %ebx\n"
+    "	pop %ebp\n"
+    "	ret\n"
+    ".size fresh_sti_nop, . - fresh_sti_nop\n"
+    "\n"
+    ".globl fresh_send_wait, fresh_send_wait_sent, fresh_send_wait_done\n"
+    ".type fresh_send_wait, @function\n"
+    "fresh_send_wait:\n"
+    "	push %ebp\n"
+    "	push %ebx\n"
+    "	push %esi\n"
+    "	push %edi\n"
+    "	mov 20(%esp), %ecx\n"
+    "	mov %esp, %ebp\n"
+    "	mov $" __stringify(SENTINEL_EBX) ", %ebx\n"
+    "	mov $" __stringify(SENTINEL_ESI) ", %esi\n"
+    "	mov $" __stringify(SENTINEL_EDI) ", %edi\n"
+    "	mov " FR(ICR) ", %eax\n"
+    "	mov " FR(TOP) ", %esp\n"
+    "	mov %eax, " ICR_ABS "\n"
+    "fresh_send_wait_sent:\n"
+    "	mov " FR(COUNT) ", %eax\n"
+    "	cmpl $0, (%eax)\n"
+    "	jne fresh_send_wait_done\n"
+    "	pause\n"
+    "	rdtsc\n"
+    "	sub " FR(DEADLINE_LO) ", %eax\n"
+    "	sbb " FR(DEADLINE_HI) ", %edx\n"
+    "	jb fresh_send_wait_sent\n"
+    "fresh_send_wait_done:\n"
+    "	xchg %ebp, %esp\n"
+    "	mov %ebp, " FR(ESP) "\n"
+    "	mov %ebx, " FR(EBX) "\n"
+    "	mov %esi, " FR(ESI) "\n"
+    "	mov %edi, " FR(EDI) "\n"
+    "	pop %edi\n"
+    "	pop %esi\n"
+    "	pop %ebx\n"
+    "	pop %ebp\n"
+    "	ret\n"
+    ".size fresh_send_wait, . - fresh_send_wait\n");
+
+void fresh_sti_nop(struct fresh_run *r);
+void fresh_send_wait(struct fresh_run *r);
+extern const u8 fresh_sti_nop_resume[];
+extern const u8 fresh_send_wait_sent[], fresh_send_wait_done[];
+
+enum fresh_event {
+	FRESH_PENDING,	/* 0x40 sent with IF=0, then fresh_sti_nop() */
+	FRESH_IPI,	/* 0x40 sent by fresh_send_wait(), IF=1 */
+	FRESH_NMI,	/* a self-NMI sent by fresh_send_wait(), IF=0 */
+};
+
+static const struct {
+	const char *what;
+	enum fresh_event event;
+	int new_table;
+} fresh_cases[] = {
+	{ "self-IPI 0x40 sent with IF=0, then sti; nop with ESP at the top of a page never touched (new PTE)",
+	  FRESH_PENDING, 0 },
+	{ "self-IPI 0x40 sent with IF=1 and ESP at the top of another page never touched",
+	  FRESH_IPI, 0 },
+	{ "self-NMI sent with IF=0 and ESP at the top of a page never touched",
+	  FRESH_NMI, 0 },
+	{ "self-NMI again, ESP on another page never touched",
+	  FRESH_NMI, 0 },
+	{ "self-NMI, ESP on a page never touched in a new page table (new PDE)",
+	  FRESH_NMI, 1 },
+	{ "self-IPI 0x40 sent with IF=0, then sti; nop, ESP on a page never touched in a new page table (new PDE)",
+	  FRESH_PENDING, 1 },
+};
+
+/* The first 0x40's frame, from on_fresh_ipi(). */
+static volatile u32 ipi_frame, ipi_eip, ipi_cs, ipi_eflags;
+
+static void on_fresh_ipi(u32 vector, const struct irq_frame *frame)
+{
+	if (!taken[vector]) {
+		ipi_frame = (u32)frame;
+		ipi_eip = frame->eip;
+		ipi_cs = frame->cs;
+		ipi_eflags = frame->eflags;
+	}
+	on_interrupt(vector, frame);
+}
+
+/* A new frame at va, a linear address no check used: its address. */
+static u32 fresh_map(u32 va, int new_table)
+{
+	u32 pa;
+
+	if (pte_read(&kernel, va, LEVEL_PTE) ||
+	    !pte_read(&kernel, va, LEVEL_PDE) != !!new_table)
+		bail_out("fresh stack page 0x%08x in use", va);
+	pa = frame_alloc();
+	pg_map(&kernel, va, pa, LEVEL_PTE, PTE_P | PTE_RW);
+	invlpg(va);
+	return pa;
+}
+
+static void fresh_check(u32 n, u32 c, u32 va)
+{
+	enum fresh_event event = fresh_cases[c].event;
+	int new_table = fresh_cases[c].new_table;
+	struct fresh_run r = { 0 };
+	u32 pa = fresh_map(va, new_table);
+	u32 count, others, frame, eip, cs, eflags, eip_lo, eip_end, want_if;
+	const u32 *words;
+	u64 deadline, pte, pde;
+	int timed_out, clear, ok;
+
+	r.top = va + PAGE_SIZE;
+	reset_log();
+	reset_nmi();
+	ipi_frame = ipi_eip = ipi_cs = ipi_eflags = 0;
+	irq_install(VEC_IPI, on_fresh_ipi);
+	if (event == FRESH_PENDING) {
+		self_ipi(VEC_IPI);
+		timed_out = !wait_requested(VEC_IPI);
+		fresh_sti_nop(&r);
+		eip_lo = (u32)fresh_sti_nop_resume;
+		eip_end = eip_lo + 1;
+		want_if = EFLAGS_IF;
+	} else {
+		apic_write(APIC_ICR_HIGH, 0);
+		deadline = rdtsc() + TIMEOUT_CYCLES;
+		r.deadline_lo = deadline;
+		r.deadline_hi = deadline >> 32;
+		if (event == FRESH_NMI) {
+			r.icr = ICR_SELF | ICR_DM_NMI;
+			r.count = &nmis;
+			want_if = 0;
+		} else {
+			r.icr = ICR_SELF | VEC_IPI;
+			r.count = &taken[VEC_IPI];
+			want_if = EFLAGS_IF;
+			irq_enable();
+		}
+		fresh_send_wait(&r);
+		irq_disable();
+		timed_out = !*r.count;
+		eip_lo = (u32)fresh_send_wait_sent;
+		eip_end = (u32)fresh_send_wait_done;
+	}
+	/* An event delivered twice would show by now. */
+	irq_enable();
+	delay_ns(NMI_HOLD_NS);
+	irq_disable();
+	irq_install(VEC_IPI, on_interrupt);
+
+	if (event == FRESH_NMI) {
+		count = nmis;
+		others = orders;
+		frame = nmi_frame[0];
+		eip = nmi_eip[0];
+		cs = nmi_cs[0];
+		eflags = nmi_eflags[0];
+	} else {
+		count = taken[VEC_IPI];
+		others = orders - count;
+		frame = ipi_frame;
+		eip = ipi_eip;
+		cs = ipi_cs;
+		eflags = ipi_eflags;
+	}
+	clear = all_clear(APIC_ISR) && all_clear(APIC_IRR);
+	ok = !timed_out && count == 1 && !others && clear;
+	check_start(ok, "fresh stack %u, %s: handled once, nothing else, ISR and IRR clear after",
+		    n, fresh_cases[c].what);
+	if (timed_out)
+		check_end(ok, "timed out");
+	else
+		check_end(ok, "got %u, %u others, ISR and IRR %s", count,
+			  others, clear ? "clear" : "not clear");
+
+	/* The frame's words, read back through the identity map. */
+	words = (const u32 *)(pa + PAGE_SIZE - FRAME_BYTES);
+	ok = count && frame == r.top - FRAME_BYTES && words[0] == eip &&
+	     words[1] == cs && words[2] == eflags;
+	check_start(ok,
+		    "fresh stack %u: its frame pushed on that page, at that ESP - 12, found in the page's frame",
+		    n);
+	if (!count)
+		check_end(ok, "not handled");
+	else if (frame != r.top - FRAME_BYTES)
+		check_end(ok, "got it %d bytes below that ESP",
+			  (int)(r.top - frame));
+	else
+		check_end(ok, "not in the page's frame");
+
+	ok = count && eip >= eip_lo && eip < eip_end && cs == KERNEL_CS &&
+	     (eflags & EFLAGS_IF) == want_if;
+	if (event == FRESH_PENDING)
+		check_start(ok,
+			    "fresh stack %u: saved EIP the instruction after the nop, CS 0x%02x, EFLAGS.IF 1",
+			    n, KERNEL_CS);
+	else
+		check_start(ok,
+			    "fresh stack %u: saved EIP in the wait after the ICR write, CS 0x%02x, EFLAGS.IF %u",
+			    n, KERNEL_CS, want_if ? 1 : 0);
+	check_end(ok, "got EIP %d bytes from it, CS 0x%x, EFLAGS 0x%x",
+		  (int)(eip - eip_lo), cs, eflags);
+
+	pte = pte_read(&kernel, va, LEVEL_PTE);
+	pde = pte_read(&kernel, va, LEVEL_PDE);
+	ok = (pte & PTE_A) && (pte & PTE_D) && (!new_table || (pde & PTE_A));
+	check_start(ok, "fresh stack %u: %s by the push", n,
+		    new_table ? "A set in the new PDE, A and D in the PTE" :
+				"A and D set in its PTE");
+	check_end(ok, "got PDE A %u, PTE A %u D %u", !!(pde & PTE_A),
+		  !!(pte & PTE_A), !!(pte & PTE_D));
+
+	ok = r.esp == r.top && r.ebx == SENTINEL_EBX &&
+	     r.esi == SENTINEL_ESI && r.edi == SENTINEL_EDI;
+	if (event == FRESH_PENDING) {
+		ok = ok && r.eax == SENTINEL_EAX && r.edx == SENTINEL_EDX &&
+		     r.cf;
+		check_start(ok,
+			    "fresh stack %u: went on after the IRET, ESP at the page's top, EAX, EBX, EDX, ESI, EDI and CF kept",
+			    n);
+		check_end(ok,
+			  "got ESP %d bytes below the top, EAX 0x%08x EBX 0x%08x EDX 0x%08x ESI 0x%08x EDI 0x%08x CF %u",
+			  (int)(r.top - r.esp), r.eax, r.ebx, r.edx, r.esi,
+			  r.edi, r.cf);
+	} else {
+		check_start(ok,
+			    "fresh stack %u: went on after the IRET, ESP at the page's top, EBX, ESI and EDI kept",
+			    n);
+		check_end(ok,
+			  "got ESP %d bytes below the top, EBX 0x%08x ESI 0x%08x EDI 0x%08x",
+			  (int)(r.top - r.esp), r.ebx, r.esi, r.edi);
+	}
+}
+
+static void check_fresh_stacks(void)
+{
+	u32 c, pages = 0, tables = 0, va;
+
+	/* FRESH_PAGE()'s tables made and walked: only their PTEs are new. */
+	pg_map(&kernel, FRESH_WARM, frame_alloc(), LEVEL_PTE, PTE_P | PTE_RW);
+	invlpg(FRESH_WARM);
+	poke(FRESH_WARM, 0x5a5a5a5a);
+	if (peek(FRESH_WARM) != 0x5a5a5a5a)
+		bail_out("the page at 0x%08x does not read back", FRESH_WARM);
+	for (c = 0; c < ARRAY_SIZE(fresh_cases); c++) {
+		va = fresh_cases[c].new_table ? FRESH_TABLE(tables++) :
+						FRESH_PAGE(pages++);
+		fresh_check(c + 1, c, va);
+	}
 }
 
 /* --- timer ---------------------------------------------------------------- */
@@ -1477,7 +1865,7 @@ static void check_deadline(void)
 
 static volatile u32 ticks;
 
-static void on_tick(u32 vector)
+static void on_tick(u32 vector, const struct irq_frame *frame)
 {
 	ticks++;
 	apic_write(APIC_EOI, 0);
@@ -1576,6 +1964,7 @@ int main(int argc, char **argv, const struct multiboot_info *mbi)
 	check_priority();
 	check_tpr();
 	check_nmi();
+	check_fresh_stacks();
 	check_oneshot();
 	check_periodic();
 	check_cancel();

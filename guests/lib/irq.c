@@ -40,5 +40,5 @@ void irq_dispatch(u32 vector, const struct irq_frame *frame)
 	if (vector == VECTOR_NMI)
 		nmi_handler(frame);
 	else
-		handlers[vector](vector);
+		handlers[vector](vector, frame);
 }
