@@ -18,6 +18,7 @@ struct shadowvmm_devices {
 	struct shadowvmm_uart com1;
 	struct shadowvmm_fw_cfg fw_cfg;
 	u8 pic_mask[2];
+	u8 port_b;		/* 0x61: the enable bits written */
 };
 
 struct shadowvmm_vm {

@@ -120,6 +120,12 @@ static void pio_ports(struct kunit *test)
 	shadowvmm_pio(vm, 0x21, 1, true, &value);
 	KUNIT_EXPECT_EQ(test, value, 0xfbU);
 
+	/* Port B keeps its enables; its status half says no NMI cause. */
+	value = 0xff;
+	shadowvmm_pio(vm, 0x61, 1, false, &value);
+	shadowvmm_pio(vm, 0x61, 1, true, &value);
+	KUNIT_EXPECT_EQ(test, value, 0x0fU);
+
 	value = FW_CFG_KEY_NB_CPUS;
 	shadowvmm_pio(vm, 0x510, 2, false, &value);
 	shadowvmm_pio(vm, 0x511, 1, true, &value);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The port I/O space of our PC: COM1, isa-debug-exit, fw_cfg and the PIC
- * mask registers. Everything else behaves like an empty ISA bus: reads
+ * The port I/O space of our PC: COM1, isa-debug-exit, fw_cfg, the PIC
+ * mask registers and system control port B. Everything else behaves like an empty ISA bus: reads
  * float to all-ones and writes go nowhere, so probing guests carry on.
  */
 #include <linux/kernel.h>
@@ -12,6 +12,14 @@
 #define PIC_MASTER_DATA	0x21
 #define PIC_SLAVE_CMD	0xa0
 #define PIC_SLAVE_DATA	0xa1
+/*
+ * System control port B: the PIT's channel 2 gate and the speaker
+ * (bits 0-1), and the masks of parity and I/O-check NMIs (bits 2-3) read
+ * back; the status half reads 0: no refresh toggle, no timer output (no
+ * PIT) and, what an OS's NMI handler asks it, no parity or I/O error.
+ */
+#define PORT_B		0x61
+#define PORT_B_WRITABLE	0x0f
 
 void shadowvmm_devices_reset(struct shadowvmm_vm *vm)
 {
@@ -19,6 +27,7 @@ void shadowvmm_devices_reset(struct shadowvmm_vm *vm)
 	shadowvmm_fw_cfg_init(&vm->dev.fw_cfg, vm->gmem.size, 1);
 	vm->dev.pic_mask[0] = 0xff;
 	vm->dev.pic_mask[1] = 0xff;
+	vm->dev.port_b = 0;
 }
 
 static u32 size_mask(unsigned int size)
@@ -91,6 +100,12 @@ u32 shadowvmm_pio(struct shadowvmm_vm *vm, u16 port, unsigned int size,
 			*value = vm->dev.pic_mask[port == PIC_SLAVE_DATA];
 		else
 			vm->dev.pic_mask[port == PIC_SLAVE_DATA] = *value;
+		return SHADOWVMM_STOP_NONE;
+	case PORT_B:
+		if (in)
+			*value = vm->dev.port_b;
+		else
+			vm->dev.port_b = *value & PORT_B_WRITABLE;
 		return SHADOWVMM_STOP_NONE;
 	case PIC_MASTER_CMD:
 	case PIC_SLAVE_CMD:
