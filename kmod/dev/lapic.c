@@ -8,9 +8,9 @@
  * The timer runs on an hrtimer against CLOCK_MONOTONIC, counting a 1 GHz
  * bus clock divided as the divide configuration says, queued on the CPU
  * the vCPU runs on. Its callback, in interrupt context, touches nothing
- * but @timer_fired, @tsc_deadline and the kick; the fields it reads
+ * but @timer_irq, @tsc_deadline and the kick; the fields it reads
  * (@timer_mode, @period_ns) change only while it is cancelled, but for
- * the timer's LVT mask, which it reads once.
+ * the timer's LVT entry, which it reads once.
  */
 #include <linux/bitops.h>
 #include <linux/kernel.h>
@@ -27,6 +27,7 @@
 #define SPIV_WRITABLE		0x3ff	/* vector, enable, focus checking */
 #define ICR_LOW_WRITABLE	0xccfff /* all but delivery status */
 #define ICR_SHORTHAND		(3 << 18)
+#define TIMER_IRQ_PENDING	BIT(8)	/* in timer_irq, beside the vector */
 #define DFR_FIXED_1		0x0fffffff
 #define TDCR_WRITABLE		0xb
 /* A guest cannot make the host take timer interrupts faster than this. */
@@ -152,14 +153,17 @@ static enum hrtimer_restart timer_expired(struct hrtimer *timer)
 {
 	struct shadowvmm_lapic *apic = container_of(timer, struct shadowvmm_lapic,
 						    timer);
+	u32 lvtt = READ_ONCE(apic->lvt[SHADOWVMM_LAPIC_LVT_TIMER]);
 	u32 mode = READ_ONCE(apic->timer_mode);
 
-	atomic_inc(&apic->timer_fired);
 	if (mode == APIC_LVT_TIMER_TSCDEADLINE)
 		WRITE_ONCE(apic->tsc_deadline, 0);	/* it reads 0 once fired */
-	/* A masked expiry is lost anyway: no need to wake a halted vCPU. */
-	if (!(READ_ONCE(apic->lvt[SHADOWVMM_LAPIC_LVT_TIMER]) & APIC_LVT_MASKED))
+	/* The LVT entry as it is now decides: a masked expiry is lost. */
+	if (!(lvtt & APIC_LVT_MASKED)) {
+		atomic_set(&apic->timer_irq,
+			   TIMER_IRQ_PENDING | (lvtt & APIC_VECTOR_MASK));
 		apic->kick(apic);
+	}
 	if (mode != APIC_LVT_TIMER_PERIODIC)
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(timer, ns_to_ktime(apic->period_ns));
@@ -263,7 +267,7 @@ static void write_spiv(struct shadowvmm_lapic *apic, u32 val)
 	/* Software-disabled: every LVT entry masked, expiries dropped. */
 	for (i = 0; i < SHADOWVMM_LAPIC_NR_LVT; i++)
 		WRITE_ONCE(apic->lvt[i], apic->lvt[i] | APIC_LVT_MASKED);
-	atomic_set(&apic->timer_fired, 0);
+	atomic_set(&apic->timer_irq, 0);
 }
 
 /**
@@ -435,15 +439,15 @@ void shadowvmm_lapic_set_tpr(struct shadowvmm_lapic *apic, u32 tpr)
  * shadowvmm_lapic_sync_timer() - turn the timer's expiries into IRR
  * @apic: the APIC
  *
- * Expiries while the LVT entry is masked are lost; several not yet served
- * are one interrupt, as a vector is one bit in IRR.
+ * Several expiries not yet served are one interrupt, as a vector is one
+ * bit in IRR.
  */
 void shadowvmm_lapic_sync_timer(struct shadowvmm_lapic *apic)
 {
-	u32 lvtt = apic->lvt[SHADOWVMM_LAPIC_LVT_TIMER];
+	int irq = atomic_xchg(&apic->timer_irq, 0);
 
-	if (atomic_xchg(&apic->timer_fired, 0) && !(lvtt & APIC_LVT_MASKED))
-		set_irr(apic, lvtt & APIC_VECTOR_MASK);
+	if (irq)
+		set_irr(apic, irq & APIC_VECTOR_MASK);
 }
 
 /**
@@ -512,7 +516,7 @@ void shadowvmm_lapic_reset(struct shadowvmm_lapic *apic)
 	memset(apic->isr, 0, sizeof(apic->isr));
 	memset(apic->irr, 0, sizeof(apic->irr));
 	apic->nmi_pending = false;
-	atomic_set(&apic->timer_fired, 0);
+	atomic_set(&apic->timer_irq, 0);
 }
 
 /**

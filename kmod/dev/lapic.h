@@ -2,9 +2,9 @@
 /*
  * The guest's local APIC (xAPIC mode): registers, interrupt priority and
  * the timer. Pure but for the timer's hrtimer: the vCPU thread owns every
- * register; the hrtimer only counts expiries in @timer_fired and calls
- * @kick (to wake a halted vCPU), and the vCPU folds them into IRR before
- * it next enters the guest.
+ * register; the hrtimer only notes an unmasked expiry's vector in
+ * @timer_irq and calls @kick (to wake a halted vCPU), and the vCPU folds
+ * it into IRR before it next enters the guest.
  */
 #ifndef SHADOWVMM_DEV_LAPIC_H
 #define SHADOWVMM_DEV_LAPIC_H
@@ -46,7 +46,7 @@ struct shadowvmm_lapic {
 	u64 period_ns;
 	u64 tsc_deadline;	/* 0: not armed */
 	u32 tsc_khz;
-	atomic_t timer_fired;
+	atomic_t timer_irq;	/* an expiry's vector, not yet in IRR */
 	void (*kick)(struct shadowvmm_lapic *apic);	/* in IRQ context */
 };
 
