@@ -444,8 +444,12 @@ void shadowvmm_lapic_set_tpr(struct shadowvmm_lapic *apic, u32 tpr)
  */
 void shadowvmm_lapic_sync_timer(struct shadowvmm_lapic *apic)
 {
-	int irq = atomic_xchg(&apic->timer_irq, 0);
+	int irq;
 
+	/* Every entry comes here: no locked exchange when nothing fired. */
+	if (!atomic_read(&apic->timer_irq))
+		return;
+	irq = atomic_xchg(&apic->timer_irq, 0);
 	if (irq)
 		set_irr(apic, irq & APIC_VECTOR_MASK);
 }
