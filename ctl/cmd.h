@@ -20,6 +20,9 @@ int usage_error(const char *cmd, const char *fmt, ...)
 int option_error(const char *cmd, char **argv, int c);
 int parse_vm_arg(const char *cmd, const char *text, uint32_t *id);
 int parse_mmu_pages(const char *cmd, const char *text, uint32_t *pages);
+struct boot_opts;
+int boot_opts_add_module(const char *cmd, struct boot_opts *opts,
+			 const char *arg);
 
 int cmd_run(int argc, char **argv);
 int cmd_create(int argc, char **argv);

@@ -24,10 +24,27 @@ static void on_signal(int sig)
 
 struct run_args {
 	const char *path;
-	const char *args;
+	struct boot_opts boot;
 	uint64_t mem_size;
 	uint32_t mmu_pages;
 };
+
+/**
+ * boot_opts_add_module() - take one --module FILE[,STRING]
+ *
+ * Return: EXIT_OK, or EXIT_USAGE with the error printed.
+ */
+int boot_opts_add_module(const char *cmd, struct boot_opts *opts,
+			 const char *arg)
+{
+	if (opts->nr_modules == SHADOWVMM_BOOT_MODULES_MAX)
+		return usage_error(cmd, "more than %d modules",
+				   SHADOWVMM_BOOT_MODULES_MAX);
+	if (!arg[0] || arg[0] == ',')
+		return usage_error(cmd, "--module '%s': no file name", arg);
+	opts->modules[opts->nr_modules++] = arg;
+	return EXIT_OK;
+}
 
 static int parse_args(int argc, char **argv, struct run_args *ra)
 {
@@ -35,6 +52,8 @@ static int parse_args(int argc, char **argv, struct run_args *ra)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "mmu-pages", required_argument, NULL, 'p' },
 		{ "cmdline", required_argument, NULL, 'c' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "module", required_argument, NULL, 'M' },
 		{}
 	};
 	int c;
@@ -52,7 +71,14 @@ static int parse_args(int argc, char **argv, struct run_args *ra)
 				return EXIT_USAGE;
 			break;
 		case 'c':
-			ra->args = optarg;
+			ra->boot.args = optarg;
+			break;
+		case 'i':
+			ra->boot.initrd = optarg;
+			break;
+		case 'M':
+			if (boot_opts_add_module(argv[0], &ra->boot, optarg))
+				return EXIT_USAGE;
 			break;
 		default:
 			return option_error(argv[0], argv, c);
@@ -172,7 +198,6 @@ int cmd_run(int argc, char **argv)
 	struct vm_info created;
 	bool started = false;
 	char how[320] = "";
-	char *cmdline;
 	struct svmm s;
 	uint32_t id;
 	int ret, err;
@@ -180,13 +205,11 @@ int cmd_run(int argc, char **argv)
 	ret = parse_args(argc, argv, &ra);
 	if (ret)
 		return ret;
-	cmdline = boot_cmdline(ra.path, ra.args);
-	if (!cmdline)
-		return EXIT_USAGE;
 	/* A bad image is reported before any VM exists. */
+	err = image_open(&img, ra.path, &ra.boot, ra.mem_size);
+	if (err)
+		return err == -2 ? EXIT_USAGE : EXIT_ERROR;
 	ret = EXIT_ERROR;
-	if (image_open(&img, ra.path, ra.mem_size))
-		goto free_cmdline;
 	if (svmm_connect(&s))
 		goto close_image;
 	/* Join "events" before VM_START, or the stop event could be missed. */
@@ -206,7 +229,7 @@ int cmd_run(int argc, char **argv)
 		goto close_events;
 	}
 	id = created.id;
-	err = vm_load(&s, id, &img, cmdline, &interrupted);
+	err = vm_load(&s, id, &img, &interrupted);
 	if (err == -EINTR)
 		ret = 128 + interrupted;
 	else if (!err)
@@ -235,7 +258,5 @@ close:
 	svmm_close(&s);
 close_image:
 	image_close(&img);
-free_cmdline:
-	free(cmdline);
 	return ret;
 }

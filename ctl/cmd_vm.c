@@ -60,21 +60,33 @@ int cmd_load(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "cmdline", required_argument, NULL, 'c' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "module", required_argument, NULL, 'M' },
 		{}
 	};
-	const char *args = NULL;
+	struct boot_opts boot = {};
 	struct guest_image img;
 	struct vm_info vm;
-	char *cmdline;
 	struct svmm s;
 	uint32_t id;
 	int c, ret, err;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":c:", opts, NULL)) != -1) {
-		if (c != 'c')
+		switch (c) {
+		case 'c':
+			boot.args = optarg;
+			break;
+		case 'i':
+			boot.initrd = optarg;
+			break;
+		case 'M':
+			if (boot_opts_add_module(argv[0], &boot, optarg))
+				return EXIT_USAGE;
+			break;
+		default:
 			return option_error(argv[0], argv, c);
-		args = optarg;
+		}
 	}
 	if (argc - optind < 2)
 		return usage_error(argv[0], "needs a VM id and a guest image");
@@ -83,27 +95,25 @@ int cmd_load(int argc, char **argv)
 	ret = parse_vm_arg(argv[0], argv[optind], &id);
 	if (ret)
 		return ret;
-	cmdline = boot_cmdline(argv[optind + 1], args);
-	if (!cmdline)
-		return EXIT_USAGE;
-	ret = EXIT_ERROR;
 	if (svmm_connect(&s))
-		goto free_cmdline;
+		return EXIT_ERROR;
+	ret = EXIT_ERROR;
 	/* The image is checked against this VM's RAM before it is written. */
 	err = vm_get(&s, id, &vm);
 	if (err) {
 		vm_perror(&s, "load", id, err);
 		goto close;
 	}
-	if (image_open(&img, argv[optind + 1], vm.mem_size))
+	err = image_open(&img, argv[optind + 1], &boot, vm.mem_size);
+	if (err) {
+		ret = err == -2 ? EXIT_USAGE : EXIT_ERROR;
 		goto close;
-	if (!vm_load(&s, id, &img, cmdline, NULL))
+	}
+	if (!vm_load(&s, id, &img, NULL))
 		ret = EXIT_OK;
 	image_close(&img);
 close:
 	svmm_close(&s);
-free_cmdline:
-	free(cmdline);
 	return ret;
 }
 

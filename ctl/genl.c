@@ -69,6 +69,11 @@ static struct nla_policy reply_policy[SHADOWVMM_A_MAX + 1] = {
 	[SHADOWVMM_A_TIMESTAMP]		= { .type = NLA_U64 },
 	[SHADOWVMM_A_STAT_UNIT]		= { .type = NLA_U32 },
 	[SHADOWVMM_A_VM_SERIAL]		= { .type = NLA_U64 },
+	[SHADOWVMM_A_BOOT_PROTOCOL]	= { .type = NLA_U32 },
+	[SHADOWVMM_A_BOOT_MODULE]	= { .type = NLA_NESTED },
+	[SHADOWVMM_A_MODULE_ADDR]	= { .type = NLA_U64 },
+	[SHADOWVMM_A_MODULE_SIZE]	= { .type = NLA_U64 },
+	[SHADOWVMM_A_MODULE_CMDLINE]	= { .type = NLA_STRING },
 };
 
 static const char *const attr_names[SHADOWVMM_A_MAX + 1] = {
@@ -109,6 +114,11 @@ static const char *const attr_names[SHADOWVMM_A_MAX + 1] = {
 	[SHADOWVMM_A_TIMESTAMP]		= "TIMESTAMP",
 	[SHADOWVMM_A_STAT_UNIT]		= "STAT_UNIT",
 	[SHADOWVMM_A_VM_SERIAL]		= "VM_SERIAL",
+	[SHADOWVMM_A_BOOT_PROTOCOL]	= "BOOT_PROTOCOL",
+	[SHADOWVMM_A_BOOT_MODULE]	= "BOOT_MODULE",
+	[SHADOWVMM_A_MODULE_ADDR]	= "MODULE_ADDR",
+	[SHADOWVMM_A_MODULE_SIZE]	= "MODULE_SIZE",
+	[SHADOWVMM_A_MODULE_CMDLINE]	= "MODULE_CMDLINE",
 };
 
 const char *svmm_attr_name(int attr)

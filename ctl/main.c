@@ -27,11 +27,11 @@ static const struct command {
 	const char *usage;
 	const char *description;
 } commands[] = {
-	{ "run", cmd_run, "GUEST.elf [--mem SIZE] [--mmu-pages N] [--cmdline STR]",
+	{ "run", cmd_run, "GUEST.elf [--mem SIZE] [--mmu-pages N] [--cmdline STR] [--initrd FILE] [--module FILE[,STR]]...",
 	  "run a guest to its end; exit with its status" },
 	{ "create", cmd_create, "[--mem SIZE] [--mmu-pages N] [-j]",
 	  "create a VM and print its id" },
-	{ "load", cmd_load, "VM GUEST.elf [--cmdline STR]",
+	{ "load", cmd_load, "VM GUEST.elf [--cmdline STR] [--initrd FILE] [--module FILE[,STR]]...",
 	  "load a multiboot image into a created VM" },
 	{ "start", cmd_start, "VM", "start a loaded VM" },
 	{ "stop", cmd_stop, "VM", "stop a running VM" },

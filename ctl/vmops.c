@@ -117,39 +117,59 @@ static int mem_write(struct svmm *s, uint32_t id, uint64_t gpa,
 	return svmm_request(s, msg, NULL, NULL);
 }
 
-static int boot_set(struct svmm *s, uint32_t id, uint32_t entry,
-		    const char *cmdline)
+static int put_module(struct nl_msg *msg, const struct guest_module *m)
+{
+	struct nlattr *nest = nla_nest_start(msg, SHADOWVMM_A_BOOT_MODULE);
+
+	if (!nest ||
+	    nla_put_u64(msg, SHADOWVMM_A_MODULE_ADDR, m->addr) < 0 ||
+	    nla_put_u64(msg, SHADOWVMM_A_MODULE_SIZE, m->len) < 0 ||
+	    (m->string &&
+	     nla_put_string(msg, SHADOWVMM_A_MODULE_CMDLINE, m->string) < 0))
+		return -ENOMEM;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int boot_set(struct svmm *s, uint32_t id, const struct guest_image *img)
 {
 	struct nl_msg *msg = vm_msg(s, SHADOWVMM_CMD_BOOT_SET, id);
+	unsigned int i;
 
 	if (!msg)
 		return -ENOMEM;
-	if (nla_put_u32(msg, SHADOWVMM_A_BOOT_ENTRY, entry) < 0 ||
-	    nla_put_string(msg, SHADOWVMM_A_BOOT_CMDLINE, cmdline) < 0) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
+	if (nla_put_u32(msg, SHADOWVMM_A_BOOT_ENTRY, img->boot.entry) < 0 ||
+	    nla_put_string(msg, SHADOWVMM_A_BOOT_CMDLINE, img->cmdline) < 0 ||
+	    nla_put_u32(msg, SHADOWVMM_A_BOOT_PROTOCOL, img->boot.protocol) < 0)
+		goto nomem;
+	for (i = 0; i < img->mods.nr; i++)
+		if (put_module(msg, &img->mods.mod[i]))
+			goto nomem;
 	return svmm_request(s, msg, NULL, NULL);
+nomem:
+	nlmsg_free(msg);
+	return -ENOMEM;
 }
 
 /*
- * Only the file bytes are written: fresh guest RAM reads as zero, so the
- * rest of each segment (its bss) is already there.
+ * Write @len bytes at @gpa in MEM_WRITE-sized chunks. Only file bytes are
+ * written: fresh guest RAM reads as zero, so a segment's bss is there.
  */
-static int write_segment(struct svmm *s, uint32_t id, const struct mb_segment *seg,
-			 volatile sig_atomic_t *interrupted, struct progress *bar,
-			 uint64_t *written)
+static int write_bytes(struct svmm *s, uint32_t id, uint64_t gpa,
+		       const uint8_t *data, uint64_t len,
+		       volatile sig_atomic_t *interrupted, struct progress *bar,
+		       uint64_t *written)
 {
-	uint32_t done, n;
+	uint64_t done;
+	uint32_t n;
 	int err;
 
-	for (done = 0; done < seg->filesz; done += n) {
+	for (done = 0; done < len; done += n) {
 		if (interrupted && *interrupted)
 			return -EINTR;
-		n = seg->filesz - done;
-		if (n > SHADOWVMM_MEM_CHUNK_MAX)
-			n = SHADOWVMM_MEM_CHUNK_MAX;
-		err = mem_write(s, id, (uint64_t)seg->paddr + done, seg->data + done, n);
+		n = len - done > SHADOWVMM_MEM_CHUNK_MAX ?
+			SHADOWVMM_MEM_CHUNK_MAX : len - done;
+		err = mem_write(s, id, gpa + done, data + done, n);
 		if (err)
 			return err;
 		*written += n;
@@ -159,66 +179,54 @@ static int write_segment(struct svmm *s, uint32_t id, const struct mb_segment *s
 }
 
 /**
- * boot_cmdline() - the guest's command line: "<path as typed>[ <args>]",
- * as QEMU's -kernel and -append make it
- *
- * Return: a malloc()ed string, or NULL with one line on stderr (too long
- * for the kernel, or out of memory).
- */
-char *boot_cmdline(const char *path, const char *args)
-{
-	char *cmdline;
-
-	if (asprintf(&cmdline, "%s%s%s", path, args ? " " : "",
-		     args ? args : "") < 0) {
-		fprintf(stderr, "shadowvmm: %s\n", strerror(ENOMEM));
-		return NULL;
-	}
-	if (strlen(cmdline) >= SHADOWVMM_CMDLINE_MAX) {
-		fprintf(stderr, "shadowvmm: the guest command line is %zu bytes, at most %d fit\n",
-			strlen(cmdline), SHADOWVMM_CMDLINE_MAX - 1);
-		free(cmdline);
-		return NULL;
-	}
-	return cmdline;
-}
-
-/**
- * vm_load() - write a checked image into a created VM and set its boot state
+ * vm_load() - write a checked image and its modules into a created VM and
+ * set its boot state
  *
  * Return: 0; -EINTR if *@interrupted was set (nothing printed); or another
  * negative errno with one line on stderr.
  */
 int vm_load(struct svmm *s, uint32_t id, const struct guest_image *img,
-	    const char *cmdline, volatile sig_atomic_t *interrupted)
+	    volatile sig_atomic_t *interrupted)
 {
+	const struct boot_image *boot = &img->boot;
 	uint64_t total = 0, written = 0;
 	struct progress bar;
-	char what[256];
+	char what[512];
 	unsigned int i;
-	int err;
+	int err = 0;
 
-	for (i = 0; i < img->mb.nr_segments; i++)
-		total += img->mb.segments[i].filesz;
+	for (i = 0; i < boot->nr_segments; i++)
+		total += boot->segments[i].filesz;
+	for (i = 0; i < img->mods.nr; i++)
+		total += img->mods.mod[i].len;
 	/* A bar for images that take a while: one MEM_WRITE per 16 KiB. */
 	snprintf(what, sizeof(what), "loading %s", img->path);
 	progress_start(&bar, what, total >= PROGRESS_MIN ? total : 0);
-	for (i = 0; i < img->mb.nr_segments; i++) {
-		const struct mb_segment *seg = &img->mb.segments[i];
+	for (i = 0; i < boot->nr_segments && !err; i++) {
+		const struct boot_segment *seg = &boot->segments[i];
 
-		err = write_segment(s, id, seg, interrupted, &bar, &written);
+		err = write_bytes(s, id, seg->paddr, seg->data, seg->filesz,
+				  interrupted, &bar, &written);
 		if (err)
-			progress_end(&bar);
-		if (err == -EINTR)
-			return err;
-		if (err) {
-			snprintf(what, sizeof(what), "load segment %#" PRIx32 " into", seg->paddr);
-			vm_perror(s, what, id, err);
-			return err;
-		}
+			snprintf(what, sizeof(what), "load segment %#" PRIx32 " into",
+				 seg->paddr);
+	}
+	for (i = 0; i < img->mods.nr && !err; i++) {
+		const struct guest_module *m = &img->mods.mod[i];
+
+		err = write_bytes(s, id, m->addr, m->buf, m->len, interrupted,
+				  &bar, &written);
+		if (err)
+			snprintf(what, sizeof(what), "load module %s into", m->path);
 	}
 	progress_end(&bar);
-	err = boot_set(s, id, img->mb.entry, cmdline);
+	if (err == -EINTR)
+		return err;
+	if (err) {
+		vm_perror(s, what, id, err);
+		return err;
+	}
+	err = boot_set(s, id, img);
 	if (err)
 		vm_perror(s, "set boot state of", id, err);
 	return err;

@@ -25,8 +25,7 @@ int vm_create(struct svmm *s, uint64_t mem_size, uint32_t mmu_pages,
 	      struct vm_info *vm);
 
 /* These print their error: they have several causes to tell apart. */
-char *boot_cmdline(const char *path, const char *args);
 int vm_load(struct svmm *s, uint32_t id, const struct guest_image *img,
-	    const char *cmdline, volatile sig_atomic_t *interrupted);
+	    volatile sig_atomic_t *interrupted);
 
 #endif

@@ -505,18 +505,20 @@ u32 shadowvmm_handle_exit(struct shadowvmm_vcpu *vcpu,
 }
 
 /**
- * shadowvmm_vcpu_reset_state() - the state multiboot hands a kernel
+ * shadowvmm_vcpu_reset_state() - the state a boot loader hands a kernel
  * @vcpu: the vCPU
- * @entry: the image's entry point
- * @mbi: the guest physical address of the multiboot information
+ * @regs: EIP, EAX and EBX for the boot protocol
+ *
+ * Multiboot and PVH agree on the rest: 32-bit protected mode, paging off,
+ * flat segments, interrupts off.
  */
-void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu, u32 entry,
-				u32 mbi)
+void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu,
+				const struct shadowvmm_boot_regs *regs)
 {
 	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
-	vcpu->regs.gpr[VCPU_RAX] = 0x2badb002;
-	vcpu->regs.gpr[VCPU_RBX] = mbi;
-	vcpu->rip = entry;
+	vcpu->regs.gpr[VCPU_RAX] = regs->eax;
+	vcpu->regs.gpr[VCPU_RBX] = regs->ebx;
+	vcpu->rip = regs->eip;
 	vcpu->rsp = 0;
 	vcpu->rflags = X86_EFLAGS_FIXED;
 	vcpu->cs_ar = 0xc09b;	/* flat 32-bit code, as vcpu.c loads CS */

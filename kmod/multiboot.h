@@ -4,20 +4,9 @@
 
 #include <linux/bits.h>
 #include <linux/types.h>
+#include "boot.h"
 
 #define MULTIBOOT_BOOTLOADER_MAGIC	0x2badb002
-
-/*
- * Where the boot information goes in guest RAM: the places QEMU's
- * multiboot option ROM uses for the memory map (0x9000) and the
- * information structure (0x9500), and the command line after them, all
- * below 1 MiB and clear of page 0.
- */
-#define SHADOWVMM_MB_MMAP_ADDR		0x9000
-#define SHADOWVMM_MB_INFO_ADDR		0x9500
-#define SHADOWVMM_MB_LOADER_NAME_ADDR	0x9700
-#define SHADOWVMM_MB_CMDLINE_ADDR	0x9800
-#define SHADOWVMM_MB_AREA_END		(SHADOWVMM_MB_CMDLINE_ADDR + 4096)
 
 #define SHADOWVMM_MB_LOW_MEM_KB		640
 /* SeaBIOS reserves the top 128 KiB of RAM; QEMU guests see it missing. */
@@ -41,6 +30,13 @@ struct multiboot_info {
 	u32 boot_loader_name;
 } __packed;
 
+struct multiboot_mod_list {
+	u32 mod_start;
+	u32 mod_end;
+	u32 cmdline;
+	u32 pad;
+} __packed;
+
 struct multiboot_mmap_entry {
 	u32 size;	/* of the rest of the entry: 20 */
 	u64 addr;
@@ -57,8 +53,7 @@ struct multiboot_mmap_entry {
 #define MULTIBOOT_MEMORY_AVAILABLE	1
 #define MULTIBOOT_MEMORY_RESERVED	2
 
-int shadowvmm_multiboot_check(u64 ram_size, u32 entry, size_t cmdline_len,
-			      const char **why);
-u32 shadowvmm_multiboot_build(void *ram, u64 ram_size, const char *cmdline);
+u32 shadowvmm_multiboot_build(void *ram, u64 ram_size,
+			      const struct shadowvmm_boot *boot);
 
 #endif

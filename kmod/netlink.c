@@ -41,13 +41,26 @@ static bool missing(struct genl_info *info, int type, const char *msg)
 #define MISSING(info, name) \
 	missing(info, SHADOWVMM_A_##name, "missing attribute " #name)
 
+/* The @nth (from 0) top-level attribute of @type in the request. */
+static const struct nlattr *nth_attr(struct genl_info *info, int type,
+				     unsigned int nth)
+{
+	const struct nlattr *a;
+	int rem;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
+		if (nla_type(a) == type && !nth--)
+			return a;
+	return NULL;
+}
+
 static void set_err(struct genl_info *info, const struct shadowvmm_why *why)
 {
 	/* NL_SET_ERR_MSG_ATTR() wants a literal; why->msg is static already. */
 	if (info->extack && why->msg) {
 		info->extack->_msg = why->msg;
-		info->extack->bad_attr = why->attr ? info->attrs[why->attr] :
-						     NULL;
+		info->extack->bad_attr = why->attr ?
+			nth_attr(info, why->attr, why->nth) : NULL;
 	}
 }
 
@@ -257,10 +270,68 @@ static int mem_write(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* One BOOT_MODULE, already validated against its policy. */
+static int parse_module(struct genl_info *info, struct nlattr *nest,
+			struct shadowvmm_boot_module *m)
+{
+	struct nlattr *tb[SHADOWVMM_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, SHADOWVMM_A_MAX, nest,
+			       shadowvmm_boot_module_policy, info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, SHADOWVMM_A_MODULE_ADDR)) {
+		NL_SET_ERR_MSG(info->extack, "missing attribute MODULE_ADDR");
+		return -EINVAL;
+	}
+	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, SHADOWVMM_A_MODULE_SIZE)) {
+		NL_SET_ERR_MSG(info->extack, "missing attribute MODULE_SIZE");
+		return -EINVAL;
+	}
+	m->addr = nla_get_u64(tb[SHADOWVMM_A_MODULE_ADDR]);
+	m->size = nla_get_u64(tb[SHADOWVMM_A_MODULE_SIZE]);
+	if (tb[SHADOWVMM_A_MODULE_CMDLINE]) {
+		m->cmdline = nla_strdup(tb[SHADOWVMM_A_MODULE_CMDLINE],
+					GFP_KERNEL_ACCOUNT);
+		if (!m->cmdline)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int parse_boot(struct genl_info *info, struct shadowvmm_boot *boot)
+{
+	struct nlattr *protocol = info->attrs[SHADOWVMM_A_BOOT_PROTOCOL];
+	struct nlattr *cmdline = info->attrs[SHADOWVMM_A_BOOT_CMDLINE];
+	struct nlattr *a;
+	int rem, err;
+
+	boot->entry = nla_get_u32(info->attrs[SHADOWVMM_A_BOOT_ENTRY]);
+	boot->protocol = protocol ? nla_get_u32(protocol) :
+				    SHADOWVMM_BOOT_MULTIBOOT;
+	boot->cmdline = kstrdup(cmdline ? nla_data(cmdline) : "",
+				GFP_KERNEL_ACCOUNT);
+	if (!boot->cmdline)
+		return -ENOMEM;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != SHADOWVMM_A_BOOT_MODULE)
+			continue;
+		if (boot->nr_modules == SHADOWVMM_BOOT_MODULES_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "BOOT_MODULE: more than SHADOWVMM_BOOT_MODULES_MAX modules");
+			return -E2BIG;
+		}
+		err = parse_module(info, a, &boot->modules[boot->nr_modules++]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int boot_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *entry = info->attrs[SHADOWVMM_A_BOOT_ENTRY];
-	struct nlattr *cmdline = info->attrs[SHADOWVMM_A_BOOT_CMDLINE];
+	struct shadowvmm_boot boot = {};
 	struct shadowvmm_why why = {};
 	struct shadowvmm_vm *vm;
 	int err;
@@ -270,10 +341,13 @@ static int boot_set(struct sk_buff *skb, struct genl_info *info)
 	vm = lookup_vm(info);
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
-	err = shadowvmm_vm_set_boot(vm, nla_get_u32(entry),
-				    cmdline ? nla_data(cmdline) : "", &why);
-	if (err)
-		set_err(info, &why);
+	err = parse_boot(info, &boot);
+	if (!err) {
+		err = shadowvmm_vm_set_boot(vm, &boot, &why);
+		if (err)
+			set_err(info, &why);
+	}
+	shadowvmm_boot_free(&boot);
 	shadowvmm_vm_put(vm);
 	return err;
 }

@@ -750,7 +750,7 @@ bool shadowvmm_vcpu_stop_all(unsigned long timeout)
 }
 
 int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
-			u32 entry, u32 mbi)
+			const struct shadowvmm_boot_regs *regs)
 {
 	int err;
 
@@ -777,7 +777,7 @@ int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
 		goto fail;
 	vcpu->mmu.mmio_gfn = SHADOWVMM_LAPIC_BASE >> PAGE_SHIFT;
 	vcpu->mmu.allow_unsync = READ_ONCE(shadowvmm_mmu_unsync);
-	shadowvmm_vcpu_reset_state(vcpu, entry, mbi);
+	shadowvmm_vcpu_reset_state(vcpu, regs);
 	return 0;
 
 fail:

@@ -8,6 +8,7 @@
 #include <linux/types.h>
 #include <asm/page.h>
 #include <asm/fpu/types.h>
+#include "boot.h"
 #include "dev/lapic.h"
 #include "emulate.h"
 #include "mmu/mmu.h"
@@ -151,13 +152,13 @@ struct shadowvmm_vcpu {
 };
 
 int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
-			u32 entry, u32 mbi);
+			const struct shadowvmm_boot_regs *regs);
 void shadowvmm_vcpu_destroy(struct shadowvmm_vcpu *vcpu);
 u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu);
 void shadowvmm_vcpu_request_stop(struct shadowvmm_vcpu *vcpu, u32 reason);
 bool shadowvmm_vcpu_stop_all(unsigned long timeout);
-void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu, u32 entry,
-				u32 mbi);
+void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu,
+				const struct shadowvmm_boot_regs *regs);
 u64 shadowvmm_vcpu_seg_base(struct shadowvmm_vcpu *vcpu,
 			    enum shadowvmm_seg seg);
 void shadowvmm_vcpu_set_seg_base(struct shadowvmm_vcpu *vcpu,

@@ -16,8 +16,6 @@
 #include <linux/string.h>
 #include <linux/xarray.h>
 #include "dev/pio.h"
-#include "mptable.h"
-#include "multiboot.h"
 #include "netlink.h"
 #include "vm.h"
 
@@ -56,7 +54,7 @@ static void vm_release(struct kref *ref)
 	shadowvmm_vcpu_destroy(&vm->vcpu);
 	shadowvmm_gmem_free(&vm->gmem);
 	shadowvmm_console_free(&vm->console);
-	kfree(vm->cmdline);
+	shadowvmm_boot_free(&vm->boot);
 	kfree(vm);
 }
 
@@ -214,32 +212,36 @@ int shadowvmm_vm_write_mem(struct shadowvmm_vm *vm, u64 gpa, const void *data,
 	return err;
 }
 
-int shadowvmm_vm_set_boot(struct shadowvmm_vm *vm, u32 entry,
-			  const char *cmdline, struct shadowvmm_why *why)
+/**
+ * shadowvmm_vm_set_boot() - check and keep how the guest is to be booted
+ * @vm: a VM in state CREATED
+ * @boot: the boot state; on success the VM owns its strings and @boot is
+ *	  cleared, otherwise the caller still frees it
+ * @why: set when refused
+ *
+ * Return: 0, -EBUSY, -EINVAL, -ERANGE or -E2BIG.
+ */
+int shadowvmm_vm_set_boot(struct shadowvmm_vm *vm, struct shadowvmm_boot *boot,
+			  struct shadowvmm_why *why)
 {
-	size_t len = strlen(cmdline);
+	unsigned int module = 0;
 	const char *bad;
-	char *copy;
-	int err;
+	int err, attr;
 
-	if (shadowvmm_multiboot_check(vm->gmem.size, entry, len, &bad)) {
-		/* The policy bounds the command line, so it is the entry. */
-		set_why(why, SHADOWVMM_A_BOOT_ENTRY, bad);
-		return -EINVAL;
+	err = shadowvmm_boot_check(vm->gmem.size, boot, &attr, &module, &bad);
+	if (err) {
+		set_why(why, attr, bad);
+		why->nth = module;
+		return err;
 	}
-	copy = kstrdup(cmdline, GFP_KERNEL_ACCOUNT);
-	if (!copy)
-		return -ENOMEM;
 
 	mutex_lock(&vm->lock);
 	err = check_created(vm, why);
 	if (!err) {
-		swap(vm->cmdline, copy);
-		vm->entry = entry;
+		swap(vm->boot, *boot);
 		vm->boot_set = true;
 	}
 	mutex_unlock(&vm->lock);
-	kfree(copy);
 	return err;
 }
 
@@ -277,8 +279,8 @@ static int vcpu_thread(void *data)
  */
 int shadowvmm_vm_start(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
 {
+	struct shadowvmm_boot_regs regs;
 	struct task_struct *thread;
-	u32 mbi;
 	int err;
 
 	/* vms_lock orders us against shadowvmm_vm_refuse_starts(). */
@@ -299,11 +301,8 @@ int shadowvmm_vm_start(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
 		goto out;
 	}
 
-	mbi = shadowvmm_multiboot_build(vm->gmem.ram, vm->gmem.size,
-					vm->cmdline);
-	/* multiboot_check() made sure RAM reaches past 1 MiB. */
-	shadowvmm_mptable_build(vm->gmem.ram);
-	err = shadowvmm_vcpu_init(&vm->vcpu, vm, vm->entry, mbi);
+	shadowvmm_boot_write(vm->gmem.ram, vm->gmem.size, &vm->boot, &regs);
+	err = shadowvmm_vcpu_init(&vm->vcpu, vm, &regs);
 	if (err)
 		goto out;
 	thread = kthread_create(vcpu_thread, vm, "shadowvmm/%u", vm->id);

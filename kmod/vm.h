@@ -7,6 +7,7 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/shadowvmm.h>
+#include "boot.h"
 #include "console.h"
 #include "dev/fw_cfg.h"
 #include "dev/uart.h"
@@ -34,8 +35,7 @@ struct shadowvmm_vm {
 	u32 mmu_pages_max;	/* cap on the shadow MMU's pages */
 	bool boot_set;
 	bool dead;		/* destroyed: no more starts */
-	u32 entry;
-	char *cmdline;
+	struct shadowvmm_boot boot;
 
 	struct shadowvmm_vcpu vcpu;
 	struct task_struct *thread;
@@ -50,6 +50,7 @@ struct shadowvmm_vm {
 struct shadowvmm_why {
 	const char *msg;
 	int attr;		/* enum shadowvmm_attr */
+	unsigned int nth;	/* which of a repeated attribute: 0 first */
 };
 
 extern unsigned int shadowvmm_max_mem_mb;
@@ -66,8 +67,8 @@ unsigned int shadowvmm_vm_generation(void);
 void shadowvmm_vm_put(struct shadowvmm_vm *vm);
 int shadowvmm_vm_write_mem(struct shadowvmm_vm *vm, u64 gpa, const void *data,
 			   size_t len, struct shadowvmm_why *why);
-int shadowvmm_vm_set_boot(struct shadowvmm_vm *vm, u32 entry,
-			  const char *cmdline, struct shadowvmm_why *why);
+int shadowvmm_vm_set_boot(struct shadowvmm_vm *vm, struct shadowvmm_boot *boot,
+			  struct shadowvmm_why *why);
 int shadowvmm_vm_start(struct shadowvmm_vm *vm, struct shadowvmm_why *why);
 int shadowvmm_vm_stop(struct shadowvmm_vm *vm, struct shadowvmm_why *why);
 int shadowvmm_vm_destroy(u32 id);

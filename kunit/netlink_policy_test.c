@@ -6,6 +6,7 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/skbuff.h>
+#include "boot.h"
 #include "netlink_policy.h"
 
 struct attrs {
@@ -74,7 +75,7 @@ static void expect_rejection(struct kunit *test, struct attrs *a,
 static const struct op_policy {
 	const char *op;
 	const struct nla_policy *policy;
-	int attrs[4];
+	int attrs[6];
 } op_policies[] = {
 	{ "VM_CREATE", shadowvmm_vm_create_policy,
 	  { SHADOWVMM_A_MEM_SIZE, SHADOWVMM_A_MMU_PAGES_MAX } },
@@ -84,7 +85,8 @@ static const struct op_policy {
 	  { SHADOWVMM_A_VM_ID, SHADOWVMM_A_GPA, SHADOWVMM_A_DATA } },
 	{ "BOOT_SET", shadowvmm_boot_set_policy,
 	  { SHADOWVMM_A_VM_ID, SHADOWVMM_A_BOOT_ENTRY,
-	    SHADOWVMM_A_BOOT_CMDLINE } },
+	    SHADOWVMM_A_BOOT_CMDLINE, SHADOWVMM_A_BOOT_PROTOCOL,
+	    SHADOWVMM_A_BOOT_MODULE } },
 	{ "CONSOLE_READ", shadowvmm_console_read_policy,
 	  { SHADOWVMM_A_VM_ID, SHADOWVMM_A_CONSOLE_OFFSET } },
 	{ "TRANSLATE", shadowvmm_translate_policy,
@@ -315,6 +317,69 @@ static void cmdline_must_be_terminated_and_bounded(struct kunit *test)
 	expect_refused(test, a, shadowvmm_boot_set_policy);
 }
 
+/* One BOOT_MODULE nest with @addr, @size and, if not NULL, @cmdline. */
+static void put_module(struct attrs *a, u64 addr, u64 size, const char *cmdline)
+{
+	struct nlattr *nest = nla_nest_start(a->skb, SHADOWVMM_A_BOOT_MODULE);
+
+	nla_put_u64_64bit(a->skb, SHADOWVMM_A_MODULE_ADDR, addr, SHADOWVMM_A_PAD);
+	nla_put_u64_64bit(a->skb, SHADOWVMM_A_MODULE_SIZE, size, SHADOWVMM_A_PAD);
+	if (cmdline)
+		nla_put_string(a->skb, SHADOWVMM_A_MODULE_CMDLINE, cmdline);
+	nla_nest_end(a->skb, nest);
+}
+
+/*
+ * BOOT_SET's protocol and modules: known protocols only; every module
+ * nest checked on its own, the attribute at fault inside it named; any
+ * number of nests pass the policy (boot_set() counts them).
+ */
+static void boot_protocol_and_modules(struct kunit *test)
+{
+	static char line[SHADOWVMM_MODULE_CMDLINE_MAX + 1];
+	struct attrs *a = attrs_new(test);
+
+	nla_put_u32(a->skb, SHADOWVMM_A_BOOT_PROTOCOL, SHADOWVMM_BOOT_PVH);
+	put_module(a, 0x200000, 4096, "initrd");
+	put_module(a, 0x300000, 1, NULL);
+	KUNIT_EXPECT_EQ(test, parse(a, shadowvmm_boot_set_policy), 0);
+
+	a = attrs_new(test);
+	nla_put_u32(a->skb, SHADOWVMM_A_BOOT_PROTOCOL, SHADOWVMM_BOOT_LAST + 1);
+	expect_rejection(test, a, shadowvmm_boot_set_policy, -ERANGE,
+			 SHADOWVMM_A_BOOT_PROTOCOL,
+			 "integer out of range");
+
+	a = attrs_new(test);
+	put_module(a, 0x200000, 0, NULL);
+	expect_rejection(test, a, shadowvmm_boot_set_policy, -ERANGE,
+			 SHADOWVMM_A_MODULE_SIZE, "integer out of range");
+
+	a = attrs_new(test);
+	put_module(a, SHADOWVMM_MEM_SIZE_MAX, 1, NULL);
+	expect_rejection(test, a, shadowvmm_boot_set_policy, -ERANGE,
+			 SHADOWVMM_A_MODULE_ADDR, "integer out of range");
+
+	memset(line, 'x', SHADOWVMM_MODULE_CMDLINE_MAX);
+	a = attrs_new(test);
+	put_module(a, 0x200000, 1, line);
+	expect_rejection(test, a, shadowvmm_boot_set_policy, -EINVAL,
+			 SHADOWVMM_A_MODULE_CMDLINE,
+			 "Attribute failed policy validation");
+
+	/* A module's nest takes only the module's attributes. */
+	a = attrs_new(test);
+	{
+		struct nlattr *nest = nla_nest_start(a->skb,
+						     SHADOWVMM_A_BOOT_MODULE);
+
+		nla_put_u32(a->skb, SHADOWVMM_A_VM_ID, 1);
+		nla_nest_end(a->skb, nest);
+	}
+	expect_rejection(test, a, shadowvmm_boot_set_policy, -EINVAL,
+			 SHADOWVMM_A_VM_ID, "Unsupported attribute");
+}
+
 static void wrong_attribute_sizes(struct kunit *test)
 {
 	struct attrs *a = attrs_new(test);
@@ -327,6 +392,7 @@ static void wrong_attribute_sizes(struct kunit *test)
 }
 
 static struct kunit_case netlink_policy_cases[] = {
+	KUNIT_CASE(boot_protocol_and_modules),
 	KUNIT_CASE(vm_id_must_be_positive),
 	KUNIT_CASE(unknown_attributes_are_rejected),
 	KUNIT_CASE(mem_size_range),

@@ -7,6 +7,7 @@
 #include <linux/string.h>
 #include "dev/pio.h"
 #include "fake_host.h"
+#include "multiboot.h"
 #include "test_vcpu.h"
 #include "vm.h"
 
@@ -39,7 +40,11 @@ struct shadowvmm_vcpu *shadowvmm_test_vcpu_new(struct kunit *test,
 	vm->vcpu.maxphyaddr = 36;
 	vm->vcpu.mmu.mmio_gfn = SHADOWVMM_LAPIC_BASE >> PAGE_SHIFT;
 	shadowvmm_lapic_init(&vm->vcpu.apic, 1000000, test_apic_kick);
-	shadowvmm_vcpu_reset_state(&vm->vcpu, entry, 0x9500);
+	shadowvmm_vcpu_reset_state(&vm->vcpu, &(struct shadowvmm_boot_regs){
+		.eip = entry,
+		.eax = MULTIBOOT_BOOTLOADER_MAGIC,
+		.ebx = SHADOWVMM_BOOT_INFO_ADDR,
+	});
 	return &vm->vcpu;
 }
 

@@ -31,18 +31,19 @@ _shadowvmm()
 	--watch) COMPREPLY=($(compgen -W "0.5 1 2 5" -- "$cur")); return ;;
 	--count | -f | --filter) return ;;
 	--cmdline) return ;;
+	--initrd | --module) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
 	case $cmd in
 	run)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--mem --mmu-pages --cmdline" -- "$cur"))
+			COMPREPLY=($(compgen -W "--mem --mmu-pages --cmdline --initrd --module" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -f -X '!*.elf' -- "$cur") $(compgen -d -- "$cur"))
+			COMPREPLY=($(compgen -f -- "$cur") $(compgen -d -- "$cur"))
 		fi ;;
 	create) COMPREPLY=($(compgen -W "--mem --mmu-pages -j --json" -- "$cur")) ;;
 	load)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--cmdline" -- "$cur"))
+			COMPREPLY=($(compgen -W "--cmdline --initrd --module" -- "$cur"))
 		elif [ "$prev" = load ]; then
 			COMPREPLY=($(compgen -W "$(_shadowvmm_vms)" -- "$cur"))
 		else

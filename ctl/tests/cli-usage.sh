@@ -108,7 +108,21 @@ if [ -s "$tmp/good.elf" ]; then
 		run --mem 1M "$tmp/good.elf"
 	expect run-cmdline-too-long 2 "command line" \
 		run --cmdline "$(head -c 5000 /dev/zero | tr '\0' x)" "$tmp/good.elf"
+	expect run-initrd-missing 1 "/nonexistent.img: No such file or directory" \
+		run --initrd /nonexistent.img "$tmp/good.elf"
+	expect run-module-missing 1 "/nonexistent.bin: No such file or directory" \
+		run --module /nonexistent.bin,x "$tmp/good.elf"
+	: >"$tmp/empty.img"
+	expect run-module-empty 1 "$tmp/empty.img: empty file" \
+		run --module "$tmp/empty.img" "$tmp/good.elf"
+	head -c 1048576 /dev/zero >"$tmp/1m.img"
+	# The image ends at 0x102000: a 1 MiB module cannot follow it in 2 MiB.
+	expect run-initrd-too-big 1 "$tmp/1m.img: 1048576 bytes do not fit in guest RAM (2 MiB) beside the kernel image" \
+		run --mem 2M --initrd "$tmp/1m.img" "$tmp/good.elf"
 fi
+expect run-module-no-file 2 "--module ',x': no file name" run --module ,x x.elf
+expect run-too-many-modules 2 "more than 8 modules" run --module a --module a \
+	--module a --module a --module a --module a --module a --module a --module a x.elf
 if [ ! -d /sys/module/shadowvmm ]; then
 	expect list-no-module 1 "the shadowvmm module is not loaded (modprobe shadowvmm)" list
 	expect show-no-module 1 "module is not loaded" show 1

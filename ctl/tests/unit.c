@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for the CLI's pure parts: the multiboot ELF loader against
- * images built here byte by byte, size, id and address parsing, the
+ * Unit tests for the CLI's pure parts: the multiboot and PVH ELF loaders
+ * against images built here byte by byte, the command line and module
+ * placement, size, id and address parsing, the
  * decoding and layout of translate, and the rates, CSV and JSON of stats.
  * One line per case, "PASS ctl/<case>" or "FAIL ctl/<case>: why"; non-zero
  * exit on any failure.
@@ -15,7 +16,9 @@
 #include <string.h>
 #include <linux/shadowvmm.h>
 #include <netlink/msg.h>
+#include "../image.h"
 #include "../multiboot.h"
+#include "../pvh.h"
 #include "../output.h"
 #include "../size.h"
 #include "../stats.h"
@@ -95,7 +98,7 @@ static struct img *build(unsigned int phnum)
 }
 
 static void expect_ok(const char *name, struct img *img, uint64_t mem,
-		      struct mb_image *out)
+		      struct boot_image *out)
 {
 	char err[256] = "";
 
@@ -105,7 +108,7 @@ static void expect_ok(const char *name, struct img *img, uint64_t mem,
 static void expect_error(const char *name, struct img *img, uint64_t mem,
 			 const char *words)
 {
-	struct mb_image out;
+	struct boot_image out;
 	char err[256] = "";
 	char detail[400];
 
@@ -119,7 +122,7 @@ static void expect_error(const char *name, struct img *img, uint64_t mem,
 
 static void test_valid(void)
 {
-	struct mb_image out;
+	struct boot_image out;
 	struct img *img;
 
 	img = build(2);
@@ -264,6 +267,234 @@ static void test_segments(void)
 	img = build(1);
 	img->eh->e_entry = MEM;
 	expect_error("multiboot-entry-outside-ram", img, MEM, "entry point");
+}
+
+/*
+ * A PVH kernel as a vmlinux is laid out: ELF64 x86-64, one PT_LOAD linked
+ * at 0xffffffff81000000 and loaded at 16 MiB, and a PT_NOTE holding an
+ * unrelated note and then Xen's PHYS32_ENTRY note, whose 8-byte value is
+ * the 32-bit entry point.
+ */
+#define PVH_NOTE_OFF	0x200
+#define PVH_LOAD_OFF	0x1000
+#define PVH_PADDR	0x1000000ULL
+#define PVH_ENTRY	0x1000040ULL
+
+struct pvh_img {
+	uint8_t buf[IMG_SIZE];
+	Elf64_Ehdr *eh;
+	Elf64_Phdr *ph;		/* [0] PT_LOAD, [1] PT_NOTE */
+	size_t len;
+};
+
+static size_t put_note(uint8_t *p, const char *name, uint32_t type,
+		       const void *desc, uint32_t descsz)
+{
+	Elf32_Nhdr nh = { strlen(name) + 1, descsz, type };
+	size_t off = sizeof(nh);
+
+	memcpy(p, &nh, sizeof(nh));
+	memcpy(p + off, name, nh.n_namesz);
+	off += (nh.n_namesz + 3) & ~3u;
+	memcpy(p + off, desc, descsz);
+	return off + ((descsz + 3) & ~3u);
+}
+
+static struct pvh_img *build_pvh(void)
+{
+	static struct pvh_img img;
+	uint64_t entry = PVH_ENTRY;
+	size_t notes;
+
+	memset(&img, 0, sizeof(img));
+	img.len = IMG_SIZE;
+	img.eh = (Elf64_Ehdr *)img.buf;
+	img.ph = (Elf64_Phdr *)(img.buf + sizeof(Elf64_Ehdr));
+	memcpy(img.eh->e_ident, ELFMAG, SELFMAG);
+	img.eh->e_ident[EI_CLASS] = ELFCLASS64;
+	img.eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	img.eh->e_ident[EI_VERSION] = EV_CURRENT;
+	img.eh->e_type = ET_EXEC;
+	img.eh->e_machine = EM_X86_64;
+	img.eh->e_version = EV_CURRENT;
+	img.eh->e_entry = 0xffffffff81000000ULL;	/* startup_64: not used */
+	img.eh->e_phoff = sizeof(Elf64_Ehdr);
+	img.eh->e_ehsize = sizeof(Elf64_Ehdr);
+	img.eh->e_phentsize = sizeof(Elf64_Phdr);
+	img.eh->e_phnum = 2;
+	img.ph[0].p_type = PT_LOAD;
+	img.ph[0].p_offset = PVH_LOAD_OFF;
+	img.ph[0].p_vaddr = 0xffffffff81000000ULL;
+	img.ph[0].p_paddr = PVH_PADDR;
+	img.ph[0].p_filesz = 0x1000;
+	img.ph[0].p_memsz = 0x3000;
+	img.ph[0].p_flags = PF_R | PF_X;
+	notes = put_note(img.buf + PVH_NOTE_OFF, "GNU", 3, "abcdefgh", 8);
+	notes += put_note(img.buf + PVH_NOTE_OFF + notes, "Xen",
+			  PVH_NOTE_PHYS32_ENTRY, &entry, 8);
+	img.ph[1].p_type = PT_NOTE;
+	img.ph[1].p_offset = PVH_NOTE_OFF;
+	img.ph[1].p_filesz = notes;
+	img.ph[1].p_memsz = notes;
+	return &img;
+}
+
+static void expect_image(const char *name, const uint8_t *buf, size_t len,
+			 uint64_t mem, const char *words, struct boot_image *out)
+{
+	char err[512] = "", detail[700];
+	int ret = boot_image_parse(buf, len, mem, out, err, sizeof(err));
+
+	if (!words) {
+		check(name, !ret, err);
+		return;
+	}
+	if (!ret) {
+		check(name, 0, "accepted a bad image");
+		return;
+	}
+	snprintf(detail, sizeof(detail), "error '%s' does not say '%s'", err, words);
+	check(name, strstr(err, words) != NULL, detail);
+}
+
+static void test_pvh(void)
+{
+	struct boot_image out;
+	struct pvh_img *p;
+	struct img *img;
+	uint32_t e32 = 0x100000;
+
+	p = build_pvh();
+	expect_image("pvh-valid", p->buf, p->len, MEM, NULL, &out);
+	check("pvh-valid-image", out.protocol == SHADOWVMM_BOOT_PVH &&
+	      out.entry == PVH_ENTRY && out.nr_segments == 1 &&
+	      out.segments[0].paddr == PVH_PADDR &&
+	      out.segments[0].memsz == 0x3000 &&
+	      out.segments[0].data == p->buf + PVH_LOAD_OFF,
+	      "wrong protocol, entry or segment");
+
+	/* An ELF32 kernel without a multiboot header, its note 4 bytes. */
+	img = build(1);
+	memset(img->buf + HDR_OFF, 0, 12);
+	img->eh->e_phnum = 2;
+	img->ph[1].p_type = PT_NOTE;
+	img->ph[1].p_offset = 0x200;
+	img->ph[1].p_filesz = put_note(img->buf + 0x200, "Xen",
+				       PVH_NOTE_PHYS32_ENTRY, &e32, 4);
+	expect_image("pvh-elf32", img->buf, img->len, MEM, NULL, &out);
+	check("pvh-elf32-entry", out.protocol == SHADOWVMM_BOOT_PVH &&
+	      out.entry == 0x100000, "wrong protocol or entry");
+	/* With a multiboot header as well, multiboot wins, as in QEMU. */
+	put_header(img, HDR_OFF, 0x3);
+	expect_image("image-prefers-multiboot", img->buf, img->len, MEM, NULL, &out);
+	check("image-prefers-multiboot-protocol",
+	      out.protocol == SHADOWVMM_BOOT_MULTIBOOT, "took PVH");
+
+	p = build_pvh();
+	p->ph[1].p_type = PT_NULL;
+	expect_image("pvh-no-note", p->buf, p->len, MEM,
+		     "neither a multiboot header", &out);
+	expect_image("pvh-no-note-names-note", p->buf, p->len, MEM,
+		     "XEN_ELFNOTE_PHYS32_ENTRY", &out);
+	p = build_pvh();
+	/* The GNU note takes 24 bytes; the Xen note's name is 12 further. */
+	p->buf[PVH_NOTE_OFF + 24 + 12] = 'Y';	/* "Xen" -> "Yen" */
+	expect_image("pvh-other-owner", p->buf, p->len, MEM,
+		     "neither a multiboot header", &out);
+	p = build_pvh();
+	p->ph[1].p_offset = IMG_SIZE - 8;
+	expect_image("pvh-note-truncated", p->buf, p->len, MEM, "truncated", &out);
+	p = build_pvh();
+	p->buf[PVH_NOTE_OFF + 24 + 4] = 6;	/* the Xen note's descsz */
+	expect_image("pvh-note-bad-descsz", p->buf, p->len, MEM, "want 4 or 8", &out);
+	p = build_pvh();
+	p->ph[1].p_filesz = 30;		/* cuts the Xen note short */
+	expect_image("pvh-note-cut-short", p->buf, p->len, MEM,
+		     "neither a multiboot header", &out);
+	p = build_pvh();
+	p->buf[PVH_NOTE_OFF + 24 + 16 + 3] = 0x02;	/* entry 0x2000040 */
+	expect_image("pvh-entry-outside-ram", p->buf, p->len, MEM, "entry point", &out);
+	expect_image("pvh-ram-too-small", build_pvh()->buf, IMG_SIZE, 16ULL << 20,
+		     "larger than guest RAM", &out);
+	p = build_pvh();
+	p->eh->e_machine = EM_AARCH64;
+	expect_image("pvh-wrong-machine", p->buf, p->len, MEM, "not an x86 kernel", &out);
+	p = build_pvh();
+	p->eh->e_phentsize = sizeof(Elf32_Phdr);
+	expect_image("pvh-phentsize", p->buf, p->len, MEM, "entry size 32", &out);
+	expect_image("image-not-elf", (const uint8_t *)"hello, world", 12, MEM,
+		     "not an ELF file", &out);
+}
+
+static void test_boot_args(void)
+{
+	struct boot_image mb = { .protocol = SHADOWVMM_BOOT_MULTIBOOT,
+				 .nr_segments = 1,
+				 .segments = { { 0x100000, 0x1000, 0x2800 } } };
+	struct boot_image pvh = { .protocol = SHADOWVMM_BOOT_PVH,
+				  .nr_segments = 1,
+				  .segments = { { 0x1000000, 0x1000, 0x3000 } } };
+	struct boot_opts opts = { .args = "a=1", .initrd = "initrd.gz",
+				  .nr_modules = 2,
+				  .modules = { "mod.bin,x y", "other" } };
+	struct guest_modules mods = {};
+	char err[256] = "";
+	char *c;
+	unsigned int i;
+
+	c = boot_cmdline(&mb, "guests/hello.elf", "a=1");
+	check("cmdline-multiboot", c && !strcmp(c, "guests/hello.elf a=1"), c ? c : "NULL");
+	free(c);
+	c = boot_cmdline(&pvh, "vmlinux", "console=ttyS0");
+	check("cmdline-pvh", c && !strcmp(c, "console=ttyS0"), c ? c : "NULL");
+	free(c);
+	c = boot_cmdline(&pvh, "vmlinux", NULL);
+	check("cmdline-pvh-empty", c && !strcmp(c, ""), c ? c : "NULL");
+	free(c);
+
+	check("modules-name-pvh", !modules_name(&pvh, &opts, &mods, err, sizeof(err)) &&
+	      mods.nr == 3 && !strcmp(mods.mod[0].path, "initrd.gz") &&
+	      !mods.mod[0].string && !strcmp(mods.mod[1].path, "mod.bin") &&
+	      !strcmp(mods.mod[1].string, "x y") && !mods.mod[2].string,
+	      "initrd not first, or wrong paths or strings");
+	mods.mod[0].len = 5000;		/* two pages */
+	mods.mod[1].len = 4096;
+	mods.mod[2].len = 1;
+	check("modules-place-pvh", !modules_place(&pvh, MEM, &mods, err, sizeof(err)) &&
+	      mods.mod[0].addr == MEM - 0x2000 && mods.mod[1].addr == MEM - 0x3000 &&
+	      mods.mod[2].addr == MEM - 0x4000, "not top-down from the end of RAM");
+	mods.mod[0].len = MEM - 0x1003000 + 1;
+	check("modules-place-pvh-full", modules_place(&pvh, MEM, &mods, err, sizeof(err)) &&
+	      strstr(err, "initrd.gz") && strstr(err, "--mem"), err);
+	for (i = 0; i < mods.nr; i++) {
+		free(mods.mod[i].path);
+		free(mods.mod[i].string);
+	}
+
+	check("modules-name-multiboot", !modules_name(&mb, &opts, &mods, err, sizeof(err)) &&
+	      !strcmp(mods.mod[0].string, "initrd.gz") &&
+	      !strcmp(mods.mod[1].string, "mod.bin x y") &&
+	      !strcmp(mods.mod[2].string, "other"),
+	      "strings are not QEMU's \"FILE STRING\"");
+	mods.mod[0].len = 5000;
+	mods.mod[1].len = 4096;
+	mods.mod[2].len = 1;
+	check("modules-place-multiboot", !modules_place(&mb, MEM, &mods, err, sizeof(err)) &&
+	      mods.mod[0].addr == 0x103000 && mods.mod[1].addr == 0x105000 &&
+	      mods.mod[2].addr == 0x106000, "not packed after the image");
+	for (i = 0; i < mods.nr; i++) {
+		free(mods.mod[i].path);
+		free(mods.mod[i].string);
+	}
+
+	opts.nr_modules = 1;
+	opts.modules[0] = "m,0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345";
+	check("modules-string-too-long", modules_name(&pvh, &opts, &mods, err, sizeof(err)) &&
+	      strstr(err, "at most 255"), err);
+	for (i = 0; i < mods.nr; i++) {
+		free(mods.mod[i].path);
+		free(mods.mod[i].string);
+	}
 }
 
 static void test_sizes(void)
@@ -817,6 +1048,8 @@ int main(int argc, char **argv)
 	test_elf_header();
 	test_multiboot_header();
 	test_segments();
+	test_pvh();
+	test_boot_args();
 	test_sizes();
 	test_parsers();
 	test_flags();

@@ -173,7 +173,7 @@ static int race_stop_destroy(struct svmm *s, uint32_t id)
 }
 
 static int round_trip(struct svmm *s, const struct guest_image *img,
-		      const char *cmdline, int round, int vcpu_cpu)
+		      int round, int vcpu_cpu)
 {
 	struct vm_info vm;
 	uint32_t id;
@@ -186,7 +186,7 @@ static int round_trip(struct svmm *s, const struct guest_image *img,
 		return -1;
 	}
 	id = vm.id;
-	if (vm_load(s, id, img, cmdline, NULL))
+	if (vm_load(s, id, img, NULL))
 		return -1;
 
 	switch (round % 3) {
@@ -232,7 +232,6 @@ int main(int argc, char **argv)
 {
 	struct guest_image img;
 	int rounds, vcpu_cpu, request_cpu, i;
-	char *cmdline;
 	struct svmm s;
 
 	if (argc != 5) {
@@ -246,15 +245,12 @@ int main(int argc, char **argv)
 		perror("vmloop: pinning to REQUEST_CPU");
 		return 1;
 	}
-	if (image_open(&img, argv[1], GUEST_MEM))
-		return 1;
-	cmdline = boot_cmdline(argv[1], NULL);
-	if (!cmdline || svmm_connect(&s))
+	if (image_open(&img, argv[1], NULL, GUEST_MEM) || svmm_connect(&s))
 		return 1;
 	signal(SIGALRM, round_blocked);
 	for (i = 0; i < rounds; i++) {
 		alarm(ROUND_WATCHDOG_S);
-		if (round_trip(&s, &img, cmdline, i, vcpu_cpu)) {
+		if (round_trip(&s, &img, i, vcpu_cpu)) {
 			fprintf(stderr, "vmloop: round %d of %d failed\n", i + 1, rounds);
 			return 1;
 		}
@@ -264,6 +260,5 @@ int main(int argc, char **argv)
 	       slowest_op, slowest_ms);
 	svmm_close(&s);
 	image_close(&img);
-	free(cmdline);
 	return 0;
 }

@@ -12,7 +12,8 @@
  *
  *   SHADOWVMM_CMD_VM_CREATE   { MEM_SIZE } -> { VM_ID, VM_SERIAL, ... }
  *   SHADOWVMM_CMD_MEM_WRITE   { VM_ID, GPA, DATA }          (repeat, in chunks)
- *   SHADOWVMM_CMD_BOOT_SET    { VM_ID, BOOT_ENTRY, [BOOT_CMDLINE] }
+ *   SHADOWVMM_CMD_BOOT_SET    { VM_ID, BOOT_ENTRY, [BOOT_CMDLINE],
+ *                               [BOOT_PROTOCOL], [BOOT_MODULE]... }
  *   SHADOWVMM_CMD_VM_START    { VM_ID }
  *   ... the vCPU runs; SHADOWVMM_CMD_CONSOLE_READ streams COM1 output ...
  *   SHADOWVMM_CMD_VM_NOTIFY   multicast on "events" (EVENT: what happened)
@@ -36,10 +37,15 @@
  * created, starts, ends (halted, crashed or stopped: STOP_REASON and its
  * details say how) and is destroyed, in that order for any one VM.
  *
- * Boot follows multiboot v1 as QEMU's -kernel does: the VMM writes the
- * multiboot information structure and the command line into guest RAM below
- * 1 MiB, then starts the vCPU in 32-bit protected mode with paging off,
- * EAX = 0x2BADB002 and EBX = the address of the information structure.
+ * Boot follows QEMU's -kernel in one of two protocols (BOOT_PROTOCOL). In
+ * both the VMM writes the boot information, the command line and the
+ * module list into guest RAM below 1 MiB, then starts the vCPU in 32-bit
+ * protected mode with paging off and EBX = the address of the information
+ * structure: for multiboot v1, EAX = 0x2BADB002 and EBX points at the
+ * multiboot information; for PVH (Xen's direct boot, which an x86_64
+ * vmlinux offers through its XEN_ELFNOTE_PHYS32_ENTRY note), EBX points at
+ * a struct hvm_start_info, version 1, with a memory map. Modules (an
+ * initrd is PVH's module 0) are written to RAM with MEM_WRITE first.
  *
  * Attributes:
  *
@@ -55,6 +61,17 @@
  * SHADOWVMM_A_BOOT_ENTRY: u32, the guest's entry point (EIP), inside RAM.
  * SHADOWVMM_A_BOOT_CMDLINE: NUL-terminated string of at most
  *	SHADOWVMM_CMDLINE_MAX bytes including the NUL.
+ * SHADOWVMM_A_BOOT_PROTOCOL: u32, enum shadowvmm_boot_protocol; multiboot
+ *	when absent.
+ * SHADOWVMM_A_BOOT_MODULE: nested, one module already in guest RAM, in
+ *	the order the kernel lists them, at most SHADOWVMM_BOOT_MODULES_MAX:
+ *	MODULE_ADDR, MODULE_SIZE and optionally MODULE_CMDLINE.
+ * SHADOWVMM_A_MODULE_ADDR: u64, where the module starts: page-aligned, at
+ *	or above 1 MiB.
+ * SHADOWVMM_A_MODULE_SIZE: u64, its size, not 0; it ends inside RAM and
+ *	overlaps no other module.
+ * SHADOWVMM_A_MODULE_CMDLINE: NUL-terminated string of at most
+ *	SHADOWVMM_MODULE_CMDLINE_MAX bytes including the NUL.
  * SHADOWVMM_A_STOP_REASON: u32, enum shadowvmm_stop_reason.
  * SHADOWVMM_A_EXIT_STATUS: u32, the value the guest wrote to the
  *	isa-debug-exit port; present when STOP_REASON is DEBUG_EXIT.
@@ -110,6 +127,8 @@
 #define SHADOWVMM_MEM_SIZE_MAX		(3ULL << 30)
 #define SHADOWVMM_MEM_CHUNK_MAX		16384
 #define SHADOWVMM_CMDLINE_MAX		4096
+#define SHADOWVMM_BOOT_MODULES_MAX	8
+#define SHADOWVMM_MODULE_CMDLINE_MAX	256
 #define SHADOWVMM_STAT_NAME_MAX		32
 #define SHADOWVMM_MMU_PAGES_MIN		16
 
@@ -176,11 +195,21 @@ enum shadowvmm_attr {
 	SHADOWVMM_A_TIMESTAMP,
 	SHADOWVMM_A_STAT_UNIT,
 	SHADOWVMM_A_VM_SERIAL,
+	SHADOWVMM_A_BOOT_PROTOCOL,
+	SHADOWVMM_A_BOOT_MODULE,
+	SHADOWVMM_A_MODULE_ADDR,
+	SHADOWVMM_A_MODULE_SIZE,
+	SHADOWVMM_A_MODULE_CMDLINE,
 
 	__SHADOWVMM_A_MAX
 };
 
 #define SHADOWVMM_A_MAX (__SHADOWVMM_A_MAX - 1)
+
+enum shadowvmm_boot_protocol {
+	SHADOWVMM_BOOT_MULTIBOOT,	/* multiboot v1 */
+	SHADOWVMM_BOOT_PVH,		/* hvm_start_info, as for Xen PVH */
+};
 
 enum shadowvmm_vm_state {
 	SHADOWVMM_VM_CREATED,	/* memory and boot state may be written */
