@@ -65,15 +65,52 @@ cpu+=,invpcid=off,rdseed=off,3dnowprefetch=off
 # stops QEMU, where killing a function's subshell would leave it running.
 # Never -accel kvm: the host's KVM cannot boot them (ENVIRONMENT.md).
 # stdin is /dev/null and -display none, so TERM does not matter.
+# ARGS are a case's argument words: loader options among them
+# (loader_args) become -initrd, the others the command line.
 qemu_cmd() {
 	local image=$1
 
 	shift
+	loader_args "$@"
 	# shellcheck disable=SC2054 # the commas belong to -device
 	cmd=(timeout "$timeout_s" qemu-system-x86_64 -kernel "$guests/$image"
-	     ${1:+-append "$*"} -m 32M -cpu "$cpu"
+	     ${initrd:+-initrd "$initrd"}
+	     ${guest_args[0]+-append "${guest_args[*]}"} -m 32M -cpu "$cpu"
 	     -device isa-debug-exit,iobase=0xf4,iosize=4
 	     -serial stdio -display none -nodefaults -no-reboot)
+}
+
+# loader_args WORD...: a case's argument words into guest_args (an
+# array: the command line's words) and initrd (QEMU's -initrd value, or
+# empty). Loader options, as tests/e2e/cases/10-guests.sh turns them into
+# shadowvmm run's: --initrd=FILE, the first module (the last one given
+# wins), and --module=FILE[,STRING], the next ones in order, each FILE
+# relative to guests/. QEMU takes them all in one -initrd: "FILE STRING"
+# for each, comma-separated, which a multiboot guest sees as its modules;
+# a PVH guest can have only the initrd, alone.
+loader_args() {
+	local w f first= mods=
+
+	guest_args=()
+	for w in "$@"; do
+		case $w in
+		--initrd=*)
+			first=$guests/${w#--initrd=}
+			;;
+		--module=*)
+			f=${w#--module=}
+			case $f in
+			*,*) f="$guests/${f%%,*} ${f#*,}" ;;
+			*) f=$guests/$f ;;
+			esac
+			mods+=${mods:+,}$f
+			;;
+		*)
+			guest_args+=("$w")
+			;;
+		esac
+	done
+	initrd=$first${first:+${mods:+,}}$mods
 }
 
 # check_output NAME EXPECTED: byte for byte, nothing stripped.

@@ -14,6 +14,7 @@
 
 #define MULTIBOOT_INFO_MEMORY	(1u << 0)
 #define MULTIBOOT_INFO_CMDLINE	(1u << 2)
+#define MULTIBOOT_INFO_MODS	(1u << 3)
 
 #ifndef __ASSEMBLER__
 #include "types.h"
@@ -24,7 +25,16 @@ struct multiboot_info {
 	u32 mem_upper;		/* KiB from 1 MiB to the first hole */
 	u32 boot_device;
 	u32 cmdline;		/* physical address, "<image name> <args>" */
+	u32 mods_count;
+	u32 mods_addr;		/* struct multiboot_mod_list[mods_count] */
 	/* the rest is not used by these guests */
+};
+
+struct multiboot_mod_list {
+	u32 mod_start;
+	u32 mod_end;		/* the first byte past the module */
+	u32 cmdline;		/* "<file name> <string>", as QEMU's -initrd */
+	u32 pad;
 };
 #endif
 

@@ -18,6 +18,12 @@ __printf(1, 2) void printf(const char *fmt, ...);
 __printf(1, 0) void vprintf(const char *fmt, va_list ap);
 void __noreturn exit(u32 status);
 
+/*
+ * What the loader left in EFLAGS, CR0 and CR4, recorded by the entry code
+ * (entry.S, pvh_entry.S) before it changed anything.
+ */
+extern u32 entry_eflags, entry_cr0, entry_cr4;
+
 static inline void outb(u16 port, u8 value)
 {
 	asm volatile("outb %0, %1" : : "a" (value), "Nd" (port));
