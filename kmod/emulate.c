@@ -17,6 +17,7 @@
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
+#include <asm/page_types.h>
 #include <asm/processor-flags.h>
 #include "emulate.h"
 
@@ -658,5 +659,116 @@ int shadowvmm_emulate_access(struct shadowvmm_emulate *em,
 	memcpy(em->gpr, gpr, sizeof(gpr));
 	*em->rflags = flags;
 	em->insn_len = d.len;
+	return 0;
+}
+
+/* An address-sized register update: 16 bits merge, 32 zero-extend. */
+static void em_set_addr_reg(unsigned long *gpr, unsigned int reg, u64 val,
+			    unsigned int asize)
+{
+	if (asize == 2)
+		gpr[reg] = (gpr[reg] & ~0xffffUL) | (val & 0xffff);
+	else
+		gpr[reg] = em_trunc(val, asize);
+}
+
+/**
+ * shadowvmm_emulate_stos() - carry out a STOS, REP or not, within one page
+ * @em: the instruction and registers; em->gva and em->size come out as
+ *	the first element's linear address and size, em->insn_len as the
+ *	instruction's length once it has completed, or 0 while elements
+ *	remain for the guest to go on with
+ * @ops: seg_base; read, called once before any write with the first
+ *	 element, to check it against the faulting address (so not for
+ *	 device memory, where reads have effects); write, called once per
+ *	 element with @old NULL
+ *
+ * What a kernel clears a page table with (Linux zeroes its live early
+ * top-level table with REP STOSL before it reloads CR3): each element
+ * stored into the page of the first one goes through @ops, so every
+ * store keeps the shadows in step, and RDI and RCX move as the CPU would
+ * move them. Elements past the page are left to the guest, which faults
+ * again only if that page is protected too, so one exit does at most a
+ * page and the instruction always makes progress.
+ *
+ * Return: 0, -EOPNOTSUPP for any other instruction, or the callbacks'
+ * error before the first element (nothing changed then).
+ */
+int shadowvmm_emulate_stos(struct shadowvmm_emulate *em,
+			   const struct shadowvmm_emulate_ops *ops)
+{
+	struct em_insn d = {
+		.bytes = em->insn,
+		.limit = min_t(unsigned int, em->insn_avail, SHADOWVMM_MAX_INSN_LEN),
+		.mode = em->mode,
+		.seg = -1,
+	};
+	unsigned long *gpr = em->gpr;
+	u64 base = 0, di, count, val, first, page;
+	bool rep = false;
+	unsigned int size;
+	int op, err = 0;
+	s64 step;
+
+	op = em_prefixes(&d);
+	if (op == 0xf3) {
+		rep = true;
+		op = em_prefixes(&d);
+	}
+	if ((op != 0xaa && op != 0xab) || d.lock)
+		return -EOPNOTSUPP;
+	if (op == 0xaa)
+		size = 1;
+	else if (d.rex & REX_W)
+		size = 8;
+	else
+		size = (d.mode == SHADOWVMM_MODE_16) != d.opsize_prefix ? 2 : 4;
+	if (d.mode == SHADOWVMM_MODE_16)
+		d.asize = d.asize_prefix ? 4 : 2;
+	else if (d.mode == SHADOWVMM_MODE_32)
+		d.asize = d.asize_prefix ? 2 : 4;
+	else
+		d.asize = d.asize_prefix ? 4 : 8;
+
+	/* The destination is always ES:rDI; overrides do not apply. */
+	if (d.mode != SHADOWVMM_MODE_64)
+		base = ops->seg_base(ops->ctx, SHADOWVMM_SEG_ES);
+	di = em_trunc(gpr[EM_RDI], d.asize);
+	count = rep ? em_trunc(gpr[EM_RCX], d.asize) : 1;
+	if (!count)
+		return -EOPNOTSUPP;	/* stores nothing, so never faults */
+	step = *em->rflags & X86_EFLAGS_DF ? -(s64)size : size;
+	val = em_trunc(gpr[EM_RAX], size);
+	em->size = size;
+	em->gva = base + di;
+	if (d.mode != SHADOWVMM_MODE_64)
+		em->gva = (u32)em->gva;
+	page = em->gva & PAGE_MASK;
+	err = ops->read(ops->ctx, em->gva, &first, size);
+	if (err)
+		return err;
+
+	do {
+		u64 gva = base + em_trunc(di, d.asize);
+
+		if (d.mode != SHADOWVMM_MODE_64)
+			gva = (u32)gva;
+		if ((gva & PAGE_MASK) != page ||
+		    (gva & ~PAGE_MASK) + size > PAGE_SIZE)
+			break;
+		err = ops->write(ops->ctx, gva, NULL, &val, size);
+		if (err)
+			break;
+		di += step;
+		count--;
+	} while (count);
+	/* A failed first element changes nothing; a later one stops there. */
+	if (em_trunc(di, d.asize) == em_trunc(gpr[EM_RDI], d.asize))
+		return err ?: -EOPNOTSUPP;
+
+	em_set_addr_reg(gpr, EM_RDI, di, d.asize);
+	if (rep)
+		em_set_addr_reg(gpr, EM_RCX, count, d.asize);
+	em->insn_len = count ? 0 : d.len;
 	return 0;
 }

@@ -70,5 +70,7 @@ struct shadowvmm_emulate {
 int shadowvmm_emulate_seg_prefix(u8 b);
 int shadowvmm_emulate_access(struct shadowvmm_emulate *em,
 			     const struct shadowvmm_emulate_ops *ops);
+int shadowvmm_emulate_stos(struct shadowvmm_emulate *em,
+			   const struct shadowvmm_emulate_ops *ops);
 
 #endif

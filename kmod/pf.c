@@ -66,17 +66,20 @@ static int store_write(void *ctx, u64 gva, const void *old, const void *val,
 {
 	struct access_ctx *store = ctx;
 	struct shadowvmm_gmem *gmem = &store->vcpu->vm->gmem;
+	u64 gpa = (store->gpa & PAGE_MASK) | offset_in_page(gva);
 	void *dst;
 
-	if (gva != store->gva || offset_in_page(gva) + size > PAGE_SIZE)
+	/* A string store's later elements land elsewhere in the same page. */
+	if ((gva ^ store->gva) & PAGE_MASK ||
+	    offset_in_page(gva) + size > PAGE_SIZE)
 		return -EINVAL;
-	if (!shadowvmm_gmem_range_ok(gmem, store->gpa, size))
+	if (!shadowvmm_gmem_range_ok(gmem, gpa, size))
 		return 0;
-	dst = gmem->ram + store->gpa;
+	dst = gmem->ram + gpa;
 	if (old && memcmp(dst, old, size))
 		return -EAGAIN;
 	memcpy(dst, val, size);
-	shadowvmm_mmu_pte_write(&store->vcpu->mmu, store->gpa, size);
+	shadowvmm_mmu_pte_write(&store->vcpu->mmu, gpa, size);
 	return 0;
 }
 
@@ -160,6 +163,8 @@ static int emulate(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa, bool mmio)
 
 	vcpu->regs.gpr[VCPU_RSP] = vcpu->rsp;
 	err = shadowvmm_emulate_access(&em, &ops);
+	if (err == -EOPNOTSUPP && !mmio)
+		err = shadowvmm_emulate_stos(&em, &ops);
 	vcpu->rsp = vcpu->regs.gpr[VCPU_RSP];
 	if (err)
 		return err;

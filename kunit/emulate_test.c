@@ -679,6 +679,159 @@ static void emulate_case(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, gpr[i], want[i], "register %u", i);
 }
 
+/*
+ * STOS, with and without REP, over one page: the fake page starts at
+ * the linear address of the first element, rounded down, and every
+ * element written lands in it, so the test sees the whole result.
+ */
+struct stos_case {
+	const char *name;
+	enum shadowvmm_cpu_mode mode;
+	u8 insn[8];
+	unsigned long rax, rcx, rdi, flags;
+	int read_err;
+	int ret;
+	/* After, when ret is 0: */
+	unsigned int len, size, writes;
+	u64 gva, first, last;	/* first element, and bytes [first, last) */
+	unsigned long rcx_after, rdi_after;
+};
+
+static const struct stos_case stos_cases[] = {
+	{ "rep stosl clears a 32-bit page table", M32, { 0xf3, 0xab }, 0,
+	  0x3fe, 0x1000, FL, 0, 0, 2, 4, 0x3fe, 0x11000, 0x11000, 0x11ff8,
+	  0, 0x1ff8 },
+	{ "rep stosl stops at the end of the page", M32, { 0xf3, 0xab },
+	  0x5a5a5a5a, 4, 0x1ff8, FL, 0, 0, 0, 4, 2, 0x11ff8, 0x11ff8,
+	  0x12000, 2, 0x2000 },
+	{ "rep stosl with DF set goes down", M32, { 0xf3, 0xab }, 0x01020304,
+	  3, 0x1008, FL | X86_EFLAGS_DF, 0, 0, 2, 4, 3, 0x11008, 0x11000,
+	  0x1100c, 0, 0x0ffc },
+	{ "rep stosq in 64-bit mode ignores ES's base", M64,
+	  { 0xf3, 0x48, 0xab }, 0x1122334455667788, 2, 0x7000, FL, 0, 0, 3,
+	  8, 2, 0x7000, 0x7000, 0x7010, 0, 0x7010 },
+	{ "32-bit addresses in 64-bit mode zero-extend", M64,
+	  { 0x67, 0xf3, 0xab }, 0, 0xffffffff00000002, 0xffffffff00001000,
+	  FL, 0, 0, 3, 4, 2, 0x1000, 0x1000, 0x1008, 0, 0x1008 },
+	{ "stosb in 16-bit mode keeps DI's upper bits", M16, { 0xaa }, 0x77,
+	  0, 0xabcd0010, FL, 0, 0, 1, 1, 1, 0x10010, 0x10010, 0x10011, 0,
+	  0xabcd0011 },
+	{ "rep with a zero count stores nothing", M32, { 0xf3, 0xab }, 0, 0,
+	  0x1000, FL, 0, -EOPNOTSUPP },
+	{ "repne stos is not a string store we know", M32, { 0xf2, 0xab },
+	  0, 1, 0x1000, FL, 0, -EOPNOTSUPP },
+	{ "lock stos is #UD", M32, { 0xf0, 0xab }, 0, 1, 0x1000, FL, 0,
+	  -EOPNOTSUPP },
+	{ "movs is not stos", M32, { 0xf3, 0xa5 }, 0, 1, 0x1000, FL, 0,
+	  -EOPNOTSUPP },
+	{ "a first element elsewhere changes nothing", M32, { 0xf3, 0xab }, 0,
+	  2, 0x1000, FL, -EINVAL, -EINVAL },
+};
+
+struct stos_fake {
+	enum shadowvmm_cpu_mode mode;
+	int read_err;
+	u64 page;
+	u8 mem[4096];
+	unsigned int reads, writes;
+	bool outside;
+};
+
+static u64 stos_seg_base(void *ctx, enum shadowvmm_seg seg)
+{
+	struct stos_fake *f = ctx;
+
+	return f->mode == M64 ? long_base[seg] : legacy_base[seg];
+}
+
+static int stos_read(void *ctx, u64 gva, void *val, unsigned int size)
+{
+	struct stos_fake *f = ctx;
+
+	f->reads++;
+	memset(val, 0, size);
+	return f->read_err;
+}
+
+static int stos_write(void *ctx, u64 gva, const void *old, const void *val,
+		      unsigned int size)
+{
+	struct stos_fake *f = ctx;
+
+	f->writes++;
+	if (old || gva < f->page || gva + size > f->page + sizeof(f->mem)) {
+		f->outside = true;
+		return -EINVAL;
+	}
+	memcpy(f->mem + (gva - f->page), val, size);
+	return 0;
+}
+
+static void stos_case(struct kunit *test)
+{
+	const struct stos_case *c = test->param_value;
+	struct stos_fake *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	const struct shadowvmm_emulate_ops ops = {
+		.seg_base = stos_seg_base,
+		.read = stos_read,
+		.write = stos_write,
+		.ctx = f,
+	};
+	unsigned long gpr[NR_GPRS] = {}, flags = c->flags;
+	struct shadowvmm_emulate em = {
+		.mode = c->mode,
+		.insn = c->insn,
+		.insn_avail = sizeof(c->insn),
+		.gpr = gpr,
+		.rflags = &flags,
+	};
+	u64 i;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->mode = c->mode;
+	f->read_err = c->read_err;
+	f->page = c->gva & ~0xfffULL;
+	memset(f->mem, 0xee, sizeof(f->mem));
+	gpr[GPR_RAX] = c->rax;
+	gpr[GPR_RCX] = c->rcx;
+	gpr[GPR_RDI] = c->rdi;
+	ret = shadowvmm_emulate_stos(&em, &ops);
+	KUNIT_ASSERT_EQ(test, ret, c->ret);
+	if (ret) {
+		KUNIT_EXPECT_EQ(test, f->writes, 0U);
+		KUNIT_EXPECT_EQ(test, flags, c->flags);
+		KUNIT_EXPECT_EQ(test, gpr[GPR_RCX], c->rcx);
+		KUNIT_EXPECT_EQ(test, gpr[GPR_RDI], c->rdi);
+		return;
+	}
+	KUNIT_EXPECT_FALSE(test, f->outside);
+	KUNIT_EXPECT_EQ(test, f->reads, 1U);
+	KUNIT_EXPECT_EQ(test, em.gva, c->gva);
+	KUNIT_EXPECT_EQ(test, em.size, c->size);
+	KUNIT_EXPECT_EQ(test, em.insn_len, c->len);
+	KUNIT_EXPECT_EQ(test, f->writes, c->writes);
+	KUNIT_EXPECT_EQ(test, gpr[GPR_RCX], c->rcx_after);
+	KUNIT_EXPECT_EQ(test, gpr[GPR_RDI], c->rdi_after);
+	for (i = f->page; i < f->page + sizeof(f->mem); i++) {
+		u8 want = 0xee;
+
+		if (i >= c->first && i < c->last)
+			want = c->rax >> (((i - c->first) % c->size) * 8);
+		KUNIT_EXPECT_EQ_MSG(test, f->mem[i - f->page], want,
+				    "byte at %#llx", i);
+		if (f->mem[i - f->page] != want)
+			break;
+	}
+}
+
+static void stos_desc(const struct stos_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(stos, stos_cases, stos_desc);
+
 static void case_desc(const struct emu_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
@@ -688,6 +841,7 @@ KUNIT_ARRAY_PARAM(emulate, cases, case_desc);
 
 static struct kunit_case emulate_cases[] = {
 	KUNIT_CASE_PARAM(emulate_case, emulate_gen_params),
+	KUNIT_CASE_PARAM(stos_case, stos_gen_params),
 	{}
 };
 
