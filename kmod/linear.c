@@ -69,7 +69,7 @@ static int linear_access(struct shadowvmm_vcpu *vcpu, u64 gva, u8 *buf,
 		w->gva = gva;	/* what CR2 says: the page that faults */
 		if (err)
 			return err;
-		if ((w->gpa >> PAGE_SHIFT) == vcpu->mmu.mmio_gfn)
+		if (shadowvmm_mmu_is_mmio(&vcpu->mmu, w->gpa >> PAGE_SHIFT))
 			return -EOPNOTSUPP;	/* device registers: not here */
 		if (!shadowvmm_gmem_range_ok(gmem, w->gpa, n)) {
 			if (!write)

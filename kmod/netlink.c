@@ -432,6 +432,25 @@ out:
 	return err;
 }
 
+static int console_write(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *data = info->attrs[SHADOWVMM_A_DATA];
+	struct shadowvmm_why why = {};
+	struct shadowvmm_vm *vm;
+	int err;
+
+	if (MISSING(info, DATA))
+		return -EINVAL;
+	vm = lookup_vm(info);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	err = shadowvmm_vm_console_write(vm, nla_data(data), nla_len(data), &why);
+	if (err)
+		set_err(info, &why);
+	shadowvmm_vm_put(vm);
+	return err;
+}
+
 static int console_read(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *offset_attr = info->attrs[SHADOWVMM_A_CONSOLE_OFFSET];
@@ -601,6 +620,8 @@ static const struct genl_ops shadowvmm_ops[] = {
 	OP(SHADOWVMM_CMD_VM_START, vm_start, shadowvmm_vm_id_policy),
 	OP(SHADOWVMM_CMD_VM_STOP, vm_stop, shadowvmm_vm_id_policy),
 	OP(SHADOWVMM_CMD_STATS_GET, stats_get, shadowvmm_vm_id_policy),
+	OP(SHADOWVMM_CMD_CONSOLE_WRITE, console_write,
+	   shadowvmm_console_write_policy),
 	OP(SHADOWVMM_CMD_CONSOLE_READ, console_read,
 	   shadowvmm_console_read_policy),
 	OP(SHADOWVMM_CMD_TRANSLATE, translate, shadowvmm_translate_policy),

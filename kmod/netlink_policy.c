@@ -65,6 +65,12 @@ const struct nla_policy shadowvmm_translate_policy[SHADOWVMM_A_MAX + 1] = {
 					       SHADOWVMM_ACCESS_FETCH),
 };
 
+const struct nla_policy shadowvmm_console_write_policy[SHADOWVMM_A_MAX + 1] = {
+	[SHADOWVMM_A_VM_ID] = VM_ID_POLICY,
+	[SHADOWVMM_A_DATA] = NLA_POLICY_RANGE(NLA_BINARY, 1,
+					      SHADOWVMM_CONSOLE_INPUT_MAX),
+};
+
 const struct nla_policy shadowvmm_console_read_policy[SHADOWVMM_A_MAX + 1] = {
 	[SHADOWVMM_A_VM_ID] = VM_ID_POLICY,
 	[SHADOWVMM_A_CONSOLE_OFFSET] = { .type = NLA_U64 },

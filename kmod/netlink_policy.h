@@ -16,6 +16,7 @@ extern const struct nla_policy shadowvmm_boot_set_policy[SHADOWVMM_A_MAX + 1];
 /* Inside each SHADOWVMM_A_BOOT_MODULE of BOOT_SET. */
 extern const struct nla_policy shadowvmm_boot_module_policy[SHADOWVMM_A_MAX + 1];
 extern const struct nla_policy shadowvmm_console_read_policy[SHADOWVMM_A_MAX + 1];
+extern const struct nla_policy shadowvmm_console_write_policy[SHADOWVMM_A_MAX + 1];
 extern const struct nla_policy shadowvmm_translate_policy[SHADOWVMM_A_MAX + 1];
 
 #endif

@@ -11,6 +11,7 @@
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 #include <asm/vmx.h>
+#include "dev/pio.h"
 #include "emulate.h"
 #include "exit.h"
 #include "gmem.h"
@@ -138,6 +139,45 @@ static int apic_write(void *ctx, u64 gva, const void *old, const void *val,
 	return 0;
 }
 
+/*
+ * The I/O APIC's two registers are 32 bits wide; like the local APIC's,
+ * a narrower access reads part of one and a wider one reads zeros.
+ */
+static int ioapic_read(void *ctx, u64 gva, void *val, unsigned int size)
+{
+	struct access_ctx *mmio = ctx;
+	u64 offset = offset_in_page(mmio->gpa);
+	u32 reg;
+
+	if (gva != mmio->gva)
+		return -EINVAL;
+	memset(val, 0, size);
+	if (!apic_access_ok(offset, size))
+		return 0;
+	reg = shadowvmm_ioapic_read(&mmio->vcpu->vm->dev.ioapic, offset & ~15ULL);
+	reg >>= (offset & 3) * 8;
+	memcpy(val, &reg, size);
+	return 0;
+}
+
+static int ioapic_write(void *ctx, u64 gva, const void *old, const void *val,
+			unsigned int size)
+{
+	struct access_ctx *mmio = ctx;
+	u64 offset = offset_in_page(mmio->gpa);
+	u32 reg;
+
+	if (gva != mmio->gva)
+		return -EINVAL;
+	if (size != 4 || (offset & 15))
+		return 0;
+	memcpy(&reg, val, 4);
+	shadowvmm_ioapic_write(&mmio->vcpu->vm->dev.ioapic, offset, reg);
+	/* An unmasked pin whose line is up takes its edge now. */
+	shadowvmm_devices_sync(mmio->vcpu->vm);
+	return 0;
+}
+
 static int emulate(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa, bool mmio)
 {
 	struct access_ctx store = { .vcpu = vcpu, .gva = gva, .gpa = gpa };
@@ -149,10 +189,11 @@ static int emulate(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa, bool mmio)
 		.rflags = &vcpu->rflags,
 		.rip = vcpu->rip,
 	};
+	bool ioapic = mmio && gpa >> PAGE_SHIFT == SHADOWVMM_IOAPIC_BASE >> PAGE_SHIFT;
 	const struct shadowvmm_emulate_ops ops = {
 		.seg_base = store_seg_base,
-		.read = mmio ? apic_read : store_read,
-		.write = mmio ? apic_write : store_write,
+		.read = ioapic ? ioapic_read : mmio ? apic_read : store_read,
+		.write = ioapic ? ioapic_write : mmio ? apic_write : store_write,
 		.ctx = &store,
 	};
 	int err;

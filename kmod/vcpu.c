@@ -38,6 +38,7 @@
 #include <asm/trapnr.h>
 #include <asm/tlbflush.h>
 #include "cpuid.h"
+#include "dev/pio.h"
 #include "exit.h"
 #include "msr.h"
 #include "paging.h"
@@ -289,6 +290,7 @@ static void inject_apic_events(struct shadowvmm_vcpu *vcpu)
 	int vector;
 
 	shadowvmm_lapic_sync_timer(apic);
+	shadowvmm_devices_sync(vcpu->vm);
 	vector = shadowvmm_lapic_pending_vector(apic);
 	/* Without virtual NMIs we could not tell when one may come again. */
 	if (!shadowvmm_vmx.virtual_nmis)
@@ -581,6 +583,7 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
 static bool halt_over(struct shadowvmm_vcpu *vcpu)
 {
 	shadowvmm_lapic_sync_timer(&vcpu->apic);
+	shadowvmm_devices_sync(vcpu->vm);
 	return shadowvmm_lapic_has_event(&vcpu->apic) ||
 	       atomic_read(&vcpu->stop_request) || kthread_should_stop() ||
 	       READ_ONCE(shadowvmm_rebooting);
@@ -714,9 +717,22 @@ static void apic_kick(struct shadowvmm_lapic *apic)
  */
 void shadowvmm_vcpu_request_stop(struct shadowvmm_vcpu *vcpu, u32 reason)
 {
+	atomic_cmpxchg(&vcpu->stop_request, 0, reason);
+	shadowvmm_vcpu_kick(vcpu);
+}
+
+/**
+ * shadowvmm_vcpu_kick() - make a vCPU look at its requests and devices
+ * @vcpu: the vCPU
+ *
+ * Context: process context, after the caller made its request visible.
+ * A vCPU in the guest exits (an IPI forces it), one halted wakes; either
+ * way it syncs its devices before it enters again.
+ */
+void shadowvmm_vcpu_kick(struct shadowvmm_vcpu *vcpu)
+{
 	int cpu;
 
-	atomic_cmpxchg(&vcpu->stop_request, 0, reason);
 	wake_up(&vcpu->wait);		/* out of a guest HLT */
 	/* Pairs with the smp_store_mb() in enter_guest(). */
 	smp_mb();
@@ -775,7 +791,8 @@ int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
 				 vm->mmu_pages_max);
 	if (err)
 		goto fail;
-	vcpu->mmu.mmio_gfn = SHADOWVMM_LAPIC_BASE >> PAGE_SHIFT;
+	vcpu->mmu.mmio_gfn[0] = SHADOWVMM_LAPIC_BASE >> PAGE_SHIFT;
+	vcpu->mmu.mmio_gfn[1] = SHADOWVMM_IOAPIC_BASE >> PAGE_SHIFT;
 	vcpu->mmu.allow_unsync = READ_ONCE(shadowvmm_mmu_unsync);
 	shadowvmm_vcpu_reset_state(vcpu, regs);
 	return 0;

@@ -156,6 +156,7 @@ int shadowvmm_vcpu_init(struct shadowvmm_vcpu *vcpu, struct shadowvmm_vm *vm,
 void shadowvmm_vcpu_destroy(struct shadowvmm_vcpu *vcpu);
 u32 shadowvmm_vcpu_run(struct shadowvmm_vcpu *vcpu);
 void shadowvmm_vcpu_request_stop(struct shadowvmm_vcpu *vcpu, u32 reason);
+void shadowvmm_vcpu_kick(struct shadowvmm_vcpu *vcpu);
 bool shadowvmm_vcpu_stop_all(unsigned long timeout);
 void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu,
 				const struct shadowvmm_boot_regs *regs);

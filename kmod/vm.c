@@ -245,6 +245,42 @@ int shadowvmm_vm_set_boot(struct shadowvmm_vm *vm, struct shadowvmm_boot *boot,
 	return err;
 }
 
+/**
+ * shadowvmm_vm_console_write() - type bytes into the guest's COM1
+ * @vm: a VM that has not stopped
+ * @data: the bytes
+ * @len: how many
+ * @why: set when refused
+ *
+ * They wait in the console input (SHADOWVMM_CONSOLE_INPUT_MAX bytes) until
+ * COM1's receive FIFO has room; a VM not started yet gets them when it
+ * starts.
+ *
+ * Return: 0, -ESRCH (stopped) or -ENOBUFS (no room for all of them).
+ */
+int shadowvmm_vm_console_write(struct shadowvmm_vm *vm, const u8 *data,
+			       size_t len, struct shadowvmm_why *why)
+{
+	int err = 0;
+
+	mutex_lock(&vm->lock);
+	if (vm->state == SHADOWVMM_VM_STOPPED || vm->dead) {
+		set_why(why, SHADOWVMM_A_VM_ID, "VM_ID: the VM has stopped");
+		err = -ESRCH;
+	} else if (shadowvmm_devices_input(vm, data, len)) {
+		set_why(why, SHADOWVMM_A_DATA,
+			"DATA: the console input is full: the guest is not reading COM1");
+		err = -ENOBUFS;
+	} else {
+		shadowvmm_stat_add(&vm->stats,
+				   SHADOWVMM_STAT_CONSOLE_INPUT_BYTES, len);
+		if (vm->state == SHADOWVMM_VM_RUNNING)
+			shadowvmm_vcpu_kick(&vm->vcpu);
+	}
+	mutex_unlock(&vm->lock);
+	return err;
+}
+
 static int vcpu_thread(void *data)
 {
 	struct shadowvmm_vm *vm = data;

@@ -6,20 +6,34 @@
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/shadowvmm.h>
 #include "boot.h"
 #include "console.h"
 #include "dev/fw_cfg.h"
+#include "dev/ioapic.h"
 #include "dev/uart.h"
 #include "gmem.h"
 #include "stats.h"
 #include "vcpu.h"
 
+/*
+ * What the console sends the guest, waiting for room in COM1's FIFO. The
+ * only device state another thread touches (netlink, under @lock); the
+ * vCPU's thread moves it into the UART before each entry.
+ */
+struct shadowvmm_console_input {
+	spinlock_t lock;	/* guards the rest */
+	u32 head, len;
+	u8 buf[SHADOWVMM_CONSOLE_INPUT_MAX];
+};
+
 struct shadowvmm_devices {
 	struct shadowvmm_uart com1;
+	struct shadowvmm_ioapic ioapic;
 	struct shadowvmm_fw_cfg fw_cfg;
-	u8 pic_mask[2];
 	u8 port_b;		/* 0x61: the enable bits written */
+	struct shadowvmm_console_input input;
 };
 
 struct shadowvmm_vm {
@@ -69,6 +83,8 @@ int shadowvmm_vm_write_mem(struct shadowvmm_vm *vm, u64 gpa, const void *data,
 			   size_t len, struct shadowvmm_why *why);
 int shadowvmm_vm_set_boot(struct shadowvmm_vm *vm, struct shadowvmm_boot *boot,
 			  struct shadowvmm_why *why);
+int shadowvmm_vm_console_write(struct shadowvmm_vm *vm, const u8 *data,
+			       size_t len, struct shadowvmm_why *why);
 int shadowvmm_vm_start(struct shadowvmm_vm *vm, struct shadowvmm_why *why);
 int shadowvmm_vm_stop(struct shadowvmm_vm *vm, struct shadowvmm_why *why);
 int shadowvmm_vm_destroy(u32 id);

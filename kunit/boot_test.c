@@ -298,7 +298,11 @@ static void mp_table_for_one_cpu(struct kunit *test)
 {
 	u8 *ram = ram_init(test);
 	struct mpf_intel *mpf = (void *)(ram + 0xf0000);
+	struct mpc_lintsrc *lint;
+	struct mpc_intsrc *irq;
+	struct mpc_ioapic *ioapic;
 	struct mpc_table *mpc;
+	struct mpc_bus *bus;
 	struct mpc_cpu *cpu;
 
 	shadowvmm_mptable_build(ram);
@@ -313,12 +317,33 @@ static void mp_table_for_one_cpu(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, byte_sum((u8 *)mpc, mpc->length), 0);
 	KUNIT_EXPECT_LE(test, mpf->physptr + mpc->length, 0x100000U);
 	KUNIT_EXPECT_EQ(test, mpc->lapic, 0xfee00000U);
-	KUNIT_EXPECT_EQ(test, mpc->oemcount, 2);
+	/* The CPU, the bus, the I/O APIC, ISA IRQs 0-15, LINT0 and LINT1. */
+	KUNIT_EXPECT_EQ(test, mpc->oemcount, 21);
 	cpu = (void *)(mpc + 1);
 	KUNIT_EXPECT_EQ(test, cpu->type, MP_PROCESSOR);
 	KUNIT_EXPECT_EQ(test, cpu->apicid, 0);
 	KUNIT_EXPECT_EQ(test, cpu->cpuflag, CPU_ENABLED | CPU_BOOTPROCESSOR);
-	KUNIT_EXPECT_EQ(test, ((struct mpc_bus *)(cpu + 1))->type, MP_BUS);
+	bus = (void *)(cpu + 1);
+	KUNIT_EXPECT_EQ(test, bus->type, MP_BUS);
+	KUNIT_EXPECT_EQ(test, memcmp(bus->bustype, "ISA   ", 6), 0);
+	ioapic = (void *)(bus + 1);
+	KUNIT_EXPECT_EQ(test, ioapic->type, MP_IOAPIC);
+	KUNIT_EXPECT_EQ(test, ioapic->apicid, 1);
+	KUNIT_EXPECT_EQ(test, ioapic->flags, MPC_APIC_USABLE);
+	KUNIT_EXPECT_EQ(test, ioapic->apicaddr, 0xfec00000U);
+	irq = (void *)(ioapic + 1);
+	/* COM1: ISA IRQ 4 on pin 4, conforming to the bus (edge, high). */
+	KUNIT_EXPECT_EQ(test, irq[4].type, MP_INTSRC);
+	KUNIT_EXPECT_EQ(test, irq[4].irqtype, mp_INT);
+	KUNIT_EXPECT_EQ(test, irq[4].irqflag, 0);
+	KUNIT_EXPECT_EQ(test, irq[4].srcbus, bus->busid);
+	KUNIT_EXPECT_EQ(test, irq[4].srcbusirq, 4);
+	KUNIT_EXPECT_EQ(test, irq[4].dstapic, 1);
+	KUNIT_EXPECT_EQ(test, irq[4].dstirq, 4);
+	lint = (void *)(irq + 16);
+	KUNIT_EXPECT_EQ(test, lint[1].type, MP_LINTSRC);
+	KUNIT_EXPECT_EQ(test, lint[1].irqtype, mp_NMI);
+	KUNIT_EXPECT_EQ(test, (u8 *)(lint + 2) - (u8 *)mpc, (long)mpc->length);
 }
 
 static struct kunit_case boot_cases[] = {

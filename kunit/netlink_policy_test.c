@@ -87,6 +87,8 @@ static const struct op_policy {
 	  { SHADOWVMM_A_VM_ID, SHADOWVMM_A_BOOT_ENTRY,
 	    SHADOWVMM_A_BOOT_CMDLINE, SHADOWVMM_A_BOOT_PROTOCOL,
 	    SHADOWVMM_A_BOOT_MODULE } },
+	{ "CONSOLE_WRITE", shadowvmm_console_write_policy,
+	  { SHADOWVMM_A_VM_ID, SHADOWVMM_A_DATA } },
 	{ "CONSOLE_READ", shadowvmm_console_read_policy,
 	  { SHADOWVMM_A_VM_ID, SHADOWVMM_A_CONSOLE_OFFSET } },
 	{ "TRANSLATE", shadowvmm_translate_policy,

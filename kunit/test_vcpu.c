@@ -38,7 +38,8 @@ struct shadowvmm_vcpu *shadowvmm_test_vcpu_new(struct kunit *test,
 	shadowvmm_devices_reset(vm);
 	vm->vcpu.vm = vm;
 	vm->vcpu.maxphyaddr = 36;
-	vm->vcpu.mmu.mmio_gfn = SHADOWVMM_LAPIC_BASE >> PAGE_SHIFT;
+	vm->vcpu.mmu.mmio_gfn[0] = SHADOWVMM_LAPIC_BASE >> PAGE_SHIFT;
+	vm->vcpu.mmu.mmio_gfn[1] = SHADOWVMM_IOAPIC_BASE >> PAGE_SHIFT;
 	shadowvmm_lapic_init(&vm->vcpu.apic, 1000000, test_apic_kick);
 	shadowvmm_vcpu_reset_state(&vm->vcpu, &(struct shadowvmm_boot_regs){
 		.eip = entry,

@@ -81,6 +81,22 @@ static void set_irr(struct shadowvmm_lapic *apic, u8 vector)
 	apic->irr[vector / 32] |= BIT(vector % 32);
 }
 
+/**
+ * shadowvmm_lapic_set_irq() - a fixed interrupt from outside (the I/O APIC)
+ * @apic: the local APIC
+ * @vector: its vector
+ *
+ * Return: true when it is now pending in IRR; a software-disabled APIC
+ * takes none, and vectors 0-15 are illegal (the ESR says so).
+ */
+bool shadowvmm_lapic_set_irq(struct shadowvmm_lapic *apic, u8 vector)
+{
+	if (!sw_enabled(apic))
+		return false;
+	set_irr(apic, vector);
+	return vector >= 16;
+}
+
 static void deliver_to_self(struct shadowvmm_lapic *apic, u32 icr)
 {
 	switch (icr & APIC_MODE_MASK) {

@@ -65,6 +65,7 @@ void shadowvmm_lapic_set_tpr(struct shadowvmm_lapic *apic, u32 tpr);
 void shadowvmm_lapic_sync_timer(struct shadowvmm_lapic *apic);
 int shadowvmm_lapic_pending_vector(const struct shadowvmm_lapic *apic);
 void shadowvmm_lapic_accept(struct shadowvmm_lapic *apic, u8 vector);
+bool shadowvmm_lapic_set_irq(struct shadowvmm_lapic *apic, u8 vector);
 bool shadowvmm_lapic_has_event(const struct shadowvmm_lapic *apic);
 
 #endif

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The port I/O space of our PC: COM1, isa-debug-exit, fw_cfg, the PIC
- * mask registers and system control port B. Everything else behaves like an empty ISA bus: reads
+ * The port I/O space of our PC: COM1, isa-debug-exit, fw_cfg and system
+ * control port B. Everything else behaves like an empty ISA bus: reads
  * float to all-ones and writes go nowhere, so probing guests carry on.
+ * There is no 8259 PIC: its mask register does not read back what was
+ * written, which is how an OS finds it missing (Linux then routes every
+ * ISA interrupt through the I/O APIC the MP table lists).
  */
 #include <linux/kernel.h>
 #include "dev/pio.h"
 #include "vm.h"
 
-#define PIC_MASTER_CMD	0x20
-#define PIC_MASTER_DATA	0x21
-#define PIC_SLAVE_CMD	0xa0
-#define PIC_SLAVE_DATA	0xa1
 /*
  * System control port B: the PIT's channel 2 gate and the speaker
  * (bits 0-1), and the masks of parity and I/O-check NMIs (bits 2-3) read
@@ -24,10 +23,70 @@
 void shadowvmm_devices_reset(struct shadowvmm_vm *vm)
 {
 	shadowvmm_uart_reset(&vm->dev.com1);
+	shadowvmm_ioapic_reset(&vm->dev.ioapic);
 	shadowvmm_fw_cfg_init(&vm->dev.fw_cfg, vm->gmem.size, 1);
-	vm->dev.pic_mask[0] = 0xff;
-	vm->dev.pic_mask[1] = 0xff;
 	vm->dev.port_b = 0;
+	spin_lock_init(&vm->dev.input.lock);
+	vm->dev.input.head = 0;
+	vm->dev.input.len = 0;
+}
+
+/**
+ * shadowvmm_devices_input() - queue bytes for the guest's COM1
+ * @vm: the VM
+ * @data: the bytes
+ * @len: how many, at most SHADOWVMM_CONSOLE_INPUT_MAX
+ *
+ * Context: any thread but the vCPU's; the caller kicks the vCPU after.
+ * Return: 0, or -ENOBUFS when they do not all fit (none are queued then):
+ * the guest is not reading what it was sent.
+ */
+int shadowvmm_devices_input(struct shadowvmm_vm *vm, const u8 *data,
+			    size_t len)
+{
+	struct shadowvmm_console_input *in = &vm->dev.input;
+	size_t i;
+
+	spin_lock(&in->lock);
+	if (len > sizeof(in->buf) - in->len) {
+		spin_unlock(&in->lock);
+		return -ENOBUFS;
+	}
+	for (i = 0; i < len; i++)
+		in->buf[(in->head + in->len + i) % sizeof(in->buf)] = data[i];
+	in->len += len;
+	spin_unlock(&in->lock);
+	return 0;
+}
+
+/**
+ * shadowvmm_devices_sync() - move console input into COM1's FIFO and drive
+ * COM1's interrupt line into the I/O APIC
+ * @vm: the VM
+ *
+ * Context: the vCPU's thread, before each entry and after each COM1
+ * access, so that every change of the line is seen as it happens.
+ */
+void shadowvmm_devices_sync(struct shadowvmm_vm *vm)
+{
+	struct shadowvmm_console_input *in = &vm->dev.input;
+	struct shadowvmm_uart *com1 = &vm->dev.com1;
+	unsigned int room = shadowvmm_uart_rx_room(com1);
+
+	if (room && READ_ONCE(in->len)) {
+		spin_lock(&in->lock);
+		while (room-- && in->len) {
+			shadowvmm_uart_receive(com1, in->buf[in->head]);
+			in->head = (in->head + 1) % sizeof(in->buf);
+			in->len--;
+		}
+		spin_unlock(&in->lock);
+	}
+	if (shadowvmm_ioapic_set_line(&vm->dev.ioapic,
+				      SHADOWVMM_IOAPIC_PIN_COM1,
+				      shadowvmm_uart_irq(com1),
+				      &vm->vcpu.apic))
+		shadowvmm_stat_add(&vm->stats, SHADOWVMM_STAT_IOAPIC_IRQS, 1);
 }
 
 static u32 size_mask(unsigned int size)
@@ -42,12 +101,14 @@ static void com1_access(struct shadowvmm_vm *vm, unsigned int reg, bool in,
 
 	if (in) {
 		*value = shadowvmm_uart_read(&vm->dev.com1, reg);
+		shadowvmm_devices_sync(vm);
 		return;
 	}
 	if (shadowvmm_uart_write(&vm->dev.com1, reg, byte)) {
 		shadowvmm_console_put(&vm->console, &byte, 1);
 		shadowvmm_stat_add(&vm->stats, SHADOWVMM_STAT_CONSOLE_BYTES, 1);
 	}
+	shadowvmm_devices_sync(vm);
 }
 
 /**
@@ -94,24 +155,11 @@ u32 shadowvmm_pio(struct shadowvmm_vm *vm, u16 port, unsigned int size,
 			*value |= (u32)shadowvmm_fw_cfg_read(&vm->dev.fw_cfg)
 				  << (i * 8);
 		return SHADOWVMM_STOP_NONE;
-	case PIC_MASTER_DATA:
-	case PIC_SLAVE_DATA:
-		if (in)
-			*value = vm->dev.pic_mask[port == PIC_SLAVE_DATA];
-		else
-			vm->dev.pic_mask[port == PIC_SLAVE_DATA] = *value;
-		return SHADOWVMM_STOP_NONE;
 	case PORT_B:
 		if (in)
 			*value = vm->dev.port_b;
 		else
 			vm->dev.port_b = *value & PORT_B_WRITABLE;
-		return SHADOWVMM_STOP_NONE;
-	case PIC_MASTER_CMD:
-	case PIC_SLAVE_CMD:
-		/* No interrupt is ever pending or in service. */
-		if (in)
-			*value = 0;
 		return SHADOWVMM_STOP_NONE;
 	}
 

@@ -10,6 +10,9 @@ struct shadowvmm_vm;
 #define SHADOWVMM_DEBUG_EXIT_SIZE	4
 
 void shadowvmm_devices_reset(struct shadowvmm_vm *vm);
+int shadowvmm_devices_input(struct shadowvmm_vm *vm, const u8 *data,
+			    size_t len);
+void shadowvmm_devices_sync(struct shadowvmm_vm *vm);
 u32 shadowvmm_pio(struct shadowvmm_vm *vm, u16 port, unsigned int size,
 		  bool in, u32 *value);
 

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * COM1 as a 16550 with an always-empty transmitter. The transmitter is
- * infinitely fast, so LSR always says THR and shifter empty and the guest
- * never waits; the divisor is kept only so it reads back what was set.
+ * COM1 as a 16550A (uart.h). The divisor is kept only so it reads back
+ * what was set: bytes move at the speed of the VMM, not the baud rate.
  */
 #include "dev/uart.h"
 
@@ -16,10 +15,17 @@
 #define UART_SCR	7
 
 #define LCR_DLAB	0x80
+#define MCR_OUT2	0x08
 #define MCR_LOOP	0x10
 #define FCR_ENABLE	0x01
+#define FCR_CLEAR_RX	0x02
+#define IER_RDI		0x01	/* received data available */
+#define IER_THRI	0x02	/* THR empty */
 #define IIR_NO_INT	0x01
+#define IIR_THRI	0x02
+#define IIR_RDI		0x04
 #define IIR_FIFO_ON	0xc0
+#define LSR_DR		0x01
 #define LSR_THRE_TEMT	0x60
 #define MSR_DCD_DSR_CTS	0xb0
 
@@ -28,23 +34,85 @@ void shadowvmm_uart_reset(struct shadowvmm_uart *uart)
 	*uart = (struct shadowvmm_uart){ .dll = 1 };	/* 115200 baud */
 }
 
+/* The pending interrupt of highest priority, as IIR's low nibble says. */
+static u8 pending_interrupt(const struct shadowvmm_uart *uart)
+{
+	if ((uart->ier & IER_RDI) && uart->rx_count)
+		return IIR_RDI;
+	if ((uart->ier & IER_THRI) && uart->thre_pending)
+		return IIR_THRI;
+	return IIR_NO_INT;
+}
+
+/**
+ * shadowvmm_uart_irq() - the level of the UART's interrupt line
+ * @uart: the UART
+ *
+ * Return: true while an enabled interrupt is pending and OUT2 connects
+ * the line to the bus, which loopback mode cuts.
+ */
+bool shadowvmm_uart_irq(const struct shadowvmm_uart *uart)
+{
+	return (uart->mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2 &&
+	       pending_interrupt(uart) != IIR_NO_INT;
+}
+
+/*
+ * Room for received bytes. Without the FIFO the receiver holds one byte,
+ * as a 16450's does. Nothing arrives before the driver has enabled the
+ * received-data interrupt: input typed ahead waits in the VMM rather
+ * than in a FIFO the driver clears as it starts (Linux's 8250 drains it
+ * then), so a polling driver too sets IER bit 0 to receive.
+ */
+unsigned int shadowvmm_uart_rx_room(const struct shadowvmm_uart *uart)
+{
+	unsigned int size = uart->fcr & FCR_ENABLE ? SHADOWVMM_UART_FIFO : 1;
+
+	if (!(uart->ier & IER_RDI))
+		return 0;
+	return uart->rx_count < size ? size - uart->rx_count : 0;
+}
+
+/* A byte arrived on the line; the caller checked there is room. */
+void shadowvmm_uart_receive(struct shadowvmm_uart *uart, u8 byte)
+{
+	uart->rx[(uart->rx_head + uart->rx_count++) % SHADOWVMM_UART_FIFO] = byte;
+}
+
+static u8 receive_pop(struct shadowvmm_uart *uart)
+{
+	u8 byte;
+
+	if (!uart->rx_count)
+		return 0;
+	byte = uart->rx[uart->rx_head];
+	uart->rx_head = (uart->rx_head + 1) % SHADOWVMM_UART_FIFO;
+	uart->rx_count--;
+	return byte;
+}
+
 u8 shadowvmm_uart_read(struct shadowvmm_uart *uart, unsigned int reg)
 {
 	bool dlab = uart->lcr & LCR_DLAB;
+	u8 iir;
 
 	switch (reg) {
 	case UART_RBR_THR:
-		return dlab ? uart->dll : 0;
+		return dlab ? uart->dll : receive_pop(uart);
 	case UART_IER:
 		return dlab ? uart->dlm : uart->ier;
 	case UART_IIR_FCR:
-		return IIR_NO_INT | ((uart->fcr & FCR_ENABLE) ? IIR_FIFO_ON : 0);
+		iir = pending_interrupt(uart);
+		/* Identifying a THR-empty interrupt is what clears it. */
+		if (iir == IIR_THRI)
+			uart->thre_pending = false;
+		return iir | ((uart->fcr & FCR_ENABLE) ? IIR_FIFO_ON : 0);
 	case UART_LCR:
 		return uart->lcr;
 	case UART_MCR:
 		return uart->mcr;
 	case UART_LSR:
-		return LSR_THRE_TEMT;
+		return LSR_THRE_TEMT | (uart->rx_count ? LSR_DR : 0);
 	case UART_MSR:
 		/* In loopback the modem inputs follow MCR, as on the chip. */
 		if (uart->mcr & MCR_LOOP)
@@ -69,15 +137,24 @@ bool shadowvmm_uart_write(struct shadowvmm_uart *uart, unsigned int reg,
 			uart->dll = value;
 			return false;
 		}
+		/* Sent at once: the THR is empty again. */
+		uart->thre_pending = true;
 		/* Loopback output never reaches the line. */
 		return !(uart->mcr & MCR_LOOP);
 	case UART_IER:
-		if (dlab)
+		if (dlab) {
 			uart->dlm = value;
-		else
-			uart->ier = value & 0x0f;
+			break;
+		}
+		/* Enabling it with the THR empty raises the interrupt. */
+		if (value & ~uart->ier & IER_THRI)
+			uart->thre_pending = true;
+		uart->ier = value & 0x0f;
 		break;
 	case UART_IIR_FCR:
+		/* As on the chip, turning the FIFO on or off empties it. */
+		if ((value & FCR_CLEAR_RX) || ((value ^ uart->fcr) & FCR_ENABLE))
+			uart->rx_count = 0;
 		uart->fcr = value & 0xc9;
 		break;
 	case UART_LCR:

@@ -95,6 +95,8 @@ struct shadowvmm_mmu_root {
 	u64 *pae;			/* everyone else: our PDPT page */
 };
 
+#define SHADOWVMM_MMU_MMIO_FRAMES	2
+
 struct shadowvmm_mmu {
 	spinlock_t lock;		/* see the comment at the top */
 	u32 vm_id;			/* for tracepoints */
@@ -123,10 +125,11 @@ struct shadowvmm_mmu {
 	/* What a guest frame outside RAM maps to: reads all-ones. */
 	void *unbacked;
 	/*
-	 * A frame of device registers (the local APIC): never mapped, so
-	 * every access to it faults to the VMM. SHADOWVMM_NO_GFN: none.
+	 * Frames of device registers (the local APIC, the I/O APIC): never
+	 * mapped, so every access to them faults to the VMM.
+	 * SHADOWVMM_NO_GFN: none.
 	 */
-	u64 mmio_gfn;
+	u64 mmio_gfn[SHADOWVMM_MMU_MMIO_FRAMES];
 
 };
 
@@ -173,5 +176,17 @@ int shadowvmm_mmu_translate(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 
 int shadowvmm_mmu_walk(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 		       struct shadowvmm_walk *walk);
+
+/* Whether @gfn holds device registers, which every access must trap. */
+static inline bool shadowvmm_mmu_is_mmio(const struct shadowvmm_mmu *mmu,
+					 u64 gfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < SHADOWVMM_MMU_MMIO_FRAMES; i++)
+		if (gfn == mmu->mmio_gfn[i])
+			return true;
+	return false;
+}
 
 #endif

@@ -593,7 +593,7 @@ page_fault_locked(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 		return SHADOWVMM_PF_RETRY;
 
 	gfn = walk->gpa >> PAGE_SHIFT;
-	if (gfn == mmu->mmio_gfn)
+	if (shadowvmm_mmu_is_mmio(mmu, gfn))
 		return SHADOWVMM_PF_MMIO;
 	frame = frame_of(mmu, gfn);
 	rights = walk_access(walk);
@@ -699,7 +699,7 @@ static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	 * that keeps its frame keeps its reverse-map slot (set_leaf()).
 	 */
 	if (!(gpte & _PAGE_PRESENT) || !(gpte & _PAGE_ACCESSED) ||
-	    gpte_reserved(pg, gpte) || gfn == mmu->mmio_gfn ||
+	    gpte_reserved(pg, gpte) || shadowvmm_mmu_is_mmio(mmu, gfn) ||
 	    ((!(sp->spt[i] & _PAGE_PRESENT) || sp->gfns[i] != gfn) &&
 	     mmu->blocks.nr <= 2 * (SHADOWVMM_MAX_LEVEL + 1))) {
 		drop_leaf(mmu, sp, i);
@@ -1041,7 +1041,8 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 	INIT_LIST_HEAD(&mmu->unsync_sps);
 	mmu->max_sps = max_t(unsigned int, max_pages, SHADOWVMM_MMU_PAGES_MIN);
 	mmu->nr_frames = gmem->size >> PAGE_SHIFT;
-	mmu->mmio_gfn = SHADOWVMM_NO_GFN;
+	for (i = 0; i < SHADOWVMM_MMU_MMIO_FRAMES; i++)
+		mmu->mmio_gfn[i] = SHADOWVMM_NO_GFN;
 	mmu->frames = vzalloc(array_size(mmu->nr_frames, sizeof(*mmu->frames)));
 	mmu->unbacked = (void *)__get_free_page(GFP_KERNEL_ACCOUNT);
 	if (!mmu->frames || !mmu->unbacked)

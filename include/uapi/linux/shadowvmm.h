@@ -15,7 +15,8 @@
  *   SHADOWVMM_CMD_BOOT_SET    { VM_ID, BOOT_ENTRY, [BOOT_CMDLINE],
  *                               [BOOT_PROTOCOL], [BOOT_MODULE]... }
  *   SHADOWVMM_CMD_VM_START    { VM_ID }
- *   ... the vCPU runs; SHADOWVMM_CMD_CONSOLE_READ streams COM1 output ...
+ *   ... the vCPU runs; SHADOWVMM_CMD_CONSOLE_READ streams COM1 output,
+ *       SHADOWVMM_CMD_CONSOLE_WRITE { VM_ID, DATA } types into COM1 ...
  *   SHADOWVMM_CMD_VM_NOTIFY   multicast on "events" (EVENT: what happened)
  *   SHADOWVMM_CMD_VM_STOP     { VM_ID }                      (optional)
  *   SHADOWVMM_CMD_VM_DESTROY  { VM_ID }
@@ -57,7 +58,10 @@
  * SHADOWVMM_A_VM_STATE: u32, enum shadowvmm_vm_state.
  * SHADOWVMM_A_GPA: u64, guest physical address of DATA in MEM_WRITE.
  * SHADOWVMM_A_DATA: binary, at most SHADOWVMM_MEM_CHUNK_MAX bytes; MEM_WRITE
- *	payload, or console bytes in a CONSOLE_READ reply.
+ *	payload, console bytes in a CONSOLE_READ reply, or bytes for the
+ *	guest's COM1 in CONSOLE_WRITE (at most SHADOWVMM_CONSOLE_INPUT_MAX,
+ *	all queued or, when they do not fit beside what the guest has not
+ *	read yet, none: ENOBUFS).
  * SHADOWVMM_A_BOOT_ENTRY: u32, the guest's entry point (EIP), inside RAM.
  * SHADOWVMM_A_BOOT_CMDLINE: NUL-terminated string of at most
  *	SHADOWVMM_CMDLINE_MAX bytes including the NUL.
@@ -129,6 +133,7 @@
 #define SHADOWVMM_CMDLINE_MAX		4096
 #define SHADOWVMM_BOOT_MODULES_MAX	8
 #define SHADOWVMM_MODULE_CMDLINE_MAX	256
+#define SHADOWVMM_CONSOLE_INPUT_MAX	4096
 #define SHADOWVMM_STAT_NAME_MAX		32
 #define SHADOWVMM_MMU_PAGES_MIN		16
 
@@ -151,6 +156,7 @@ enum shadowvmm_cmd {
 	SHADOWVMM_CMD_VM_NOTIFY,	/* multicast only: a VM changed state */
 	SHADOWVMM_CMD_TRANSLATE,
 
+	SHADOWVMM_CMD_CONSOLE_WRITE,
 	__SHADOWVMM_CMD_MAX
 };
 

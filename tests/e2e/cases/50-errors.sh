@@ -94,11 +94,20 @@ refused nl-entry-outside-ram EINVAL "bad=BOOT_ENTRY" BOOT_SET VM_ID=u32:"$vm" BO
 refused nl-start-unloaded EINVAL "msg='VM_ID: no boot state yet (BOOT_SET comes first)' bad=VM_ID" VM_START VM_ID=u32:"$vm"
 refused nl-stop-not-running EINVAL "msg='VM_ID: VM is not running' bad=VM_ID" VM_STOP VM_ID=u32:"$vm"
 refused nl-translate-not-started EINVAL "msg='VM_ID: VM has not started: no page tables yet' bad=VM_ID" TRANSLATE VM_ID=u32:"$vm" GVA=u64:0
+refused nl-protocol-unknown ERANGE "msg='integer out of range' bad=BOOT_PROTOCOL" BOOT_SET VM_ID=u32:"$vm" BOOT_ENTRY=u32:1048576 BOOT_PROTOCOL=u32:2
+refused nl-CONSOLE_WRITE-missing-data EINVAL "missing=DATA" CONSOLE_WRITE VM_ID=u32:"$vm"
+refused nl-console-input-large ERANGE "bad=DATA missing=- allowed='length 1..4096'" CONSOLE_WRITE VM_ID=u32:"$vm" DATA=fill:4097
+# Input for a VM not started yet waits, up to 4 KiB, then is refused whole.
+nlreq CONSOLE_WRITE VM_ID=u32:"$vm" DATA=fill:4096 >/tmp/nl.out 2>&1 ||
+	fail nl-console-input-fills "4096 bytes refused: $(cat /tmp/nl.out)"
+refused nl-console-input-full ENOBUFS "msg='DATA: the console input is full: the guest is not reading COM1' bad=DATA" CONSOLE_WRITE VM_ID=u32:"$vm" DATA=fill:1
 shadowvmm destroy "$vm" >/dev/null 2>&1
 vm=$(new_vm "$G/spin.elf")
 shadowvmm start "$vm" >/dev/null 2>&1
 refused nl-write-after-start EBUSY "msg='VM_ID: VM has already been started' bad=VM_ID" MEM_WRITE VM_ID=u32:"$vm" GPA=u64:0 DATA=fill:4
 refused nl-boot-after-start EBUSY "msg='VM_ID: VM has already been started' bad=VM_ID" BOOT_SET VM_ID=u32:"$vm" BOOT_ENTRY=u32:1048576
+shadowvmm stop "$vm" >/dev/null 2>&1
+refused nl-console-write-stopped ESRCH "msg='VM_ID: the VM has stopped' bad=VM_ID" CONSOLE_WRITE VM_ID=u32:"$vm" DATA=fill:1
 shadowvmm destroy "$vm" >/dev/null 2>&1
 
 # The CLI itself, where a user can get it wrong: the policy's limits show.
