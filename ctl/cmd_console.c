@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* shadowvmm console: a VM's serial output from the start, or followed. */
+/*
+ * shadowvmm console: a VM's serial output from the start, or followed with
+ * stdin typed into the guest.
+ */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "cmd.h"
 #include "console.h"
 #include "vmops.h"
@@ -17,6 +21,7 @@ int cmd_console(int argc, char **argv)
 	/* Ctrl-C simply ends a follow: there is no VM of ours to clean up. */
 	static volatile sig_atomic_t never;
 	struct nl_sock *events = NULL;
+	struct console_input in;
 	struct console con = {};
 	bool follow = false;
 	struct vm_info vm;
@@ -49,7 +54,14 @@ int cmd_console(int argc, char **argv)
 		ret = EXIT_ERROR;
 		goto out;
 	}
-	ret = console_follow(&s, events, &con, &never, &vm) ? EXIT_ERROR : EXIT_OK;
+	if (console_input_open(&in, STDIN_FILENO)) {
+		ret = EXIT_ERROR;
+	} else {
+		/* Detaching leaves the VM running, as virsh console does. */
+		ret = console_follow(&s, events, &con, &in, &never, &vm) < 0 ?
+			EXIT_ERROR : EXIT_OK;
+		console_input_close(&in);
+	}
 	nl_socket_free(events);
 out:
 	if (!ret)

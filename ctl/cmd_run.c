@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cmd.h"
 #include "console.h"
 #include "size.h"
@@ -137,6 +138,7 @@ static int run_vm(struct svmm *s, struct nl_sock *events,
 	 */
 	struct console con = { .id = created->id, .serial = created->serial };
 	uint32_t id = created->id;
+	struct console_input in;
 	struct vm_info vm;
 	int err, ret;
 
@@ -148,12 +150,21 @@ static int run_vm(struct svmm *s, struct nl_sock *events,
 		return EXIT_ERROR;
 	}
 	*started = true;
-	ret = console_follow(s, events, &con, &interrupted, &vm);
+	if (console_input_open(&in, STDIN_FILENO))
+		return EXIT_ERROR;
+	ret = console_follow(s, events, &con, &in, &interrupted, &vm);
+	console_input_close(&in);
 	console_report_dropped(&con);
 	if (ret < 0)
 		return EXIT_ERROR;
-	if (ret > 0)
+	if (ret == CONSOLE_INTERRUPTED)
 		return 128 + interrupted;
+	if (ret == CONSOLE_DETACHED) {
+		/* This VM lives only as long as the command: it goes too. */
+		vm_op(s, SHADOWVMM_CMD_VM_STOP, id);
+		snprintf(how, len, "VM %" PRIu32 " stopped: detached (Ctrl-])", id);
+		return EXIT_ERROR;
+	}
 	return guest_status(&vm, how, len);
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reading a VM's console: CONSOLE_READ from an offset, raw bytes to stdout,
- * and following the stream until the VM stops.
+ * A VM's console: CONSOLE_READ from an offset, raw bytes to stdout, and
+ * following the stream until the VM stops, with stdin going the other way
+ * (CONSOLE_WRITE) into the guest's COM1.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -151,22 +152,114 @@ static int check_state(struct svmm *s, struct watch *w)
 }
 
 /**
+ * console_input_open() - forward @fd to the guest
+ * @in: the input to set up
+ * @fd: usually stdin; a terminal goes into raw mode (no echo, no line
+ *	editing, no signals: Ctrl-C is the guest's) until
+ *	console_input_close(), and Ctrl-] on it detaches
+ *
+ * Return: 0, or -1 with one line on stderr.
+ */
+int console_input_open(struct console_input *in, int fd)
+{
+	struct termios raw;
+
+	memset(in, 0, sizeof(*in));
+	in->fd = fd;
+	in->tty = isatty(fd);
+	if (!in->tty)
+		return 0;
+	if (tcgetattr(fd, &in->saved)) {
+		fprintf(stderr, "shadowvmm: stdin: %s\n", strerror(errno));
+		return -1;
+	}
+	raw = in->saved;
+	/* Input only: the guest's output keeps the terminal's newline handling. */
+	raw.c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
+			 ICRNL | IXON);
+	raw.c_lflag &= ~(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	if (tcsetattr(fd, TCSANOW, &raw)) {
+		fprintf(stderr, "shadowvmm: stdin: %s\n", strerror(errno));
+		return -1;
+	}
+	fprintf(stderr, "shadowvmm: connected to the console; Ctrl-] to detach\r\n");
+	return 0;
+}
+
+void console_input_close(struct console_input *in)
+{
+	if (in->fd >= 0 && in->tty)
+		tcsetattr(in->fd, TCSANOW, &in->saved);
+	in->fd = -1;
+}
+
+/*
+ * Read what @in has and send it. Return: 0, CONSOLE_DETACHED, or -1
+ * (printed). A VM that has no room yet keeps the bytes for the next try.
+ */
+static int forward_input(struct svmm *s, struct console *c,
+			 struct console_input *in, bool readable)
+{
+	uint8_t *key;
+	ssize_t n;
+	int err;
+
+	if (readable && !in->len) {
+		n = read(in->fd, in->buf, sizeof(in->buf));
+		if (n == 0)
+			in->eof = true;
+		if (n < 0 && errno != EINTR && errno != EAGAIN) {
+			fprintf(stderr, "shadowvmm: stdin: %s\n", strerror(errno));
+			in->eof = true;
+		}
+		in->len = n > 0 ? n : 0;
+		key = in->tty ? memchr(in->buf, CONSOLE_DETACH_KEY, in->len) : NULL;
+		if (key) {
+			in->len = key - in->buf;
+			if (in->len)
+				vm_console_write(s, c->id, in->buf, in->len);
+			return CONSOLE_DETACHED;
+		}
+	}
+	if (!in->len)
+		return 0;
+	err = vm_console_write(s, c->id, in->buf, in->len);
+	if (err == -ENOBUFS)
+		return 0;
+	in->len = 0;
+	/* A VM that stopped meanwhile takes nothing: its stop event follows. */
+	if (err && err != -ESRCH) {
+		vm_perror(s, "write to the console of", c->id, err);
+		return -1;
+	}
+	return 0;
+}
+
+/**
  * console_follow() - stream the console until the VM stops
  * @events: a socket in the "events" group, joined before the VM started
  * @c: where to read from; @c->serial names the VM's life to follow, or is
  *     0 for the VM that has @c->id now
+ * @in: input to forward to the guest, or NULL
  * @stopped: filled with the stopped VM's description
  *
  * Stop events are the fast path; a VM_GET now and then covers an event
  * that was lost (socket overrun) or sent before we listened.
  *
- * Return: 0 when the VM stopped (its console drained), 1 if *@interrupted
- * was set, -1 on an error (printed).
+ * Return: 0 when the VM stopped (its console drained), CONSOLE_INTERRUPTED
+ * if *@interrupted was set, CONSOLE_DETACHED on Ctrl-] from a terminal,
+ * -1 on an error (printed).
  */
 int console_follow(struct svmm *s, struct nl_sock *events, struct console *c,
-		   volatile sig_atomic_t *interrupted, struct vm_info *stopped)
+		   struct console_input *in, volatile sig_atomic_t *interrupted,
+		   struct vm_info *stopped)
 {
-	struct pollfd pfd = { .fd = nl_socket_get_fd(events), .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = nl_socket_get_fd(events), .events = POLLIN },
+		{ .fd = -1, .events = POLLIN },
+	};
 	struct watch w = { .c = c, .vm = stopped };
 	unsigned int idle = 0;
 	int n, err;
@@ -175,25 +268,31 @@ int console_follow(struct svmm *s, struct nl_sock *events, struct console *c,
 		return -1;
 	while (!w.stopped) {
 		if (*interrupted)
-			return 1;
+			return CONSOLE_INTERRUPTED;
+		if (in && in->fd >= 0) {
+			n = forward_input(s, c, in,
+					  pfd[1].revents & (POLLIN | POLLHUP));
+			if (n)
+				return n;
+			/* Bytes the VM has no room for yet: read no more. */
+			pfd[1].fd = in->eof || in->len ? -1 : in->fd;
+		}
 		n = console_read(s, c);
 		if (n < 0)
 			return -1;
-		if (n > 0) {
-			idle = 0;
-			continue;
-		}
-		if (poll(&pfd, 1, POLL_MS) < 0 && errno != EINTR) {
+		/* While output flows, only look whether there is input. */
+		if (poll(pfd, 2, n > 0 ? 0 : POLL_MS) < 0 && errno != EINTR) {
 			fprintf(stderr, "shadowvmm: poll: %s\n", strerror(errno));
 			return -1;
 		}
-		err = pfd.revents ? svmm_events_read(events, on_event, &w) : 0;
+		err = pfd[0].revents ? svmm_events_read(events, on_event, &w) : 0;
 		if (w.stopped)
 			break;
-		if (err || ++idle % CHECK_EVERY == 0) {
-			if (check_state(s, &w))
-				return -1;
-		}
+		if (n > 0)
+			idle = 0;
+		if ((err || (!n && ++idle % CHECK_EVERY == 0)) &&
+		    check_state(s, &w))
+			return -1;
 	}
 	/* Output written just before the stop is still in the ring. */
 	return console_drain(s, c) < 0 ? -1 : 0;

@@ -102,6 +102,20 @@ int vm_create(struct svmm *s, uint64_t mem_size, uint32_t mmu_pages,
 	return err;
 }
 
+int vm_console_write(struct svmm *s, uint32_t id, const uint8_t *data,
+		     size_t len)
+{
+	struct nl_msg *msg = vm_msg(s, SHADOWVMM_CMD_CONSOLE_WRITE, id);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put(msg, SHADOWVMM_A_DATA, len, data) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return svmm_request(s, msg, NULL, NULL);
+}
+
 static int mem_write(struct svmm *s, uint32_t id, uint64_t gpa,
 		     const uint8_t *data, uint32_t len)
 {

@@ -15,6 +15,9 @@ void vm_perror(const struct svmm *s, const char *op, uint32_t id, int err);
 /* These return 0 or a negative errno and print nothing. */
 int vm_get(struct svmm *s, uint32_t id, struct vm_info *vm);
 int vm_op(struct svmm *s, uint8_t cmd, uint32_t id);
+/* -ENOBUFS: the guest has not read enough of what it was sent before. */
+int vm_console_write(struct svmm *s, uint32_t id, const uint8_t *data,
+		     size_t len);
 /* Appends to @l, which the caller frees. */
 int vm_stats_get(struct svmm *s, uint32_t id, struct stat_list *l);
 /*
