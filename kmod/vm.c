@@ -271,11 +271,8 @@ int shadowvmm_vm_console_write(struct shadowvmm_vm *vm, const u8 *data,
 		set_why(why, SHADOWVMM_A_DATA,
 			"DATA: the console input is full: the guest is not reading COM1");
 		err = -ENOBUFS;
-	} else {
-		shadowvmm_stat_add(&vm->stats,
-				   SHADOWVMM_STAT_CONSOLE_INPUT_BYTES, len);
-		if (vm->state == SHADOWVMM_VM_RUNNING)
-			shadowvmm_vcpu_kick(&vm->vcpu);
+	} else if (vm->state == SHADOWVMM_VM_RUNNING) {
+		shadowvmm_vcpu_kick(&vm->vcpu);
 	}
 	mutex_unlock(&vm->lock);
 	return err;

@@ -243,6 +243,9 @@ static void console_input_to_com1(struct kunit *test)
 	shadowvmm_devices_sync(vm);
 	KUNIT_EXPECT_TRUE(test, irr_has(&vm->vcpu.apic, 0x34));
 	KUNIT_EXPECT_EQ(test, vm->stats.counter[SHADOWVMM_STAT_IOAPIC_IRQS], 1ULL);
+	KUNIT_EXPECT_EQ(test,
+			vm->stats.counter[SHADOWVMM_STAT_CONSOLE_INPUT_BYTES],
+			3ULL);
 }
 
 static u64 read_item(struct shadowvmm_fw_cfg *fw, u16 key, unsigned int len)

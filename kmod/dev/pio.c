@@ -71,16 +71,19 @@ void shadowvmm_devices_sync(struct shadowvmm_vm *vm)
 {
 	struct shadowvmm_console_input *in = &vm->dev.input;
 	struct shadowvmm_uart *com1 = &vm->dev.com1;
-	unsigned int room = shadowvmm_uart_rx_room(com1);
+	unsigned int room = shadowvmm_uart_rx_room(com1), moved = 0;
 
 	if (room && READ_ONCE(in->len)) {
 		spin_lock(&in->lock);
-		while (room-- && in->len) {
+		for (; moved < room && in->len; moved++) {
 			shadowvmm_uart_receive(com1, in->buf[in->head]);
 			in->head = (in->head + 1) % sizeof(in->buf);
 			in->len--;
 		}
 		spin_unlock(&in->lock);
+		/* Counted here: the vCPU's thread is the counters' one writer. */
+		shadowvmm_stat_add(&vm->stats, SHADOWVMM_STAT_CONSOLE_INPUT_BYTES,
+				   moved);
 	}
 	if (shadowvmm_ioapic_set_line(&vm->dev.ioapic,
 				      SHADOWVMM_IOAPIC_PIN_COM1,
