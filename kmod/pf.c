@@ -33,6 +33,7 @@ struct access_ctx {
 	u64 gva;		/* where the fault said the access goes */
 	u64 gpa;		/* and where that is */
 	/* A device register's access, for one trace event per instruction. */
+	const struct reg_dev *dev;
 	bool taken, wrote;
 	u32 reg;
 };
@@ -85,29 +86,64 @@ static int store_write(void *ctx, u64 gva, const void *old, const void *val,
 }
 
 /*
- * The APIC's registers are 32 bits wide at 16-byte strides; a narrower
- * access reads part of one (as KVM allows), a wider or straddling one
- * reads zeros and writes nothing: the SDM leaves them undefined.
+ * A page of device registers, 32 bits wide at 16-byte strides: the local
+ * APIC's, and the I/O APIC's two. A narrower access reads part of one (as
+ * KVM allows), a wider or straddling one reads zeros and writes nothing:
+ * the SDM leaves them undefined.
  */
-static bool apic_access_ok(u64 offset, unsigned int size)
+struct reg_dev {
+	u32 (*read)(struct shadowvmm_vcpu *vcpu, u32 offset);
+	void (*write)(struct shadowvmm_vcpu *vcpu, u32 offset, u32 val);
+	bool traced;	/* one shadowvmm_apic event per instruction */
+};
+
+static u32 lapic_reg_read(struct shadowvmm_vcpu *vcpu, u32 offset)
+{
+	return shadowvmm_lapic_read(&vcpu->apic, offset, ktime_get_ns());
+}
+
+static void lapic_reg_write(struct shadowvmm_vcpu *vcpu, u32 offset, u32 val)
+{
+	shadowvmm_lapic_write(&vcpu->apic, offset, val, ktime_get_ns());
+}
+
+static u32 ioapic_reg_read(struct shadowvmm_vcpu *vcpu, u32 offset)
+{
+	return shadowvmm_ioapic_read(&vcpu->vm->dev.ioapic, offset);
+}
+
+static void ioapic_reg_write(struct shadowvmm_vcpu *vcpu, u32 offset, u32 val)
+{
+	shadowvmm_ioapic_write(&vcpu->vm->dev.ioapic, offset, val);
+	/* An unmasked pin whose line is up takes its edge now. */
+	shadowvmm_devices_sync(vcpu->vm);
+}
+
+static const struct reg_dev lapic_dev = {
+	lapic_reg_read, lapic_reg_write, true
+};
+
+static const struct reg_dev ioapic_dev = {
+	ioapic_reg_read, ioapic_reg_write, false
+};
+
+static bool reg_access_ok(u64 offset, unsigned int size)
 {
 	return size <= 4 && (offset & 15) + size <= 4;
 }
 
-static int apic_read(void *ctx, u64 gva, void *val, unsigned int size)
+static int reg_read(void *ctx, u64 gva, void *val, unsigned int size)
 {
 	struct access_ctx *mmio = ctx;
-	struct shadowvmm_vcpu *vcpu = mmio->vcpu;
 	u64 offset = offset_in_page(mmio->gpa);
 	u32 reg;
 
 	if (gva != mmio->gva)
 		return -EINVAL;
 	memset(val, 0, size);
-	if (!apic_access_ok(offset, size))
+	if (!reg_access_ok(offset, size))
 		return 0;
-	reg = shadowvmm_lapic_read(&vcpu->apic, offset & ~15ULL,
-				   ktime_get_ns());
+	reg = mmio->dev->read(mmio->vcpu, offset & ~15ULL);
 	mmio->taken = true;
 	mmio->reg = reg;
 	reg >>= (offset & 3) * 8;
@@ -115,12 +151,11 @@ static int apic_read(void *ctx, u64 gva, void *val, unsigned int size)
 	return 0;
 }
 
-/* No compare: the APIC belongs to this vCPU alone, nothing races. */
-static int apic_write(void *ctx, u64 gva, const void *old, const void *val,
-		      unsigned int size)
+/* No compare: the device belongs to this vCPU alone, nothing races. */
+static int reg_write(void *ctx, u64 gva, const void *old, const void *val,
+		     unsigned int size)
 {
 	struct access_ctx *mmio = ctx;
-	struct shadowvmm_vcpu *vcpu = mmio->vcpu;
 	u64 offset = offset_in_page(mmio->gpa);
 	u32 reg;
 
@@ -135,46 +170,7 @@ static int apic_write(void *ctx, u64 gva, const void *old, const void *val,
 	mmio->taken = true;
 	mmio->wrote = true;
 	mmio->reg = reg;
-	shadowvmm_lapic_write(&vcpu->apic, offset, reg, ktime_get_ns());
-	return 0;
-}
-
-/*
- * The I/O APIC's two registers are 32 bits wide; like the local APIC's,
- * a narrower access reads part of one and a wider one reads zeros.
- */
-static int ioapic_read(void *ctx, u64 gva, void *val, unsigned int size)
-{
-	struct access_ctx *mmio = ctx;
-	u64 offset = offset_in_page(mmio->gpa);
-	u32 reg;
-
-	if (gva != mmio->gva)
-		return -EINVAL;
-	memset(val, 0, size);
-	if (!apic_access_ok(offset, size))
-		return 0;
-	reg = shadowvmm_ioapic_read(&mmio->vcpu->vm->dev.ioapic, offset & ~15ULL);
-	reg >>= (offset & 3) * 8;
-	memcpy(val, &reg, size);
-	return 0;
-}
-
-static int ioapic_write(void *ctx, u64 gva, const void *old, const void *val,
-			unsigned int size)
-{
-	struct access_ctx *mmio = ctx;
-	u64 offset = offset_in_page(mmio->gpa);
-	u32 reg;
-
-	if (gva != mmio->gva)
-		return -EINVAL;
-	if (size != 4 || (offset & 15))
-		return 0;
-	memcpy(&reg, val, 4);
-	shadowvmm_ioapic_write(&mmio->vcpu->vm->dev.ioapic, offset, reg);
-	/* An unmasked pin whose line is up takes its edge now. */
-	shadowvmm_devices_sync(mmio->vcpu->vm);
+	mmio->dev->write(mmio->vcpu, offset, reg);
 	return 0;
 }
 
@@ -189,15 +185,17 @@ static int emulate(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa, bool mmio)
 		.rflags = &vcpu->rflags,
 		.rip = vcpu->rip,
 	};
-	bool ioapic = mmio && gpa >> PAGE_SHIFT == SHADOWVMM_IOAPIC_BASE >> PAGE_SHIFT;
 	const struct shadowvmm_emulate_ops ops = {
 		.seg_base = store_seg_base,
-		.read = ioapic ? ioapic_read : mmio ? apic_read : store_read,
-		.write = ioapic ? ioapic_write : mmio ? apic_write : store_write,
+		.read = mmio ? reg_read : store_read,
+		.write = mmio ? reg_write : store_write,
 		.ctx = &store,
 	};
 	int err;
 
+	if (mmio)
+		store.dev = gpa >> PAGE_SHIFT == SHADOWVMM_IOAPIC_BASE >> PAGE_SHIFT ?
+			    &ioapic_dev : &lapic_dev;
 	em.insn_avail = shadowvmm_fetch_insn(vcpu, insn);
 	if (!em.insn_avail)
 		return -EFAULT;
@@ -214,7 +212,7 @@ static int emulate(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa, bool mmio)
 		vcpu->rip = (u32)vcpu->rip;
 	vcpu->dirty |= VCPU_DIRTY_INTR_SHADOW;
 	/* A store reads first: one event says what the instruction did. */
-	if (store.taken)
+	if (store.taken && store.dev->traced)
 		trace_shadowvmm_apic(vcpu->vm->id, offset_in_page(gpa),
 				     store.wrote, store.reg);
 	return 0;
