@@ -2,6 +2,7 @@
 #
 # make                 module (and KUnit module if the kernel has KUnit), CLI, guests
 # make demo            run the hello guest: here on a VT-x host, else inside Bochs
+# make demo-linux      the same with the Linux guest, booted to its shell
 # make check           every test; ends with "N passed, N failed[, N skipped]"
 # make bench           benchmarks (exits per operation)
 # make install         the CLI, man page and bash completion (PREFIX, DESTDIR)
@@ -12,7 +13,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 export KDIR
 
-.PHONY: all modules ctl guests demo check bench clean install modules_install
+.PHONY: all modules ctl guests demo demo-linux check bench clean install modules_install
 
 all: modules ctl guests
 
@@ -32,6 +33,10 @@ guests:
 demo:
 	scripts/install-deps
 	scripts/demo
+
+demo-linux:
+	scripts/install-deps
+	scripts/demo linux
 
 check:
 	scripts/install-deps

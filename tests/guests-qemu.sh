@@ -11,7 +11,9 @@
 # The ones that never write an exit status are listed below instead.
 #
 # Environment: QEMU_TIMEOUT (s, default 60) bounds each run; SPIN_SETTLE
-# (s, default 2) is how long a "runs" guest must outlive its output.
+# (s, default 2) is how long a "runs" guest must outlive its output;
+# LINUX_GUEST, scripts/build-guest-linux's directory, adds the Linux
+# guest's cases (guests/linux/cases).
 set -u
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -211,5 +213,36 @@ while read -r name image how args; do
 	esac
 	result "$name" "$why"
 done <<<"$noexit_cases"
+
+# The Linux guest (guests/linux/cases): the serial output less the
+# kernel's own lines, with the vmlinux and initramfs in LINUX_GUEST
+# (scripts/build-guest-linux's output directory).
+linux=${LINUX_GUEST:-}
+if [ -z "$linux" ] || [ ! -f "$linux/vmlinux" ]; then
+	echo "SKIP guests-qemu/linux: no Linux guest (set LINUX_GUEST to scripts/build-guest-linux's directory)"
+	exit $failed
+fi
+while read -r name status expected cmdline; do
+	case $name in '' | '#'*) continue ;; esac
+	# shellcheck disable=SC2054 # the commas belong to -device
+	timeout "$timeout_s" qemu-system-x86_64 -kernel "$linux/vmlinux" \
+		-initrd "$linux/initramfs.cpio.gz" -append "$cmdline" -m 128M \
+		-cpu "$cpu" -device isa-debug-exit,iobase=0xf4,iosize=4 \
+		-serial stdio -display none -nodefaults -no-reboot \
+		</dev/null 2>"$tmp/linux-$name.err" |
+		tr -d '\r' | grep -v '^\[' >"$tmp/linux-$name.out"
+	got=${PIPESTATUS[0]}
+	want=$(((status << 1 | 1) & 255))
+	if [ "$got" -eq 124 ]; then
+		why="still running after ${timeout_s}s"
+	elif [ "$got" -ne "$want" ]; then
+		why="QEMU exit status $got (guest $((got >> 1))), want $want (guest $status)$(stderr_of "linux-$name")"
+	elif ! cmp -s "$tmp/linux-$name.out" "$guests/linux/expected/$expected"; then
+		why="output differs from guests/linux/expected/$expected: got '$(head -c 300 "$tmp/linux-$name.out" | tr '\n' '|')'"
+	else
+		why=
+	fi
+	result "linux-$name" "$why"
+done <"$guests/linux/cases"
 
 exit $failed
