@@ -102,9 +102,11 @@ static void uart_receive_fifo(struct kunit *test)
 	unsigned int i;
 
 	shadowvmm_uart_reset(&uart);
-	/* Nothing comes in before the driver enables received data. */
+	/* Nothing comes in before the driver takes data by interrupt. */
 	KUNIT_EXPECT_EQ(test, shadowvmm_uart_rx_room(&uart), 0U);
 	shadowvmm_uart_write(&uart, IER, 0x01);
+	KUNIT_EXPECT_EQ(test, shadowvmm_uart_rx_room(&uart), 0U);
+	shadowvmm_uart_write(&uart, MCR, 0x08);
 	/* Without the FIFO, one byte: a 16450's holding register. */
 	KUNIT_EXPECT_EQ(test, shadowvmm_uart_rx_room(&uart), 1U);
 	shadowvmm_uart_write(&uart, IIR, 0x01);
@@ -220,11 +222,14 @@ static void console_input_to_com1(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, shadowvmm_devices_input(vm, (const u8 *)"hi", 2), 0);
 	KUNIT_EXPECT_EQ(test, shadowvmm_devices_input(vm, big, sizeof(big)),
 			-ENOBUFS);
-	/* It waits until the driver wants received data. */
+	/* It waits until the driver takes received data by interrupt. */
 	shadowvmm_devices_sync(vm);
 	KUNIT_EXPECT_EQ(test, vm->dev.input.len, 2U);
 	value = 0x01;
 	shadowvmm_pio(vm, 0x3f9, 1, false, &value);	/* IER: data */
+	KUNIT_EXPECT_EQ(test, vm->dev.input.len, 2U);
+	value = 0x08;
+	shadowvmm_pio(vm, 0x3fc, 1, false, &value);	/* MCR: OUT2 */
 	/* No FIFO yet: one byte moves in; reading it makes room for the next. */
 	KUNIT_EXPECT_EQ(test, vm->dev.input.len, 1U);
 	shadowvmm_pio(vm, 0x3f8, 1, true, &value);
@@ -237,8 +242,6 @@ static void console_input_to_com1(struct kunit *test)
 
 	/* IRQ 4 through the I/O APIC once the driver has set it all up. */
 	vm->dev.ioapic.redir[4] = 0x34;
-	value = 0x08;
-	shadowvmm_pio(vm, 0x3fc, 1, false, &value);	/* MCR: OUT2 */
 	KUNIT_EXPECT_EQ(test, shadowvmm_devices_input(vm, (const u8 *)"!", 1), 0);
 	shadowvmm_devices_sync(vm);
 	KUNIT_EXPECT_TRUE(test, irr_has(&vm->vcpu.apic, 0x34));

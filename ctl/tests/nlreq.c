@@ -43,6 +43,7 @@ static const char *const cmd_names[SHADOWVMM_CMD_MAX + 1] = {
 	[SHADOWVMM_CMD_CONSOLE_READ] = "CONSOLE_READ",
 	[SHADOWVMM_CMD_VM_NOTIFY] = "VM_NOTIFY",
 	[SHADOWVMM_CMD_TRANSLATE] = "TRANSLATE",
+	[SHADOWVMM_CMD_CONSOLE_WRITE] = "CONSOLE_WRITE",
 };
 
 static int usage(const char *why, const char *arg)

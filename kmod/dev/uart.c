@@ -59,16 +59,18 @@ bool shadowvmm_uart_irq(const struct shadowvmm_uart *uart)
 
 /*
  * Room for received bytes. Without the FIFO the receiver holds one byte,
- * as a 16450's does. Nothing arrives before the driver has enabled the
- * received-data interrupt: input typed ahead waits in the VMM rather
- * than in a FIFO the driver clears as it starts (Linux's 8250 drains it
- * then), so a polling driver too sets IER bit 0 to receive.
+ * as a 16450's does. Nothing arrives before the driver takes received
+ * data by interrupt (IER bit 0, and MCR.OUT2 connecting the line):
+ * input typed ahead waits in the VMM rather than in a receiver that a
+ * driver probing and starting the chip reads and drops (Linux's 8250
+ * sets IER to 0x0F for a moment while it probes, and reads RBR as it
+ * starts). A polling driver sets both bits too to receive.
  */
 unsigned int shadowvmm_uart_rx_room(const struct shadowvmm_uart *uart)
 {
 	unsigned int size = uart->fcr & FCR_ENABLE ? SHADOWVMM_UART_FIFO : 1;
 
-	if (!(uart->ier & IER_RDI))
+	if (!(uart->ier & IER_RDI) || !(uart->mcr & MCR_OUT2))
 		return 0;
 	return uart->rx_count < size ? size - uart->rx_count : 0;
 }
@@ -152,8 +154,13 @@ bool shadowvmm_uart_write(struct shadowvmm_uart *uart, unsigned int reg,
 		uart->ier = value & 0x0f;
 		break;
 	case UART_IIR_FCR:
-		/* As on the chip, turning the FIFO on or off empties it. */
-		if ((value & FCR_CLEAR_RX) || ((value ^ uart->fcr) & FCR_ENABLE))
+		/*
+		 * Only an explicit reset empties the receiver. The chip also
+		 * empties it when the FIFO is turned on or off, but Linux's
+		 * 8250 driver turns it on after it has enabled received-data
+		 * interrupts, and the first bytes typed would be lost.
+		 */
+		if (value & FCR_CLEAR_RX)
 			uart->rx_count = 0;
 		uart->fcr = value & 0xc9;
 		break;

@@ -11,8 +11,8 @@
 /*
  * COM1 as a 16550A: an infinitely fast transmitter (THR and the shifter
  * are always empty, so a polling console never waits), a 16-byte receive
- * FIFO that the VMM fills from the console input once the driver enables
- * the received-data interrupt, and the interrupt identification a driver
+ * FIFO that the VMM fills from the console input once the driver takes
+ * received data by interrupt, and the interrupt identification a driver
  * runs on: received data, then THR empty, onto the interrupt line when
  * MCR.OUT2 connects it, as on a PC.
  */

@@ -164,6 +164,14 @@ per_op() {
 	printf '%s%d.%02d' "$s" $((d / n)) $((d * 100 / n % 100))
 }
 
+# pty_setup: pseudo-terminals for ptyrun, which the initramfs does not
+# set up
+pty_setup() {
+	grep -q ' /dev/pts ' /proc/mounts ||
+		{ mkdir -p /dev/pts && mount -t devpts -o ptmxmode=0666 devpts /dev/pts; }
+	[ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx
+}
+
 # --- two CPUs ---------------------------------------------------------------
 
 # vcpu_pid ID: the pid of VM ID's vCPU thread ("shadowvmm/ID"), or

@@ -432,6 +432,12 @@ static void put_request(struct fz *t, uint8_t cmd, struct expect *e)
 			put_int(t, SHADOWVMM_A_ACCESS, chance(t, 70) ?
 				(below(t, 8) & 7) << 1 : (uint32_t)any_u64(t), 4);
 		break;
+	case SHADOWVMM_CMD_CONSOLE_WRITE:
+		if (!chance(t, 2))
+			put_int(t, SHADOWVMM_A_VM_ID, id, 4);
+		if (!chance(t, 2))
+			put_data(t);
+		break;
 	case SHADOWVMM_CMD_VM_DESTROY:
 		e->is_destroy = 1;
 		/* fall through */
@@ -517,7 +523,7 @@ static void mutate(struct fz *t)
 
 static int has_op(uint8_t cmd)
 {
-	return cmd >= SHADOWVMM_CMD_VM_CREATE && cmd <= SHADOWVMM_CMD_TRANSLATE &&
+	return cmd >= SHADOWVMM_CMD_VM_CREATE && cmd <= SHADOWVMM_CMD_MAX &&
 	       cmd != SHADOWVMM_CMD_VM_NOTIFY;
 }
 

@@ -116,6 +116,7 @@ if [ -z "$id" ]; then
 elif ! command -v ptyrun >/dev/null; then
 	why="no ptyrun (ctl/tests/ptyrun) for a terminal"
 else
+	pty_setup
 	printf 'echo via-$((2 + 3))-console\n\035' >/tmp/l.in
 	ptyrun -i /tmp/l.in /tmp/l.tty shadowvmm console "$id" --follow
 	st=$?

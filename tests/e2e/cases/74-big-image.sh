@@ -8,9 +8,7 @@
 want="big: 64 MiB image, 16384 pages, 0 bad"
 id=$(shadowvmm create --mem 80M 2>&1)
 start=$(date +%s)
-# pseudo-terminals, which the initramfs does not set up
-grep -q ' /dev/pts ' /proc/mounts || { mkdir -p /dev/pts && mount -t devpts -o ptmxmode=0666 devpts /dev/pts; }
-[ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx
+pty_setup
 if command -v ptyrun >/dev/null; then
 	# a pseudo-terminal for stderr: the bar, redrawn in place
 	ptyrun /tmp/big.tty shadowvmm load "$id" "$G/big.elf"
