@@ -9,7 +9,9 @@
  * hidden until someone decides otherwise.
  */
 #include <linux/bits.h>
+#include <linux/gcd.h>
 #include <linux/kernel.h>
+#include <linux/math.h>
 #include <linux/string.h>
 #include <asm/processor.h>
 #include <asm/tsc.h>
@@ -49,6 +51,40 @@
 #define EXT1_EDX_KEEP	(BIT(11) /* SYSCALL */ | BIT(20) /* NX */ | \
 			 BIT(26) /* 1 GiB pages */ | \
 			 BIT(29) /* long mode */)
+
+/*
+ * Linux 6.1 works leaf 0x15 out as crystal_khz * EBX / EAX in 32 bits,
+ * crystal_khz here 10^6: EBX must stay at or below this, or a TSC above
+ * 4.29 MHz reads as garbage.
+ */
+#define TSC_RATIO_NUM_MAX	(U32_MAX / (SHADOWVMM_LAPIC_BUS_HZ / 1000))
+
+/**
+ * shadowvmm_cpuid_tsc_ratio() - leaf 0x15's TSC/crystal ratio
+ * @tsc_khz: the TSC's rate
+ * @num: set to EBX, the numerator, at most TSC_RATIO_NUM_MAX
+ * @den: set to EAX, the denominator, not 0
+ *
+ * The exact ratio @tsc_khz / 10^6 (the 1 GHz crystal in kHz) in lowest
+ * terms when its numerator is small enough; otherwise the closest with a
+ * numerator that is, off by less than one part in 4000.
+ */
+void shadowvmm_cpuid_tsc_ratio(u32 tsc_khz, u32 *num, u32 *den)
+{
+	u32 crystal_khz = SHADOWVMM_LAPIC_BUS_HZ / 1000;
+	unsigned long g = gcd(tsc_khz ?: 1, crystal_khz);
+
+	*num = (tsc_khz ?: 1) / g;
+	*den = crystal_khz / g;
+	if (*num <= TSC_RATIO_NUM_MAX)
+		return;
+	*den = max_t(u64, 1, (u64)TSC_RATIO_NUM_MAX * crystal_khz / tsc_khz);
+	*num = DIV_ROUND_CLOSEST_ULL((u64)tsc_khz * *den, crystal_khz);
+	if (*num > TSC_RATIO_NUM_MAX) {
+		*den -= 1;
+		*num = DIV_ROUND_CLOSEST_ULL((u64)tsc_khz * *den, crystal_khz);
+	}
+}
 
 static void zero(struct shadowvmm_cpuid *regs)
 {
@@ -104,8 +140,7 @@ void shadowvmm_cpuid_filter(u32 leaf, u32 subleaf,
 		 * crystal: Linux then knows both rates without calibrating
 		 * against a PIT that is not there.
 		 */
-		regs->eax = USEC_PER_SEC;
-		regs->ebx = tsc_khz;
+		shadowvmm_cpuid_tsc_ratio(tsc_khz, &regs->ebx, &regs->eax);
 		regs->ecx = SHADOWVMM_LAPIC_BUS_HZ;
 		regs->edx = 0;
 		break;

@@ -22,5 +22,6 @@ void shadowvmm_cpuid_filter(u32 leaf, u32 subleaf,
 			    struct shadowvmm_cpuid *regs);
 void shadowvmm_cpuid_guest(u32 leaf, u32 subleaf, struct shadowvmm_cpuid *regs);
 u8 shadowvmm_cpuid_maxphyaddr(void);
+void shadowvmm_cpuid_tsc_ratio(u32 tsc_khz, u32 *num, u32 *den);
 
 #endif

@@ -57,6 +57,12 @@ static void leaf1_keeps_absent_features_absent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.edx, (u32)LEAF1_EDX_APIC);
 }
 
+/* abs_diff() came after 6.1. */
+static u64 distance(u64 a, u64 b)
+{
+	return a > b ? a - b : b - a;
+}
+
 /* Linux trusts these and skips calibrating against a PIT. */
 static void tsc_and_bus_rates_are_known(struct kunit *test)
 {
@@ -65,8 +71,10 @@ static void tsc_and_bus_rates_are_known(struct kunit *test)
 	shadowvmm_cpuid_filter(0x15, 0, &r);
 	KUNIT_ASSERT_NE(test, r.eax, 0U);
 	KUNIT_EXPECT_EQ(test, r.ecx, 1000000000U);	/* the APIC timer's */
-	KUNIT_EXPECT_EQ(test, (u64)r.ecx / 1000 * r.ebx / r.eax,
-			(u64)tsc_khz);
+	/* Linux 6.1 multiplies in 32 bits: it must not overflow. */
+	KUNIT_EXPECT_LE(test, (u64)r.ecx / 1000 * r.ebx, (u64)U32_MAX);
+	KUNIT_EXPECT_LE(test, distance((u64)r.ecx / 1000 * r.ebx / r.eax,
+				       (u64)tsc_khz), (u64)tsc_khz / 4000 + 1);
 	r = everything();
 	shadowvmm_cpuid_filter(0x16, 0, &r);
 	KUNIT_EXPECT_EQ(test, r.eax, tsc_khz / 1000);
@@ -75,6 +83,35 @@ static void tsc_and_bus_rates_are_known(struct kunit *test)
 	shadowvmm_cpuid_filter(6, 0, &r);
 	KUNIT_EXPECT_EQ(test, r.eax, (u32)LEAF6_EAX_ARAT);
 	KUNIT_EXPECT_EQ(test, r.ecx, 0U);
+}
+
+/*
+ * The ratio for TSCs from Bochs's to a fast server's: what Linux 6.1
+ * computes from it in 32 bits is the TSC's rate, within 1 in 4000.
+ */
+static void tsc_ratio_survives_32_bits(struct kunit *test)
+{
+	static const u32 rates_khz[] = {
+		1, 2755, 50000, 1000000, 2000000, 2893437, 3600000, 4294967,
+		5000000,
+	};
+	unsigned int i;
+	u32 num, den, got;
+
+	for (i = 0; i < ARRAY_SIZE(rates_khz); i++) {
+		shadowvmm_cpuid_tsc_ratio(rates_khz[i], &num, &den);
+		KUNIT_ASSERT_NE(test, den, 0U);
+		KUNIT_EXPECT_LE_MSG(test, (u64)1000000 * num, (u64)U32_MAX,
+				    "%u kHz", rates_khz[i]);
+		got = 1000000U * num / den;	/* as native_calibrate_tsc() */
+		KUNIT_EXPECT_LE_MSG(test, distance(got, rates_khz[i]),
+				    rates_khz[i] / 4000 + 1, "%u kHz: %u/%u",
+				    rates_khz[i], num, den);
+	}
+	/* Exact where lowest terms allow: Bochs's 50 MHz is 1/20. */
+	shadowvmm_cpuid_tsc_ratio(50000, &num, &den);
+	KUNIT_EXPECT_EQ(test, num, 1U);
+	KUNIT_EXPECT_EQ(test, den, 20U);
 }
 
 static void max_leaves_are_capped(struct kunit *test)
@@ -167,6 +204,7 @@ static struct kunit_case cpuid_cases[] = {
 	KUNIT_CASE(leaf1_keeps_absent_features_absent),
 	KUNIT_CASE(max_leaves_are_capped),
 	KUNIT_CASE(tsc_and_bus_rates_are_known),
+	KUNIT_CASE(tsc_ratio_survives_32_bits),
 	KUNIT_CASE(leaf7_is_an_allow_list),
 	KUNIT_CASE(long_mode_and_syscall_offered),
 	KUNIT_CASE(linear_width_is_48_bits),
