@@ -16,6 +16,7 @@ int cmd_console(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "follow", no_argument, NULL, 'f' },
+		{ "no-input", no_argument, NULL, 'n' },
 		{}
 	};
 	/* Ctrl-C simply ends a follow: there is no VM of ours to clean up. */
@@ -23,16 +24,19 @@ int cmd_console(int argc, char **argv)
 	struct nl_sock *events = NULL;
 	struct console_input in;
 	struct console con = {};
-	bool follow = false;
+	bool follow = false, no_input = false;
 	struct vm_info vm;
 	struct svmm s;
 	int c, ret, err;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f", opts, NULL)) != -1) {
-		if (c != 'f')
+	while ((c = getopt_long(argc, argv, ":fn", opts, NULL)) != -1) {
+		if (c == 'f')
+			follow = true;
+		else if (c == 'n')
+			no_input = true;
+		else
 			return option_error(argv[0], argv, c);
-		follow = true;
 	}
 	if (optind == argc)
 		return usage_error(argv[0], "missing the VM id");
@@ -54,7 +58,7 @@ int cmd_console(int argc, char **argv)
 		ret = EXIT_ERROR;
 		goto out;
 	}
-	if (console_input_open(&in, STDIN_FILENO)) {
+	if (console_input_open(&in, no_input ? -1 : STDIN_FILENO)) {
 		ret = EXIT_ERROR;
 	} else {
 		/* Detaching leaves the VM running, as virsh console does. */

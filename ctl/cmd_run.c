@@ -25,6 +25,7 @@ static void on_signal(int sig)
 
 struct run_args {
 	const char *path;
+	bool no_input;		/* -n: stdin stays ours, as ssh -n */
 	struct boot_opts boot;
 	uint64_t mem_size;
 	uint32_t mmu_pages;
@@ -55,13 +56,14 @@ static int parse_args(int argc, char **argv, struct run_args *ra)
 		{ "cmdline", required_argument, NULL, 'c' },
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "module", required_argument, NULL, 'M' },
+		{ "no-input", no_argument, NULL, 'n' },
 		{}
 	};
 	int c;
 
 	ra->mem_size = DEFAULT_MEM_SIZE;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":m:c:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:c:n", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (parse_size(optarg, &ra->mem_size))
@@ -80,6 +82,9 @@ static int parse_args(int argc, char **argv, struct run_args *ra)
 		case 'M':
 			if (boot_opts_add_module(argv[0], &ra->boot, optarg))
 				return EXIT_USAGE;
+			break;
+		case 'n':
+			ra->no_input = true;
 			break;
 		default:
 			return option_error(argv[0], argv, c);
@@ -129,8 +134,8 @@ static int guest_status(const struct vm_info *vm, char *how, size_t len)
  * error was printed instead).
  */
 static int run_vm(struct svmm *s, struct nl_sock *events,
-		  const struct vm_info *created, bool *started, char *how,
-		  size_t len)
+		  const struct vm_info *created, bool no_input, bool *started,
+		  char *how, size_t len)
 {
 	/*
 	 * Ids are reused: a stop of an earlier VM with this id may be queued
@@ -150,7 +155,7 @@ static int run_vm(struct svmm *s, struct nl_sock *events,
 		return EXIT_ERROR;
 	}
 	*started = true;
-	if (console_input_open(&in, STDIN_FILENO))
+	if (console_input_open(&in, no_input ? -1 : STDIN_FILENO))
 		return EXIT_ERROR;
 	ret = console_follow(s, events, &con, &in, &interrupted, &vm);
 	console_input_close(&in);
@@ -244,7 +249,7 @@ int cmd_run(int argc, char **argv)
 	if (err == -EINTR)
 		ret = 128 + interrupted;
 	else if (!err)
-		ret = run_vm(&s, events, &created, &started, how, sizeof(how));
+		ret = run_vm(&s, events, &created, ra.no_input, &started, how, sizeof(how));
 
 	if (interrupted) {
 		/* The VM may have stopped on its own meanwhile: not an error. */

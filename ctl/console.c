@@ -154,8 +154,8 @@ static int check_state(struct svmm *s, struct watch *w)
 /**
  * console_input_open() - forward @fd to the guest
  * @in: the input to set up
- * @fd: usually stdin; a terminal goes into raw mode (no echo, no line
- *	editing, no signals: Ctrl-C is the guest's) until
+ * @fd: usually stdin, or -1 for none; a terminal goes into raw mode (no
+ *	echo, no line editing, no signals: Ctrl-C is the guest's) until
  *	console_input_close(), and Ctrl-] on it detaches
  *
  * Return: 0, or -1 with one line on stderr.
@@ -166,7 +166,7 @@ int console_input_open(struct console_input *in, int fd)
 
 	memset(in, 0, sizeof(*in));
 	in->fd = fd;
-	in->tty = isatty(fd);
+	in->tty = fd >= 0 && isatty(fd);
 	if (!in->tty)
 		return 0;
 	if (tcgetattr(fd, &in->saved)) {

@@ -27,7 +27,7 @@ static const struct command {
 	const char *usage;
 	const char *description;
 } commands[] = {
-	{ "run", cmd_run, "GUEST.elf [--mem SIZE] [--mmu-pages N] [--cmdline STR] [--initrd FILE] [--module FILE[,STR]]...",
+	{ "run", cmd_run, "KERNEL [--mem SIZE] [--mmu-pages N] [--cmdline STR] [--initrd FILE] [--module FILE[,STR]]... [-n]",
 	  "run a guest to its end; exit with its status" },
 	{ "create", cmd_create, "[--mem SIZE] [--mmu-pages N] [-j]",
 	  "create a VM and print its id" },
@@ -40,7 +40,8 @@ static const struct command {
 	{ "show", cmd_show, "[-j] VM", "show a VM's state and why it stopped" },
 	{ "stats", cmd_stats, "[VM] [--watch SECS [--count N]] [-f REGEX] [--csv|-j]",
 	  "counters, rates and exits by reason (all VMs without VM)" },
-	{ "console", cmd_console, "VM [--follow]", "print a VM's console output" },
+	{ "console", cmd_console, "VM [--follow [-n]]",
+	  "print a VM's console output; with --follow, type stdin into it" },
 	{ "monitor", cmd_monitor, "[-j] [VM]",
 	  "print VM events as they happen (all VMs without VM), until interrupted" },
 	{ "translate", cmd_translate, "VM GVA [--write] [--user] [--fetch] [-j]",

@@ -36,7 +36,7 @@ _shadowvmm()
 	case $cmd in
 	run)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--mem --mmu-pages --cmdline --initrd --module" -- "$cur"))
+			COMPREPLY=($(compgen -W "--mem --mmu-pages --cmdline --initrd --module -n --no-input" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur") $(compgen -d -- "$cur"))
 		fi ;;
@@ -63,7 +63,7 @@ _shadowvmm()
 		elif [ "$prev" = translate ]; then
 			COMPREPLY=($(compgen -W "$(_shadowvmm_vms)" -- "$cur"))
 		fi ;;
-	console) COMPREPLY=($(compgen -W "--follow $(_shadowvmm_vms)" -- "$cur")) ;;
+	console) COMPREPLY=($(compgen -W "--follow -n --no-input $(_shadowvmm_vms)" -- "$cur")) ;;
 	monitor) COMPREPLY=($(compgen -W "-j --json $(_shadowvmm_vms)" -- "$cur")) ;;
 	list) COMPREPLY=($(compgen -W "-j --json" -- "$cur")) ;;
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;

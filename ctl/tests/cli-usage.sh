@@ -59,7 +59,7 @@ expect help 0 "Usage: shadowvmm" help
 grep -q "^  run " "$tmp/out" || fail help-lists-run "help does not list run"
 expect help-option 0 "Usage: shadowvmm" --help
 expect help-short 0 "Usage: shadowvmm" -h
-expect help-command 0 "shadowvmm run GUEST.elf" help run
+expect help-command 0 "shadowvmm run KERNEL" help run
 expect command-help 0 "shadowvmm stats" stats --help
 expect help-unknown 2 "unknown command 'frobnicate'" help frobnicate
 expect no-args 2 "Usage: shadowvmm"

@@ -23,7 +23,8 @@ while read -r name image status expected args; do
 	done
 	set +f
 	[ -z "$cmdline" ] || set -- "$@" --cmdline "$cmdline"
-	shadowvmm run "$@" >/tmp/g.out 2>/tmp/g.err
+	# -n: the rest of the cases file is the loop's, not the guest's
+	shadowvmm run -n "$@" >/tmp/g.out 2>/tmp/g.err
 	got=$?
 	why=
 	if [ "$got" -ne "$status" ]; then
