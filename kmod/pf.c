@@ -174,7 +174,12 @@ static int reg_write(void *ctx, u64 gva, const void *old, const void *val,
 	return 0;
 }
 
-static int emulate(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa, bool mmio)
+/*
+ * Carry out the instruction at RIP whose access faulted at @gva (@gpa):
+ * a one-operand load or store, or with @string a STOS into the page.
+ */
+static int emulate(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa, bool mmio,
+		   bool string)
 {
 	struct access_ctx store = { .vcpu = vcpu, .gva = gva, .gpa = gpa };
 	u8 insn[SHADOWVMM_MAX_INSN_LEN];
@@ -202,7 +207,7 @@ static int emulate(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa, bool mmio)
 
 	vcpu->regs.gpr[VCPU_RSP] = vcpu->rsp;
 	err = shadowvmm_emulate_access(&em, &ops);
-	if (err == -EOPNOTSUPP && !mmio)
+	if (err == -EOPNOTSUPP && string)
 		err = shadowvmm_emulate_stos(&em, &ops);
 	vcpu->rsp = vcpu->regs.gpr[VCPU_RSP];
 	if (err)
@@ -220,14 +225,18 @@ static int emulate(struct shadowvmm_vcpu *vcpu, u64 gva, u64 gpa, bool mmio)
 
 /*
  * A store we could not emulate: stop shadowing the frame and let the
- * guest run the instruction itself. If the guest needs that very frame
- * shadowed to get there (a table that maps itself), retrying can never
- * succeed, and the VM stops instead of spinning. The same instruction
- * meeting the same frame again later (a page clear of a recycled table)
- * is progress, told apart by the exits in between.
+ * guest run the instruction itself, as KVM does (a kernel clearing a
+ * recycled table with REP STOS costs one exit so). If the guest needs
+ * that very frame shadowed to get there (a table that maps itself, or
+ * the live top-level table Linux's first stage clears with REP STOSL),
+ * retrying can never succeed: then a STOS is emulated in place, a page
+ * at a time, and anything else stops the VM instead of spinning. The
+ * same instruction meeting the same frame again later (a page clear of
+ * a recycled table) is progress, told apart by the exits in between.
  */
 static u32 unprotect_and_retry(struct shadowvmm_vcpu *vcpu,
-			       const struct shadowvmm_exit *exit, u64 gpa)
+			       const struct shadowvmm_exit *exit, u64 gva,
+			       u64 gpa)
 {
 	u64 exits = READ_ONCE(vcpu->vm->stats.counter[SHADOWVMM_STAT_EXITS]);
 	u64 gfn = gpa >> PAGE_SHIFT;
@@ -236,6 +245,13 @@ static u32 unprotect_and_retry(struct shadowvmm_vcpu *vcpu,
 	    vcpu->unprotected.gfn == gfn &&
 	    exits - vcpu->unprotected.exits <= UNPROTECT_LOOP_EXITS) {
 		if (++vcpu->unprotected.repeats >= UNPROTECT_RETRIES) {
+			vcpu->unprotected.repeats = 0;
+			if (!(exit->idt_vectoring_info & INTR_INFO_VALID_MASK) &&
+			    !emulate(vcpu, gva, gpa, false, true)) {
+				shadowvmm_stat_add(&vcpu->vm->stats,
+						   SHADOWVMM_STAT_PF_EMULATED, 1);
+				return SHADOWVMM_STOP_NONE;
+			}
 			vcpu->stop.guest_addr = exit->qualification;
 			return shadowvmm_stop_vcpu(vcpu, exit,
 						   SHADOWVMM_STOP_UNHANDLED_EXIT);
@@ -265,7 +281,7 @@ static u32 emulate_mmio(struct shadowvmm_vcpu *vcpu,
 	shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_MMIO_EXITS, 1);
 	if ((exit->intr_error_code & SHADOWVMM_PF_FETCH) ||
 	    (exit->idt_vectoring_info & INTR_INFO_VALID_MASK) ||
-	    emulate(vcpu, exit->qualification, walk->gpa, true)) {
+	    emulate(vcpu, exit->qualification, walk->gpa, true, false)) {
 		vcpu->stop.guest_addr = walk->gpa;
 		return shadowvmm_stop_vcpu(vcpu, exit, SHADOWVMM_STOP_BAD_ACCESS);
 	}
@@ -321,7 +337,7 @@ u32 shadowvmm_handle_page_fault(struct shadowvmm_vcpu *vcpu,
 	if (exit->idt_vectoring_info & INTR_INFO_VALID_MASK)
 		err = -EOPNOTSUPP;
 	else
-		err = emulate(vcpu, gva, walk.gpa, false);
+		err = emulate(vcpu, gva, walk.gpa, false, false);
 	if (!err) {
 		shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_PF_EMULATED, 1);
 		return SHADOWVMM_STOP_NONE;
@@ -333,5 +349,5 @@ u32 shadowvmm_handle_page_fault(struct shadowvmm_vcpu *vcpu,
 		vcpu->stop.guest_addr = walk.gpa;
 		return shadowvmm_stop_vcpu(vcpu, exit, SHADOWVMM_STOP_BAD_ACCESS);
 	}
-	return unprotect_and_retry(vcpu, exit, walk.gpa);
+	return unprotect_and_retry(vcpu, exit, gva, walk.gpa);
 }
