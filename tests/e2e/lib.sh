@@ -122,7 +122,9 @@ bench_shadowvmm() {
 		echo "start: $err"
 		return 1
 	fi
-	shadowvmm console "$id" --follow >"$3.console" 2>&1
+	# not from stdin: "console --follow" types it into the guest, and
+	# would eat the rest of a "while read" loop's input
+	shadowvmm console "$id" --follow </dev/null >"$3.console" 2>&1
 	show=$(vm_show "$id")
 	shadowvmm stats "$id" 2>&1 | awk '$2 ~ /^[0-9]+$/ { print $1, $2 }' >"$3"
 	shadowvmm destroy "$id" >/dev/null 2>&1
@@ -151,8 +153,67 @@ bench_finish() {
 	tsc=$(sed -n 's/^bench: [a-z0-9-]*: tsc \([0-9a-f]*\)$/\1/p' "$1.console")
 	[ -n "$tsc" ] || { echo "no tsc line in the output: $(head -c 200 "$1.console")"; return 1; }
 	echo "tsc $((0x$tsc))" >>"$1"
+	bench_exits_guest "$1"
+}
+
+# bench_exits_guest OUT: add "exits_guest" to OUT (see bench_finish)
+bench_exits_guest() {
 	g=$(($(stat_of "$1" exits) - $(stat_of "$1" exits_external_interrupt) - $(stat_of "$1" exits_preemption_timer) - $(stat_of "$1" irq_exits)))
 	echo "exits_guest $g" >>"$1"
+}
+
+# The Linux guest (guests/linux) for the benchmarks: 128 MiB, its
+# workloads timed (WORKLOAD_TSC=1), the kernel quiet.
+LINUX_BENCH_BASE="console=ttyS0 quiet tsc=reliable WORKLOAD_TSC=1"
+# a run that takes longer has hung: ended well before Bochs' idle timeout
+LINUX_BENCH_TIMEOUT=280
+
+# bench_linux_shadowvmm WORKLOADS OUT: the Linux guest booted with
+# "workload=WORKLOADS" in a VM of its own, as "shadowvmm run" would (but
+# that destroys the counters with the VM); its counters to OUT as
+# bench_shadowvmm writes them, with "tsc_<workload>" (the guest's TSC
+# cycles per operation) and "exits_guest" added. On failure: why.
+bench_linux_shadowvmm() {
+	L=$G/linux
+	id=$(shadowvmm create --mem 128M 2>&1 | tail -n 1)
+	case $id in '' | *[!0-9]*) echo "create: $id"; return 1 ;; esac
+	if ! err=$(shadowvmm load "$id" "$L/vmlinux" --initrd "$L/initramfs.cpio.gz" \
+		--cmdline "$LINUX_BENCH_BASE workload=$1" 2>&1) ||
+		! err=$(shadowvmm start "$id" 2>&1); then
+		shadowvmm destroy "$id" >/dev/null 2>&1
+		echo "load/start: $err"
+		return 1
+	fi
+	timeout "$LINUX_BENCH_TIMEOUT" shadowvmm console "$id" --follow </dev/null >"$2.console" 2>&1
+	show=$(vm_show "$id")
+	shadowvmm stats "$id" 2>&1 | awk '$2 ~ /^[0-9]+$/ { print $1, $2 }' >"$2"
+	shadowvmm destroy "$id" >/dev/null 2>&1
+	if ! echo "$show" | grep -q '^exit_status: *0$'; then
+		echo "workload=$1 did not exit 0: $(echo "$show" | grep -E '^(state|stop_reason|exit_status):' | tr -s ' ' | tr '\n' ' ')$(tr -d '\r' <"$2.console" | tail -n 5 | tr '\n' '|' | tail -c 400)"
+		return 1
+	fi
+	bench_linux_finish "$2"
+}
+
+# bench_linux_kvm WORKLOADS OUT: the same under KVM (kvm-run, which boots
+# it through its PVH note as shadowvmm does). shadowvmm must not be loaded.
+bench_linux_kvm() {
+	L=$G/linux
+	if ! timeout "$LINUX_BENCH_TIMEOUT" kvm-run --mem 128 --initrd "$L/initramfs.cpio.gz" \
+		--cmdline "$LINUX_BENCH_BASE workload=$1" --stats "$2" "$L/vmlinux" >"$2.console" 2>&1; then
+		echo "kvm-run workload=$1 failed: $(tr -d '\r' <"$2.console" | tail -n 5 | tr '\n' '|' | tail -c 400)"
+		return 1
+	fi
+	bench_linux_finish "$2"
+}
+
+# bench_linux_finish OUT: "tsc_<workload> C" for each "tsc: <workload> C
+# cycles per operation" the guest printed, and "exits_guest"
+bench_linux_finish() {
+	tr -d '\r' <"$1.console" |
+		sed -n 's/^tsc: \([a-z-]*\) \([0-9]*\) cycles per operation$/tsc_\1 \2/p' >>"$1"
+	grep -q '^tsc_' "$1" || { echo "no tsc line in the output: $(tr -d '\r' <"$1.console" | tail -n 5 | tr '\n' '|' | tail -c 300)"; return 1; }
+	bench_exits_guest "$1"
 }
 
 # per_op A B N1 N2 NAME: (NAME in B - NAME in A) / (N2 - N1), two decimals
