@@ -17,7 +17,7 @@
 
 #define MB	(1024 * 1024)
 /* The EBDA: the last KiB of base memory, as a PC BIOS leaves it. */
-#define EBDA_ADDR	(640 * 1024 - 1024)
+#define EBDA_ADDR	(SHADOWVMM_MB_LOW_MEM_KB * 1024 - 1024)
 
 static int check_module(u64 ram_size, const struct shadowvmm_boot *boot,
 			unsigned int i, const char **why)

@@ -292,6 +292,26 @@ static int em_decode_ea32(struct em_insn *d, const unsigned long *gpr)
 	return 0;
 }
 
+/* An operation's size in a general register, from mode and prefixes. */
+static unsigned int em_operand_size(const struct em_insn *d)
+{
+	if (d->rex & REX_W)
+		return 8;
+	return (d->mode == SHADOWVMM_MODE_16) != d->opsize_prefix ? 2 : 4;
+}
+
+static unsigned int em_address_size(const struct em_insn *d)
+{
+	switch (d->mode) {
+	case SHADOWVMM_MODE_16:
+		return d->asize_prefix ? 4 : 2;
+	case SHADOWVMM_MODE_32:
+		return d->asize_prefix ? 2 : 4;
+	default:
+		return d->asize_prefix ? 4 : 8;
+	}
+}
+
 static int em_decode(struct em_insn *d, const struct shadowvmm_emulate *em)
 {
 	const struct em_form *f;
@@ -324,11 +344,7 @@ static int em_decode(struct em_insn *d, const struct shadowvmm_emulate *em)
 		return -EOPNOTSUPP;
 	d->form = f;
 
-	if (d->rex & REX_W)
-		d->reg_size = 8;
-	else
-		d->reg_size = (d->mode == SHADOWVMM_MODE_16) != d->opsize_prefix ?
-			      2 : 4;
+	d->reg_size = em_operand_size(d);
 	if (f->op == EM_CMPXCHG8B && d->opsize_prefix)
 		return -EOPNOTSUPP;	/* the SDM does not say: decline */
 	if (f->op == EM_CMPXCHG8B)
@@ -343,17 +359,7 @@ static int em_decode(struct em_insn *d, const struct shadowvmm_emulate *em)
 			d->reg_size = 1;
 	}
 
-	switch (d->mode) {
-	case SHADOWVMM_MODE_16:
-		d->asize = d->asize_prefix ? 4 : 2;
-		break;
-	case SHADOWVMM_MODE_32:
-		d->asize = d->asize_prefix ? 2 : 4;
-		break;
-	default:
-		d->asize = d->asize_prefix ? 4 : 8;
-		break;
-	}
+	d->asize = em_address_size(d);
 
 	if (f->flags & EM_MOFFS) {
 		/* The offset is as wide as an address: 8 bytes in 64-bit mode. */
@@ -717,18 +723,8 @@ int shadowvmm_emulate_stos(struct shadowvmm_emulate *em,
 	}
 	if ((op != 0xaa && op != 0xab) || d.lock)
 		return -EOPNOTSUPP;
-	if (op == 0xaa)
-		size = 1;
-	else if (d.rex & REX_W)
-		size = 8;
-	else
-		size = (d.mode == SHADOWVMM_MODE_16) != d.opsize_prefix ? 2 : 4;
-	if (d.mode == SHADOWVMM_MODE_16)
-		d.asize = d.asize_prefix ? 4 : 2;
-	else if (d.mode == SHADOWVMM_MODE_32)
-		d.asize = d.asize_prefix ? 2 : 4;
-	else
-		d.asize = d.asize_prefix ? 4 : 8;
+	size = op == 0xaa ? 1 : em_operand_size(&d);
+	d.asize = em_address_size(&d);
 
 	/* The destination is always ES:rDI; overrides do not apply. */
 	if (d.mode != SHADOWVMM_MODE_64)
