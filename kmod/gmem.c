@@ -1,18 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include "gmem.h"
 
 int shadowvmm_gmem_init(struct shadowvmm_gmem *gmem, u64 size)
 {
+	u64 i, frames = size >> PAGE_SHIFT;
+
 	if (!size || !PAGE_ALIGNED(size))
 		return -EINVAL;
 	/* Charged to the creator's memory cgroup, like KVM's guest memory. */
 	gmem->ram = __vmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_ZERO |
 				    __GFP_NOWARN);
-	if (!gmem->ram)
+	gmem->pfns = kvmalloc_array(frames, sizeof(*gmem->pfns),
+				    GFP_KERNEL_ACCOUNT);
+	if (!gmem->ram || !gmem->pfns) {
+		shadowvmm_gmem_free(gmem);
 		return -ENOMEM;
+	}
+	/* Looked up once: every shadow leaf the MMU makes needs one. */
+	for (i = 0; i < frames; i++)
+		gmem->pfns[i] = vmalloc_to_pfn(gmem->ram + (i << PAGE_SHIFT));
 	gmem->size = size;
 	return 0;
 }
@@ -20,7 +30,9 @@ int shadowvmm_gmem_init(struct shadowvmm_gmem *gmem, u64 size)
 void shadowvmm_gmem_free(struct shadowvmm_gmem *gmem)
 {
 	vfree(gmem->ram);
+	kvfree(gmem->pfns);
 	gmem->ram = NULL;
+	gmem->pfns = NULL;
 	gmem->size = 0;
 }
 
@@ -43,5 +55,5 @@ int shadowvmm_gmem_write(struct shadowvmm_gmem *gmem, u64 gpa,
 /* The host page frame backing @gpa, which must lie inside guest RAM. */
 unsigned long shadowvmm_gmem_pfn(const struct shadowvmm_gmem *gmem, u64 gpa)
 {
-	return vmalloc_to_pfn(gmem->ram + (gpa & PAGE_MASK));
+	return gmem->pfns[gpa >> PAGE_SHIFT];
 }

@@ -12,6 +12,7 @@
  */
 struct shadowvmm_gmem {
 	void *ram;
+	unsigned long *pfns;	/* the host frame of each guest frame */
 	u64 size;
 };
 

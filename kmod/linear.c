@@ -130,6 +130,29 @@ int shadowvmm_linear_write(struct shadowvmm_vcpu *vcpu, u64 gva,
 			     access | SHADOWVMM_PF_WRITE, true, fault);
 }
 
+/*
+ * The bytes the CPU ran, read where the shadow maps them: as the CPU
+ * fetched them, with no walk of the guest's tables.
+ */
+static bool fetch_mapped(struct shadowvmm_vcpu *vcpu, u64 pc, u8 *insn)
+{
+	struct shadowvmm_gmem *gmem = &vcpu->vm->gmem;
+	unsigned int len = SHADOWVMM_MAX_INSN_LEN, n;
+	u64 gpa;
+
+	while (len) {
+		n = min_t(unsigned int, len, PAGE_SIZE - offset_in_page(pc));
+		if (!shadowvmm_mmu_mapped_gpa(&vcpu->mmu, pc, &gpa) ||
+		    !shadowvmm_gmem_range_ok(gmem, gpa, n))
+			return false;
+		memcpy(insn, gmem->ram + gpa, n);
+		insn += n;
+		pc += n;
+		len -= n;
+	}
+	return true;
+}
+
 /**
  * shadowvmm_fetch_insn() - the instruction bytes at CS:RIP
  * @vcpu: the vCPU, as of its last exit
@@ -150,6 +173,8 @@ unsigned int shadowvmm_fetch_insn(struct shadowvmm_vcpu *vcpu,
 	/* 64-bit mode ignores CS's base; elsewhere addresses wrap at 4 GiB. */
 	if (shadowvmm_vcpu_cpu_mode(vcpu) != SHADOWVMM_MODE_64)
 		pc = (u32)(pc + shadowvmm_vcpu_seg_base(vcpu, SHADOWVMM_SEG_CS));
+	if (fetch_mapped(vcpu, pc, insn))
+		return SHADOWVMM_MAX_INSN_LEN;
 	if (!shadowvmm_linear_read(vcpu, pc, insn, SHADOWVMM_MAX_INSN_LEN,
 				   fetch, NULL))
 		return SHADOWVMM_MAX_INSN_LEN;

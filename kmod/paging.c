@@ -181,6 +181,28 @@ static int load_pdptes(struct shadowvmm_vcpu *vcpu, unsigned long cr3,
 }
 
 /*
+ * Which #PFs exit. An empty shadow entry that is 0 is one the guest's own
+ * tables explain (kmod/mmu/shadow.c): its not-present fault is the
+ * guest's, and the CPU may deliver it as it stands. Every other fault
+ * the VMM must see is on a present or trap entry, with P set in its
+ * error code. The error code is the guest's too, but for one bit: our
+ * tables always run with NX on, so a fetch shows I/D where the guest's
+ * CPU (no NX in its paging mode, no SMEP) would not; such a fetch exits,
+ * and the walker's error code is injected.
+ */
+static u32 pf_exit_bits(const struct shadowvmm_vcpu *vcpu,
+			const struct shadowvmm_paging *pg)
+{
+	bool reports_fetch = pg->smep ||
+			     (pg->nxe && pg->mode != SHADOWVMM_PAGING_32);
+
+	if (pg->mode == SHADOWVMM_PAGING_OFF ||
+	    !shadowvmm_mmu_bypasses_faults(&vcpu->mmu))
+		return 0;
+	return SHADOWVMM_PF_PRESENT | (reports_fetch ? 0 : SHADOWVMM_PF_FETCH);
+}
+
+/*
  * The guest's registers changed: point the MMU at the matching root and
  * recompute what the hardware runs with.
  */
@@ -203,6 +225,7 @@ static void paging_changed(struct shadowvmm_vcpu *vcpu)
 	shadowvmm_mmu_load(&vcpu->mmu, &pg);
 	vcpu->hw_cr0 = shadowvmm_hw_cr0(vcpu);
 	vcpu->hw_cr4 = shadowvmm_hw_cr4(vcpu);
+	vcpu->hw_pf_exit_bits = pf_exit_bits(vcpu, &pg);
 	/* SYSCALL runs natively, with the STAR/LSTAR/SFMASK the burst lent. */
 	vcpu->hw_efer = EFER_NX | (vcpu->efer & EFER_SCE);
 	if (vcpu->efer & EFER_LMA)

@@ -216,6 +216,13 @@ static void sync_to_vmcs(struct shadowvmm_vcpu *vcpu)
 	if (vcpu->dirty & VCPU_DIRTY_PAGING) {
 		vmcs_write(GUEST_CR3, shadowvmm_mmu_root_hpa(&vcpu->mmu));
 		vmcs_write(GUEST_IA32_EFER, vcpu->hw_efer);
+		/*
+		 * #PF out of the bitmap, a fault exits when its error code
+		 * has any of the bits (match 0); in it, with mask 0, always.
+		 */
+		vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_MC) |
+			   (vcpu->hw_pf_exit_bits ? 0 : BIT(X86_TRAP_PF)));
+		vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, vcpu->hw_pf_exit_bits);
 		vmcs_write(VM_ENTRY_CONTROLS, shadowvmm_vmx.entry_ctls |
 			   (vcpu->efer & EFER_LMA ? VM_ENTRY_IA32E_MODE : 0));
 	}

@@ -117,6 +117,11 @@ struct shadowvmm_vcpu {
 	/* What the hardware runs the guest with. */
 	unsigned long hw_cr0, hw_cr4;
 	u64 hw_efer;
+	/*
+	 * The #PF error-code bits that make a fault exit (any of them set),
+	 * with #PF out of the exception bitmap; 0: every #PF exits.
+	 */
+	u32 hw_pf_exit_bits;
 	u32 cs_ar;		/* CS access rights as of the last exit */
 	u8 maxphyaddr;		/* what CPUID tells the guest */
 

@@ -31,6 +31,7 @@
 #include <linux/sizes.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <asm/pgtable_types.h>
 #include "gmem.h"
 #include "mmu/mmu.h"
@@ -175,6 +176,7 @@ struct env {
 	struct invalidated inv[MAX_INVLPG];
 	unsigned int nr_inv;
 	unsigned int nr_loads, native_stores, stale_leaves, exact_invlpg;
+	unsigned int let_through;	/* empty entries checked, not traps */
 
 	/* The checker's scratch: live shadow pages, sorted; per frame counts. */
 	struct shadowvmm_sp **live;
@@ -516,6 +518,15 @@ static bool guest_allows(const struct shadowvmm_paging *pg,
 
 /* --- shadow tables ------------------------------------------------------ */
 
+/* The MMU's trap entry, 0 if the host has no reserved address bit. */
+static u64 trap_spte;
+
+/* An entry the hardware would use: neither empty nor a trap. */
+static bool s_present(u64 spte)
+{
+	return (spte & S_P) && spte != trap_spte;
+}
+
 static struct shadowvmm_sp *sp_of(u64 spte)
 {
 	return (void *)page_private(virt_to_page(__va(spte & S_ADDR)));
@@ -554,13 +565,24 @@ static int shadow_path(const struct shadowvmm_mmu_root *root, u64 gva,
 		if (level == 3 && !root->sp)
 			i &= 3;
 		path[n] = &table[i];
-		if (!(table[i] & S_P))
+		if (!s_present(table[i]))
 			return n;
 		n++;
 		if (level == 1)
 			return n;
 		table = __va(table[i] & S_ADDR);
 	}
+}
+
+/* The shadow entry at @level for @gva, if the path down to it is linked. */
+static u64 *shadow_entry(struct env *env, u64 gva, int level)
+{
+	const struct shadowvmm_mmu_root *root = &env->mmu->roots[0];
+	u64 *path[SHADOWVMM_MAX_LEVEL];
+	int top = root->sp ? 4 : 3;
+
+	return shadow_path(root, gva, path) >= top - level ?
+	       path[top - level] : NULL;
 }
 
 static u64 *shadow_leaf(struct env *env, u64 gva)
@@ -677,6 +699,7 @@ static void env_start(struct env *env, unsigned int cap)
 	env->mmu_ready = true;
 	KUNIT_ASSERT_EQ(test, shadowvmm_mmu_init(env->mmu, &env->gmem,
 						 &env->stats, cap), 0);
+	trap_spte = env->mmu->trap_spte;
 	env->max_live = env->mmu->max_sps + SHADOWVMM_ROOT_CACHE + 8;
 	env->live = kunit_kcalloc(test, env->max_live, sizeof(*env->live),
 				  GFP_KERNEL);
@@ -693,7 +716,7 @@ static void env_start(struct env *env, unsigned int cap)
 	KUNIT_ASSERT_NOT_NULL(test, env->seen);
 	KUNIT_ASSERT_NOT_NULL(test, env->pfn);
 	for (i = 0; i < RAM_FRAMES; i++)
-		env->pfn[i] = shadowvmm_gmem_pfn(&env->gmem, i * PAGE_SIZE);
+		env->pfn[i] = vmalloc_to_pfn(env->gmem.ram + i * PAGE_SIZE);
 	env->unbacked_pfn = __pa(env->mmu->unbacked) >> PAGE_SHIFT;
 	env->next_table = TABLE_POOL;
 	env->next_private = PRIVATE_POOL;
@@ -932,7 +955,7 @@ static void check_table(struct env *env, unsigned int k,
 	u64 g;
 
 	for (i = 0; i < n; i++) {
-		if (!(table[i] & S_P))
+		if (!s_present(table[i]))
 			continue;
 		g = gva | ((u64)i << (12 + 9 * (level - 1)));
 		if (level == 1) {
@@ -955,7 +978,7 @@ static void check_leaf_entry(struct env *env, struct shadowvmm_sp *sp,
 	const struct shadowvmm_mmu *mmu = env->mmu;
 	u64 e = sp->spt[i], gfn = sp->gfns[i];
 
-	if (!(e & S_P)) {
+	if (!s_present(e)) {
 		if (gfn != SHADOWVMM_NO_GFN)
 			report(env, "sp %#llx[%u]: not present, gfn %#llx",
 			       sp->gfn, i, gfn);
@@ -1021,7 +1044,7 @@ static unsigned int check_parents(struct env *env, struct shadowvmm_sp *sp)
 	u64 *p;
 
 	for (p = sptep_first(&sp->parents, &it); p; p = sptep_next(&it)) {
-		if (!(*p & S_P) || (*p & S_ADDR) != __pa(sp->spt))
+		if (!s_present(*p) || (*p & S_ADDR) != __pa(sp->spt))
 			report(env, "sp %#llx: parent entry %#llx points elsewhere",
 			       sp->gfn, *p);
 		root = root_of_page(env, p);
@@ -1042,25 +1065,50 @@ static unsigned int check_parents(struct env *env, struct shadowvmm_sp *sp)
 }
 
 /*
- * The next entry of @sp from @i on with anything in it (or, in a leaf
- * page, a frame recorded for it), or SHADOWVMM_SPT_ENTRIES: most entries
- * are empty, and skipping them eight bytes at a time keeps the checker
- * fast enough to run after every step.
+ * The next entry of @sp from @i on that is not a trap (or, in a leaf
+ * page, has a frame recorded for it), or SHADOWVMM_SPT_ENTRIES: most
+ * entries trap (empty, where the host has no trap entries), and the
+ * checker has nothing to hold them against.
  */
 static unsigned int next_entry(const struct shadowvmm_sp *sp, unsigned int i)
 {
-	unsigned int n = SHADOWVMM_SPT_ENTRIES;
-	const void *p;
+	for (; i < SHADOWVMM_SPT_ENTRIES; i++)
+		if (sp->spt[i] != trap_spte ||
+		    (sp->role.level == 1 && sp->gfns[i] != SHADOWVMM_NO_GFN))
+			break;
+	return i;
+}
 
-	p = memchr_inv(&sp->spt[i], 0, (n - i) * sizeof(*sp->spt));
-	if (p)
-		n = (p - (const void *)sp->spt) / sizeof(*sp->spt);
-	if (sp->role.level != 1 || n == i)
-		return n;
-	p = memchr_inv(&sp->gfns[i], 0xff, (n - i) * sizeof(*sp->gfns));
-	if (p)
-		n = (p - (const void *)sp->gfns) / sizeof(*sp->gfns);
-	return n;
+/*
+ * (g) An empty entry that is not a trap lets the CPU's not-present fault
+ * go straight to the guest. That is right only if the guest faults there
+ * too, and will go on faulting until the VMM hears of a change: the
+ * guest entry it stands for is not present, in a table in sync.
+ */
+static void check_fault_let_through(struct env *env,
+				    const struct shadowvmm_sp *sp,
+				    unsigned int i)
+{
+	unsigned int e = i, size = 8;
+	u64 g;
+
+	if (sp->role.invalid)
+		return;
+	env->let_through++;
+	if (sp->role.direct || sp->unsync || sp->gfn >= RAM_FRAMES) {
+		report(env, "sp %#llx[%u]: lets faults through, direct %u unsync %d",
+		       sp->gfn, i, sp->role.direct, sp->unsync);
+		return;
+	}
+	if (sp->role.guest_mode == MODE_32) {
+		size = 4;
+		e = sp->role.level == 1 ? sp->role.quadrant * 512 + i :
+					  sp->role.quadrant * 256 + i / 2;
+	}
+	g = gread(env, (sp->gfn << PAGE_SHIFT) + e * size, size);
+	if (g & G_P)
+		report(env, "sp %#llx[%u]: lets faults through, guest entry %#llx present",
+		       sp->gfn, i, g);
 }
 
 /* The shadow pages themselves: entries, reverse map, parents. */
@@ -1083,7 +1131,9 @@ static void check_sps(struct env *env, unsigned int *links,
 		}
 		for (i = next_entry(sp, 0); i < SHADOWVMM_SPT_ENTRIES;
 		     i = next_entry(sp, i + 1)) {
-			if (!(sp->spt[i] & S_P) &&
+			if (!sp->spt[i] && trap_spte)
+				check_fault_let_through(env, sp, i);
+			if (!s_present(sp->spt[i]) &&
 			    (sp->role.level > 1 || sp->gfns[i] == SHADOWVMM_NO_GFN))
 				continue;
 			if (sp->role.level == 1) {
@@ -1192,7 +1242,13 @@ static void check_roots(struct env *env, unsigned int *links)
 			continue;
 		}
 		for (i = 0; i < 4; i++) {
-			if (!(root->pae[i] & S_P))
+			/* (g) for the PDPT: VM entry loads it, it cannot trap. */
+			if (!root->pae[i] && trap_spte && k == 0 && !mmu->reload &&
+			    (pg.mode == MODE_32 ||
+			     (pg.mode == MODE_PAE && (root->pdpte[i] & G_P))))
+				report(env, "root 0: PDPTE %u empty, the guest's is present",
+				       i);
+			if (!s_present(root->pae[i]))
 				continue;
 			(*links)++;
 			if ((root->pae[i] & ~S_ADDR) != S_P)
@@ -1273,7 +1329,7 @@ static bool check(struct env *env)
 		for (p = sptep_first(&frame->rmap, &it); p; p = sptep_next(&it)) {
 			sp = sp_holding(p);
 			if (!is_live(env, sp) || sp->role.level != 1 ||
-			    !(*p & S_P) || sp->gfns[p - sp->spt] != gfn)
+			    !s_present(*p) || sp->gfns[p - sp->spt] != gfn)
 				report(env, "rmap of gfn %#llx: entry %#llx is not a leaf for it",
 				       gfn, *p);
 		}
@@ -1703,7 +1759,9 @@ static enum shadowvmm_pf_result op_fault(struct env *env, u64 gva,
 	/*
 	 * A store to a table in sync exits to the emulator; with unsync on,
 	 * one to a leaf table (no shadow of it above level 1) lets the table
-	 * go out of sync instead, and the guest's store then runs natively.
+	 * go out of sync instead, and the guest's store then runs natively;
+	 * except that a store to an entry not present may be emulated and
+	 * fill the shadow in place (a demand fault's).
 	 */
 	if ((access & A_W) && (!in_ram(before.gpa) ||
 			       (protected && (upper || !unsync))) &&
@@ -1711,7 +1769,9 @@ static enum shadowvmm_pf_result op_fault(struct env *env, u64 gva,
 		report(env, "store to gpa %#llx (outside RAM, or a table that stays in sync) %s",
 		       before.gpa, pf_name[result]);
 	if ((access & A_W) && protected && !upper && unsync) {
-		if (result == SHADOWVMM_PF_EMULATE && !smap_store)
+		if (result == SHADOWVMM_PF_EMULATE && !smap_store &&
+		    (gread(env, before.gpa & ~3ULL, 4) & G_P) &&
+		    (gread(env, before.gpa & ~7ULL, 8) & G_P))
 			report(env, "store to leaf table gpa %#llx emulated, not let out of sync",
 			       before.gpa);
 		/* Unless the fault shadowed the table anew, which syncs it. */
@@ -2076,7 +2136,7 @@ static void random_ops(struct kunit *test)
 			kunit_err(test, "seed %u failed at step %u\n", p->seed, i);
 	}
 
-	kunit_info(test, "%llu ms; steps per mode %u/%u/%u/%u, leaves checked %u, fixed %llu, injected %llu, pte writes %llu, zapped %llu, flooded %llu, recycled %llu, root hits %llu misses %llu; unsync %llu, native stores %u, stale leaves %u, exact after invlpg %u\n",
+	kunit_info(test, "%llu ms; steps per mode %u/%u/%u/%u, leaves checked %u, fixed %llu, injected %llu, pte writes %llu, zapped %llu, flooded %llu, recycled %llu, root hits %llu misses %llu; unsync %llu, native stores %u, stale leaves %u, exact after invlpg %u, faults let through %u\n",
 		   (ktime_get_ns() - start) / NSEC_PER_MSEC,
 		   per_mode[0], per_mode[1], per_mode[2], per_mode[3],
 		   env->leaves_checked, counter(env, SHADOWVMM_STAT_PF_FIXED),
@@ -2088,12 +2148,14 @@ static void random_ops(struct kunit *test)
 		   counter(env, SHADOWVMM_STAT_ROOT_CACHE_HIT),
 		   counter(env, SHADOWVMM_STAT_ROOT_CACHE_MISS),
 		   counter(env, SHADOWVMM_STAT_MMU_UNSYNC), env->native_stores,
-		   env->stale_leaves, env->exact_invlpg);
+		   env->stale_leaves, env->exact_invlpg, env->let_through);
 	/* The run must have exercised what it claims to. */
 	for (m = 0; m < 4; m++)
 		KUNIT_EXPECT_GT_MSG(test, per_mode[m], p->steps / 20,
 				    "too few steps in %s", mode_name[m]);
 	KUNIT_EXPECT_GT(test, env->leaves_checked, 1000U);
+	if (trap_spte)
+		KUNIT_EXPECT_GT(test, env->let_through, 1000U);
 	KUNIT_EXPECT_GT(test, counter(env, SHADOWVMM_STAT_PF_FIXED), 100ULL);
 	KUNIT_EXPECT_GT(test, counter(env, SHADOWVMM_STAT_MMU_PTE_WRITE), 100ULL);
 	KUNIT_EXPECT_GT(test, counter(env, SHADOWVMM_STAT_MMU_SHADOW_ZAPPED), 0ULL);
@@ -2314,7 +2376,7 @@ static void flooding(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->mmu->frames[pt >> PAGE_SHIFT].shadowed, 0U);
 	KUNIT_EXPECT_EQ(test, counter(env, SHADOWVMM_STAT_MMU_FLOODED), flooded + 1);
 	sptep = shadow_leaf(env, 0x1000);
-	KUNIT_EXPECT_TRUE(test, !sptep || !(*sptep & S_P));
+	KUNIT_EXPECT_TRUE(test, !sptep || !s_present(*sptep));
 	check(env);
 	/* Further stores run natively; the next use shadows it again. */
 	KUNIT_EXPECT_EQ(test, fault(env, 0x1000, 0), SHADOWVMM_PF_FIXED);
@@ -2593,9 +2655,11 @@ static void unsync_leaf_tables(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, fault(env, a, 0), SHADOWVMM_PF_FIXED);
 		KUNIT_EXPECT_EQ(test, fault(env, b, 0), SHADOWVMM_PF_FIXED);
 
+		/* To a present entry: one to an empty one fills in place. */
 		step(env, "%s: first store to the table", mode_name[modes[m]]);
 		unsync = env->stats.counter[SHADOWVMM_STAT_MMU_UNSYNC];
-		KUNIT_EXPECT_EQ_MSG(test, fault(env, window, A_W),
+		KUNIT_EXPECT_EQ_MSG(test,
+				    fault(env, window + offset_in_page(pte_a), A_W),
 				    SHADOWVMM_PF_FIXED, "%s", env->where);
 		KUNIT_EXPECT_GT_MSG(test,
 				    env->stats.counter[SHADOWVMM_STAT_MMU_UNSYNC],
@@ -2680,7 +2744,8 @@ static void unsync_table_at_new_address(struct kunit *test)
 		     mode_name[mode]);
 		KUNIT_EXPECT_EQ(test, fault(env, a, 0), SHADOWVMM_PF_FIXED);
 		KUNIT_EXPECT_EQ(test, fault(env, b, 0), SHADOWVMM_PF_FIXED);
-		KUNIT_EXPECT_EQ(test, fault(env, window, A_W), SHADOWVMM_PF_FIXED);
+		KUNIT_EXPECT_EQ(test, fault(env, window + offset_in_page(pte_b), A_W),
+				SHADOWVMM_PF_FIXED);
 		log_store(env, pte_b);
 		gwrite(env, pte_b, size, LEAF | data_page(2));
 
@@ -2703,6 +2768,101 @@ static void unsync_table_at_new_address(struct kunit *test)
 	}
 }
 
+/*
+ * The guest's own not-present faults pass the VMM by: an empty entry of a
+ * table in sync is 0, so the CPU delivers the fault as it stands, and the
+ * PTE store the guest's handler makes is emulated and fills the shadow
+ * entry, so the access retried takes no exit. A table filled in bulk goes
+ * out of sync instead, and then lets no fault through until a CR3 load
+ * protects it again. Upper tables trap until a fault shows the guest's
+ * entry not present.
+ */
+static void demand_fault_one_exit(struct kunit *test)
+{
+	static const enum shadowvmm_paging_mode modes[] = {
+		MODE_32, MODE_PAE, MODE_4L,
+	};
+	struct env *env = test->priv;
+	u64 a = 0x1000, window = 0x3000, c = 0x5000, d = 0x6000, e = 0x7000;
+	u64 f = 0x8000, pte_a, pte, upper, *sptep;
+	unsigned int m, as, size;
+	struct shadowvmm_paging pg;
+	u64 unsync;
+
+	env_start(env, 64);
+	if (!trap_spte)
+		kunit_skip(test, "the host has no reserved address bit");
+	env->mmu->allow_unsync = true;
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		as = new_as(env, modes[m]);
+		size = esize(modes[m]);
+		pte_a = map_gva(env, modes[m], env->as[as].cr3, a, 1,
+				LEAF | data_page(0));
+		map_gva(env, modes[m], env->as[as].cr3, window, 1,
+			LEAF | (pte_a & PAGE_MASK));
+		pg = paging_of(env, as);
+		load(env, &pg);
+		step(env, "%s: map a", mode_name[modes[m]]);
+		KUNIT_EXPECT_EQ(test, fault(env, a, 0), SHADOWVMM_PF_FIXED);
+		sptep = shadow_entry(env, c, 1);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, sptep, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, *sptep, 0ULL, "%s: c lets faults through",
+				    env->where);
+		check(env);
+
+		/* A demand fault's handler: one exit, and none for the retry. */
+		for (upper = c; upper <= d; upper += PAGE_SIZE) {
+			step(env, "%s: fill %#llx", mode_name[modes[m]], upper);
+			pte = pte_a + (upper - a) / PAGE_SIZE * size;
+			KUNIT_EXPECT_EQ_MSG(test,
+					    fault(env, window + offset_in_page(pte), A_W),
+					    SHADOWVMM_PF_EMULATE, "%s", env->where);
+			gstore(env, pte, size, LEAF | data_page(1));
+			KUNIT_EXPECT_TRUE_MSG(test, hw_allows(env, upper, A_W),
+					      "%s: the retry exits", env->where);
+			if (upper == c)
+				hw_use(env, c, true);
+			check(env);
+		}
+		/* c was used, d not: the next fill lets the table go. */
+		step(env, "%s: fill e with d unused", mode_name[modes[m]]);
+		unsync = env->stats.counter[SHADOWVMM_STAT_MMU_UNSYNC];
+		pte = pte_a + (e - a) / PAGE_SIZE * size;
+		KUNIT_EXPECT_EQ_MSG(test,
+				    fault(env, window + offset_in_page(pte), A_W),
+				    SHADOWVMM_PF_FIXED, "%s", env->where);
+		KUNIT_EXPECT_GT_MSG(test,
+				    env->stats.counter[SHADOWVMM_STAT_MMU_UNSYNC],
+				    unsync, "%s", env->where);
+		sptep = shadow_entry(env, f, 1);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, sptep, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, *sptep, trap_spte,
+				    "%s: out of sync, f must trap", env->where);
+		check(env);
+
+		step(env, "%s: CR3 load", mode_name[modes[m]]);
+		load(env, &pg);
+		sptep = shadow_entry(env, f, 1);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, sptep, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, *sptep, 0ULL, "%s: in sync again",
+				    env->where);
+		check(env);
+
+		/* A directory entry not present: trapping until it faults. */
+		upper = modes[m] == MODE_32 ? SZ_4M : SZ_2M;
+		step(env, "%s: fault under an empty directory entry",
+		     mode_name[modes[m]]);
+		sptep = shadow_entry(env, upper, 2);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, sptep, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, *sptep, trap_spte, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, fault(env, upper, 0),
+				    SHADOWVMM_PF_INJECT, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, *sptep, 0ULL, "%s: explained",
+				    env->where);
+		check(env);
+	}
+}
+
 static struct kunit_case shadow_cases[] = {
 	KUNIT_CASE_PARAM(random_ops, random_gen_params),
 	KUNIT_CASE(root_cache),
@@ -2712,6 +2872,7 @@ static struct kunit_case shadow_cases[] = {
 	KUNIT_CASE(pte_store_in_place),
 	KUNIT_CASE(large_page_dirty_bit),
 	KUNIT_CASE(unsync_leaf_tables),
+	KUNIT_CASE(demand_fault_one_exit),
 	KUNIT_CASE(unsync_table_at_new_address),
 	{}
 };

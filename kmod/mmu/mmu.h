@@ -68,6 +68,12 @@ struct shadowvmm_sp {
 	unsigned int root_count;
 	unsigned int write_flood;	/* emulated writes since last use */
 	/*
+	 * Leaf pages: the entry the last emulated store wrote, to see at the
+	 * next one whether the guest used it (demand filling) or not (a
+	 * table filled in bulk); SHADOWVMM_SPT_ENTRIES: none yet.
+	 */
+	unsigned int last_store;
+	/*
 	 * Out of sync: the guest writes this leaf table freely, and its
 	 * entries catch up at INVLPG and CR3 load, as a TLB would.
 	 */
@@ -122,6 +128,16 @@ struct shadowvmm_mmu {
 	unsigned int nr_spare;
 	struct sptep_stock blocks;
 
+	/*
+	 * What an empty shadow entry holds when its fault must exit: present
+	 * with a reserved address bit, so the CPU's fault on it is a
+	 * reserved-bit one. An empty entry the guest's own tables explain
+	 * holds 0, and its not-present fault goes straight to the guest
+	 * (see "Guest faults without an exit" in Documentation/design.rst).
+	 * 0 here: the host has no reserved address bit, and every fault exits.
+	 */
+	u64 trap_spte;
+
 	/* What a guest frame outside RAM maps to: reads all-ones. */
 	void *unbacked;
 	/*
@@ -171,11 +187,25 @@ void shadowvmm_mmu_pte_write(struct shadowvmm_mmu *mmu, u64 gpa,
 			     unsigned int size);
 void shadowvmm_mmu_unprotect(struct shadowvmm_mmu *mmu, u64 gfn);
 void shadowvmm_mmu_invlpg(struct shadowvmm_mmu *mmu, u64 gva);
+bool shadowvmm_mmu_mapped_gpa(struct shadowvmm_mmu *mmu, u64 gva, u64 *gpa);
 int shadowvmm_mmu_translate(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 			    struct shadowvmm_translation *t);
 
 int shadowvmm_mmu_walk(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 		       struct shadowvmm_walk *walk);
+
+/**
+ * shadowvmm_mmu_bypasses_faults() - can the guest's own faults skip us?
+ * @mmu: the MMU
+ *
+ * Return: true when every shadow entry whose fault the VMM must see is a
+ * trap entry, so that a not-present #PF may be delivered to the guest
+ * without an exit (the VMCS page-fault error-code mask and match).
+ */
+static inline bool shadowvmm_mmu_bypasses_faults(const struct shadowvmm_mmu *mmu)
+{
+	return mmu->trap_spte;
+}
 
 /* Whether @gfn holds device registers, which every access must trap. */
 static inline bool shadowvmm_mmu_is_mmio(const struct shadowvmm_mmu *mmu,

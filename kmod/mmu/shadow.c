@@ -38,6 +38,9 @@
 #define SPTE_ADDR	PTE_PFN_MASK
 
 #define FLOOD_LIMIT	3	/* writes to an unused table before unshadowing */
+/* The reserved address bit of a trap entry, if the host has one. */
+#define SPTE_TRAP_BIT	51
+#define NO_STORE	SHADOWVMM_SPT_ENTRIES
 
 static void count(struct shadowvmm_mmu *mmu, enum shadowvmm_stat_id id)
 {
@@ -49,6 +52,22 @@ static struct shadowvmm_frame *frame_of(struct shadowvmm_mmu *mmu, u64 gfn)
 	return gfn < mmu->nr_frames ? &mmu->frames[gfn] : NULL;
 }
 
+/*
+ * Entries the hardware may use: a link or a leaf. An empty entry is 0
+ * when the guest's tables explain its fault (their entry is not present,
+ * and the table is write-protected, so it cannot change unseen), and
+ * mmu->trap_spte otherwise.
+ */
+static bool spte_present(const struct shadowvmm_mmu *mmu, u64 spte)
+{
+	return (spte & _PAGE_PRESENT) && spte != mmu->trap_spte;
+}
+
+static u64 empty_spte(const struct shadowvmm_mmu *mmu, bool explained)
+{
+	return explained ? 0 : mmu->trap_spte;
+}
+
 static struct shadowvmm_sp *spte_to_sp(u64 spte)
 {
 	return (void *)page_private(virt_to_page(__va(spte & SPTE_ADDR)));
@@ -58,6 +77,54 @@ static struct shadowvmm_sp *spte_to_sp(u64 spte)
 static unsigned int spt_index(u64 gva, int level)
 {
 	return (gva >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
+}
+
+/*
+ * Down the loaded root's shadow for one address, a level at a time:
+ * @sptep is the entry at @level, in @sp (NULL: our PDPT).
+ */
+struct shadow_iter {
+	u64 gva;
+	int level;
+	struct shadowvmm_sp *sp;
+	u64 *sptep;
+};
+
+static void shadow_iter_start(struct shadowvmm_mmu *mmu, u64 gva,
+			      struct shadow_iter *it)
+{
+	const struct shadowvmm_mmu_root *root = &mmu->roots[0];
+
+	it->gva = gva;
+	it->sp = root->sp;
+	if (root->sp) {
+		it->level = 4;
+		it->sptep = &root->sp->spt[spt_index(gva, 4)];
+	} else {
+		it->level = 3;
+		it->sptep = &root->pae[(gva >> 30) & 3];
+	}
+}
+
+/* Follow the link at the current level; false at a leaf or an empty one. */
+static bool shadow_iter_down(struct shadowvmm_mmu *mmu, struct shadow_iter *it)
+{
+	if (it->level == 1 || !spte_present(mmu, *it->sptep))
+		return false;
+	it->sp = spte_to_sp(*it->sptep);
+	it->level--;
+	it->sptep = &it->sp->spt[spt_index(it->gva, it->level)];
+	return true;
+}
+
+/* Down to @level if the links go that far: whether they did. */
+static bool shadow_iter_to(struct shadowvmm_mmu *mmu, u64 gva, int level,
+			   struct shadow_iter *it)
+{
+	shadow_iter_start(mmu, gva, it);
+	while (it->level > level && shadow_iter_down(mmu, it))
+		;
+	return it->level == level;
 }
 
 static u32 paging_role(const struct shadowvmm_paging *pg)
@@ -199,13 +266,11 @@ static void drop_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 {
 	u64 *sptep = &sp->spt[i];
 
-	if (!(*sptep & _PAGE_PRESENT))
-		return;
-	if (sp->gfns[i] != SHADOWVMM_NO_GFN)
+	if (__test_and_clear_bit(i, sp->mapped) &&
+	    sp->gfns[i] != SHADOWVMM_NO_GFN)
 		sptep_list_del(&mmu->frames[sp->gfns[i]].rmap, sptep);
 	sp->gfns[i] = SHADOWVMM_NO_GFN;
-	__clear_bit(i, sp->mapped);
-	*sptep = 0;
+	*sptep = mmu->trap_spte;
 }
 
 /* Empty a leaf page: only its present entries are visited. */
@@ -217,12 +282,11 @@ static void drop_leaves(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 		drop_leaf(mmu, sp, i);
 }
 
-static void drop_nonleaf(u64 *sptep)
+static void drop_nonleaf(struct shadowvmm_mmu *mmu, u64 *sptep, u64 empty)
 {
-	if (!(*sptep & _PAGE_PRESENT))
-		return;
-	sptep_list_del(&spte_to_sp(*sptep)->parents, sptep);
-	*sptep = 0;
+	if (spte_present(mmu, *sptep))
+		sptep_list_del(&spte_to_sp(*sptep)->parents, sptep);
+	*sptep = empty;
 }
 
 /*
@@ -256,7 +320,7 @@ static void set_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 {
 	u64 *sptep = &sp->spt[i];
 
-	if (!(*sptep & _PAGE_PRESENT) || sp->gfns[i] != gfn) {
+	if (!test_bit(i, sp->mapped) || sp->gfns[i] != gfn) {
 		drop_leaf(mmu, sp, i);
 		if (frame_of(mmu, gfn)) {
 			sptep_list_add(&mmu->frames[gfn].rmap, sptep,
@@ -286,6 +350,32 @@ static void free_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 	kfree(sp);
 }
 
+/* The root whose PDPT holds @sptep, if a PDPT does. */
+static struct shadowvmm_mmu_root *pdpt_root(struct shadowvmm_mmu *mmu,
+					    const u64 *sptep)
+{
+	unsigned int i;
+
+	for (i = 0; i < SHADOWVMM_ROOT_CACHE; i++)
+		if (mmu->roots[i].pae == PTR_ALIGN_DOWN(sptep, PAGE_SIZE))
+			return &mmu->roots[i];
+	return NULL;
+}
+
+/*
+ * Unlink @sp from a table that points at it. A PDPTE cannot trap (VM
+ * entry loads it and fails on a reserved bit): it empties, and the
+ * loaded root is linked again before the guest runs (link_pdptes()).
+ */
+static void unlink_parent(struct shadowvmm_mmu *mmu, u64 *sptep)
+{
+	struct shadowvmm_mmu_root *root = pdpt_root(mmu, sptep);
+
+	*sptep = root ? 0 : mmu->trap_spte;
+	if (root == &mmu->roots[0] && mmu->pg.mode != SHADOWVMM_PAGING_OFF)
+		mmu->reload = true;
+}
+
 /*
  * Remove a shadow page from every table that points at it and drop what
  * it maps; its children stay cached. A root in use is only emptied and
@@ -301,10 +391,10 @@ static void zap_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 		drop_leaves(mmu, sp);
 	else
 		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
-			drop_nonleaf(&sp->spt[i]);
+			drop_nonleaf(mmu, &sp->spt[i], mmu->trap_spte);
 	for (sptep = sptep_first(&sp->parents, &it); sptep;
 	     sptep = sptep_next(&it))
-		*sptep = 0;
+		unlink_parent(mmu, sptep);
 	sptep_list_clear(&sp->parents);
 	if (sp->unsync) {
 		list_del(&sp->unsync_link);
@@ -340,6 +430,36 @@ static void make_room(struct shadowvmm_mmu *mmu)
 	}
 }
 
+/*
+ * A new page's entries, all empty: those of a leaf table whose guest
+ * entry is not present may let the guest's fault through, the table
+ * being write-protected from now on. Upper tables start all trapping:
+ * their entries are explained one fault at a time (explain_fault()),
+ * which is cheaper than reading 512 entries for the few that fault.
+ */
+static void fill_empty(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
+{
+	const void *table = mmu->gmem->ram + (sp->gfn << PAGE_SHIFT);
+	unsigned int i;
+
+	if (sp->role.direct || sp->role.level != 1 ||
+	    !frame_of(mmu, sp->gfn) || !mmu->trap_spte) {
+		memset64(sp->spt, mmu->trap_spte, SHADOWVMM_SPT_ENTRIES);
+		return;
+	}
+	if (sp->role.guest_mode == SHADOWVMM_PAGING_32) {
+		const u32 *gpt = (const u32 *)table + sp->role.quadrant * 512;
+
+		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+			sp->spt[i] = empty_spte(mmu, !(gpt[i] & _PAGE_PRESENT));
+	} else {
+		const u64 *gpt = table;
+
+		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+			sp->spt[i] = empty_spte(mmu, !(gpt[i] & _PAGE_PRESENT));
+	}
+}
+
 static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 				   union shadowvmm_sp_role role)
 {
@@ -354,12 +474,13 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 	if (WARN_ON_ONCE(!mmu->nr_spare))
 		return NULL;
 	sp = mmu->spare[--mmu->nr_spare];
-	clear_page(sp->spt);
 	sp->gfn = gfn;
 	sp->role = role;
+	fill_empty(mmu, sp);
 	sp->parents.head = NULL;
 	sp->root_count = 0;
 	sp->write_flood = 0;
+	sp->last_store = NO_STORE;
 	sp->unsync = false;
 	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
 		sp->gfns[i] = SHADOWVMM_NO_GFN;
@@ -439,7 +560,7 @@ static void empty_unsync_below(struct shadowvmm_mmu *mmu,
 		return;
 	}
 	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
-		if (sp->spt[i] & _PAGE_PRESENT)
+		if (spte_present(mmu, sp->spt[i]))
 			empty_unsync_below(mmu, spte_to_sp(sp->spt[i]));
 }
 
@@ -451,28 +572,17 @@ static u64 *fill_path(struct shadowvmm_mmu *mmu,
 		      const struct shadowvmm_walk *walk, u32 rights,
 		      struct shadowvmm_sp **leaf_sp)
 {
-	struct shadowvmm_mmu_root *root = &mmu->roots[0];
-	struct shadowvmm_sp *sp = root->sp;
-	u64 *table, *sptep;
-	int level;
+	struct shadowvmm_sp *child;
+	union shadowvmm_sp_role role;
+	struct shadow_iter it;
+	u64 gfn;
 
-	if (sp) {
-		table = sp->spt;
-		level = 4;
-		sptep = &table[spt_index(walk->gva, level)];
-	} else {
-		table = root->pae;
-		level = 3;
-		sptep = &table[(walk->gva >> 30) & 3];
-	}
-	for (;;) {
-		struct shadowvmm_sp *child = NULL;
-		union shadowvmm_sp_role role;
-		u64 gfn;
-
-		role = child_role(mmu, walk, level - 1, rights, &gfn);
-		if (*sptep & _PAGE_PRESENT) {
-			child = spte_to_sp(*sptep);
+	for (shadow_iter_start(mmu, walk->gva, &it); it.level > 1;
+	     shadow_iter_down(mmu, &it)) {
+		role = child_role(mmu, walk, it.level - 1, rights, &gfn);
+		child = NULL;
+		if (spte_present(mmu, *it.sptep)) {
+			child = spte_to_sp(*it.sptep);
 			/*
 			 * A direct page fits this access only if the rights
 			 * and D bit it was made for still hold (this walk may
@@ -481,7 +591,7 @@ static u64 *fill_path(struct shadowvmm_mmu *mmu,
 			 */
 			if (child->role.direct &&
 			    (child->role.word != role.word || child->gfn != gfn)) {
-				drop_nonleaf(sptep);
+				drop_nonleaf(mmu, it.sptep, mmu->trap_spte);
 				child = NULL;
 			}
 		}
@@ -489,20 +599,15 @@ static u64 *fill_path(struct shadowvmm_mmu *mmu,
 			child = get_sp(mmu, gfn, role);
 			if (!child)
 				return NULL;
-			link_sp(mmu, sptep, child,
-				table == root->pae ? SPTE_PDPTE : SPTE_NONLEAF);
+			link_sp(mmu, it.sptep, child,
+				it.sp ? SPTE_NONLEAF : SPTE_PDPTE);
 			if (!list_empty(&mmu->unsync_sps))
 				empty_unsync_below(mmu, child);
 		}
 		child->write_flood = 0;
-		level--;
-		table = child->spt;
-		sptep = &table[spt_index(walk->gva, level)];
-		if (level == 1) {
-			*leaf_sp = child;
-			return sptep;
-		}
 	}
+	*leaf_sp = it.sp;
+	return it.sptep;
 }
 
 /**
@@ -552,6 +657,7 @@ int shadowvmm_mmu_topup(struct shadowvmm_mmu *mmu)
 static bool try_unsync(struct shadowvmm_mmu *mmu, u64 gfn)
 {
 	struct shadowvmm_sp *sp;
+	unsigned int i;
 
 	if (!mmu->allow_unsync)
 		return false;
@@ -561,12 +667,62 @@ static bool try_unsync(struct shadowvmm_mmu *mmu, u64 gfn)
 	hlist_for_each_entry(sp, bucket(mmu, gfn), hash) {
 		if (sp->gfn != gfn || sp->role.direct || sp->unsync)
 			continue;
+		/*
+		 * The guest may now make any entry present unseen: a fault
+		 * let through for it would come back for ever.
+		 */
+		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+			if (!sp->spt[i])
+				sp->spt[i] = mmu->trap_spte;
 		sp->unsync = true;
 		list_add_tail(&sp->unsync_link, &mmu->unsync_sps);
 		mmu->frames[gfn].unsync++;
 		count(mmu, SHADOWVMM_STAT_MMU_UNSYNC);
 		trace_shadowvmm_sp_unsync(mmu->vm_id, gfn, sp->role.word,
 					  __pa(sp->spt));
+	}
+	return true;
+}
+
+/*
+ * The guest's walk for @walk->gva stopped at a not-present entry: if the
+ * shadow of that table is linked on the way and in sync, its entry may
+ * let the next such fault through without an exit.
+ */
+static void explain_fault(struct shadowvmm_mmu *mmu,
+			  const struct shadowvmm_walk *walk)
+{
+	struct shadow_iter it;
+
+	if (shadow_iter_to(mmu, walk->gva, walk->level, &it) && it.sp &&
+	    !it.sp->role.direct && !it.sp->unsync)
+		*it.sptep = empty_spte(mmu, true);
+}
+
+/*
+ * A store into a leaf table in sync that makes an empty entry present is
+ * what a demand fault's handler does. Carried out by the VMM, it fills
+ * the shadow entry too, and the access retried after it takes no exit:
+ * one exit for the fault, not two. A table filled in bulk (the entry the
+ * previous store filled still unused) or whose live entries change goes
+ * out of sync instead, so that its next stores take none.
+ */
+static bool fill_in_place(struct shadowvmm_mmu *mmu, u64 gpa)
+{
+	u64 gfn = gpa >> PAGE_SHIFT;
+	struct shadowvmm_sp *sp;
+	unsigned int esize;
+
+	hlist_for_each_entry(sp, bucket(mmu, gfn), hash) {
+		if (sp->gfn != gfn || sp->role.direct)
+			continue;
+		esize = sp->role.guest_mode == SHADOWVMM_PAGING_32 ? 4 : 8;
+		if (guest_read(mmu->gmem, gpa & ~(u64)(esize - 1), esize) &
+		    _PAGE_PRESENT)
+			return false;
+		if (sp->last_store != NO_STORE &&
+		    !(sp->spt[sp->last_store] & _PAGE_ACCESSED))
+			return false;
 	}
 	return true;
 }
@@ -587,6 +743,8 @@ page_fault_locked(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 	err = shadowvmm_mmu_walk(mmu, gva, access, walk);
 	if (err == -EFAULT) {
 		count(mmu, SHADOWVMM_STAT_PF_GUEST);
+		if (!(walk->error_code & SHADOWVMM_PF_PRESENT))
+			explain_fault(mmu, walk);
 		return SHADOWVMM_PF_INJECT;
 	}
 	if (err)
@@ -599,7 +757,8 @@ page_fault_locked(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 	rights = walk_access(walk);
 	if (access & SHADOWVMM_PF_WRITE) {
 		if (!frame ||
-		    (!frame_writable(frame) && !try_unsync(mmu, gfn)))
+		    (!frame_writable(frame) &&
+		     (fill_in_place(mmu, walk->gpa) || !try_unsync(mmu, gfn))))
 			return SHADOWVMM_PF_EMULATE;
 		/*
 		 * CR0.WP=0 lets the supervisor write where the guest's
@@ -700,9 +859,11 @@ static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	 */
 	if (!(gpte & _PAGE_PRESENT) || !(gpte & _PAGE_ACCESSED) ||
 	    gpte_reserved(pg, gpte) || shadowvmm_mmu_is_mmio(mmu, gfn) ||
-	    ((!(sp->spt[i] & _PAGE_PRESENT) || sp->gfns[i] != gfn) &&
+	    ((!test_bit(i, sp->mapped) || sp->gfns[i] != gfn) &&
 	     mmu->blocks.nr <= 2 * (SHADOWVMM_MAX_LEVEL + 1))) {
 		drop_leaf(mmu, sp, i);
+		if (!(gpte & _PAGE_PRESENT) && !sp->unsync)
+			sp->spt[i] = empty_spte(mmu, true);
 		return;
 	}
 	set_leaf(mmu, sp, i, gfn,
@@ -726,11 +887,13 @@ static void sync_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
 	unsigned int i;
 
-	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
-		update_leaf(mmu, sp, i, gpte_of(mmu, sp, i));
+	/* In sync again first: its empty entries may let faults through. */
 	list_del(&sp->unsync_link);
 	sp->unsync = false;
+	sp->last_store = NO_STORE;
 	mmu->frames[sp->gfn].unsync--;
+	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+		update_leaf(mmu, sp, i, gpte_of(mmu, sp, i));
 	trace_shadowvmm_sp_sync(mmu->vm_id, sp->gfn, sp->role.word,
 				__pa(sp->spt));
 }
@@ -763,7 +926,10 @@ static bool update_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	unsigned int last = (offset_in_page(gpa) + size - 1) / esize;
 	u64 table = gpa & PAGE_MASK;
 	unsigned int e, s, n;
-	bool used = false;
+	u64 gpte;
+	/* A demand fill's entry is used right after the store. */
+	bool used = sp->last_store != NO_STORE &&
+		    (sp->spt[sp->last_store] & _PAGE_ACCESSED);
 
 	for (e = first; e <= last && e < PAGE_SIZE / esize; e++) {
 		/* Which shadow entries this guest entry feeds. */
@@ -781,14 +947,16 @@ static bool update_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 			s = (e % 256) * 2;
 			n = 2;
 		}
+		gpte = guest_read(mmu->gmem, table + e * esize, esize);
 		for (; n; n--, s++) {
 			used |= sp->spt[s] & _PAGE_ACCESSED;
-			if (sp->role.level == 1)
-				update_leaf(mmu, sp, s,
-					    guest_read(mmu->gmem, table + e * esize,
-						       esize));
-			else
-				drop_nonleaf(&sp->spt[s]);
+			if (sp->role.level == 1) {
+				update_leaf(mmu, sp, s, gpte);
+				sp->last_store = s;
+			} else {
+				drop_nonleaf(mmu, &sp->spt[s],
+					     empty_spte(mmu, !(gpte & _PAGE_PRESENT)));
+			}
 		}
 	}
 	return used;
@@ -873,28 +1041,41 @@ void shadowvmm_mmu_unprotect(struct shadowvmm_mmu *mmu, u64 gfn)
  */
 void shadowvmm_mmu_invlpg(struct shadowvmm_mmu *mmu, u64 gva)
 {
-	const struct shadowvmm_mmu_root *root = &mmu->roots[0];
-	struct shadowvmm_sp *sp = NULL;
-	unsigned int i;
-	int level;
-	u64 *table;
+	struct shadow_iter it;
+	unsigned int i = spt_index(gva, 1);
 
 	count(mmu, SHADOWVMM_STAT_INVLPG);
 	spin_lock(&mmu->lock);
-	table = root->sp ? root->sp->spt : root->pae;
-	level = root->sp ? 4 : 3;
-	i = root->sp ? spt_index(gva, 4) : (gva >> 30) & 3;
-	for (; level > 1; level--) {
-		if (!(table[i] & _PAGE_PRESENT))
-			goto out;
-		sp = spte_to_sp(table[i]);
-		table = sp->spt;
-		i = spt_index(gva, level - 1);
-	}
-	if (sp && sp->unsync)
-		update_leaf(mmu, sp, i, gpte_of(mmu, sp, i));
-out:
+	if (shadow_iter_to(mmu, gva, 1, &it) && it.sp->unsync)
+		update_leaf(mmu, it.sp, i, gpte_of(mmu, it.sp, i));
 	spin_unlock(&mmu->lock);
+}
+
+/**
+ * shadowvmm_mmu_mapped_gpa() - where the loaded shadow maps an address
+ * @mmu: the MMU
+ * @gva: the linear address
+ * @gpa: the guest-physical address, if it is mapped
+ *
+ * What the CPU used for @gva: for the bytes of an instruction it just
+ * ran, this is cheaper than walking the guest's tables again, and exact
+ * even where a table out of sync has changed since.
+ *
+ * Return: true if a leaf maps @gva to guest RAM.
+ */
+bool shadowvmm_mmu_mapped_gpa(struct shadowvmm_mmu *mmu, u64 gva, u64 *gpa)
+{
+	u32 gfn = SHADOWVMM_NO_GFN;
+	struct shadow_iter it;
+
+	spin_lock(&mmu->lock);
+	if (shadow_iter_to(mmu, gva, 1, &it) && spte_present(mmu, *it.sptep))
+		gfn = it.sp->gfns[spt_index(gva, 1)];
+	spin_unlock(&mmu->lock);
+	if (gfn == SHADOWVMM_NO_GFN)
+		return false;
+	*gpa = ((u64)gfn << PAGE_SHIFT) | offset_in_page(gva);
+	return true;
 }
 
 /* --- roots ------------------------------------------------------------- */
@@ -914,7 +1095,7 @@ static void release_root(struct shadowvmm_mmu *mmu,
 		return;
 	}
 	for (i = 0; i < 4; i++)
-		drop_nonleaf(&root->pae[i]);
+		drop_nonleaf(mmu, &root->pae[i], 0);
 }
 
 static bool root_matches(const struct shadowvmm_mmu_root *root, u32 role,
@@ -926,6 +1107,50 @@ static bool root_matches(const struct shadowvmm_mmu_root *root, u32 role,
 		return false;
 	return pg->mode != SHADOWVMM_PAGING_PAE ||
 	       !memcmp(root->pdpte, pg->pdpte, sizeof(root->pdpte));
+}
+
+/*
+ * The loaded root's PDPT, when the guest pages without four levels: VM
+ * entry loads these four entries itself and fails on a reserved bit, so
+ * they cannot trap, and an empty one lets the fault through. Every PDPTE
+ * the guest has present (all four quadrants of a 32-bit directory) is
+ * therefore linked before the guest runs.
+ *
+ * Return: false when the stock must be topped up first.
+ */
+static bool link_pdptes(struct shadowvmm_mmu *mmu)
+{
+	struct shadowvmm_mmu_root *root = &mmu->roots[0];
+	const struct shadowvmm_paging *pg = &mmu->pg;
+	union shadowvmm_sp_role role = { .word = paging_role(pg) };
+	struct shadowvmm_sp *child;
+	unsigned int i;
+	u64 table;
+
+	if (pg->mode != SHADOWVMM_PAGING_32 && pg->mode != SHADOWVMM_PAGING_PAE)
+		return true;
+	if (shadowvmm_mmu_needs_topup(mmu))
+		return false;
+	make_room(mmu);
+	role.level = 2;
+	role.access = ACC_ALL;
+	for (i = 0; i < 4; i++) {
+		if (root->pae[i])
+			continue;
+		if (pg->mode == SHADOWVMM_PAGING_32) {
+			role.quadrant = i;
+			table = pg->cr3 & 0xfffff000;
+		} else if (pg->pdpte[i] & _PAGE_PRESENT) {
+			table = pg->pdpte[i] & SPTE_ADDR;
+		} else {
+			continue;
+		}
+		child = get_sp(mmu, table >> PAGE_SHIFT, role);
+		if (!child)
+			return false;
+		link_sp(mmu, &root->pae[i], child, SPTE_PDPTE);
+	}
+	return true;
 }
 
 static int load_locked(struct shadowvmm_mmu *mmu,
@@ -973,6 +1198,10 @@ static int load_locked(struct shadowvmm_mmu *mmu,
 	found = mmu->roots[i];
 	memmove(&mmu->roots[1], &mmu->roots[0], i * sizeof(found));
 	mmu->roots[0] = found;
+	if (mmu->trap_spte && !link_pdptes(mmu)) {
+		mmu->reload = true;
+		return -EAGAIN;
+	}
 	mmu->reload = false;
 	trace_shadowvmm_cr3(mmu->vm_id, pg->cr3, shadowvmm_mmu_root_hpa(mmu),
 			    pg->mode, hit);
@@ -1040,6 +1269,8 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 	INIT_LIST_HEAD(&mmu->sps);
 	INIT_LIST_HEAD(&mmu->unsync_sps);
 	mmu->max_sps = max_t(unsigned int, max_pages, SHADOWVMM_MMU_PAGES_MIN);
+	if (boot_cpu_data.x86_phys_bits <= SPTE_TRAP_BIT)
+		mmu->trap_spte = _PAGE_PRESENT | BIT_ULL(SPTE_TRAP_BIT);
 	mmu->nr_frames = gmem->size >> PAGE_SHIFT;
 	for (i = 0; i < SHADOWVMM_MMU_MMIO_FRAMES; i++)
 		mmu->mmio_gfn[i] = SHADOWVMM_NO_GFN;
@@ -1103,34 +1334,18 @@ static int no_update(void *ctx, u64 gpa, unsigned int size, u64 old, u64 new)
 static void shadow_walk(struct shadowvmm_mmu *mmu, u64 gva,
 			struct shadowvmm_translation *t)
 {
-	const struct shadowvmm_mmu_root *root = &mmu->roots[0];
-	unsigned int index;
-	u64 *table, spte;
-	int level;
+	struct shadow_iter it;
 
-	if (root->sp) {
-		table = root->sp->spt;
-		level = 4;
-		index = spt_index(gva, level);
-	} else {
-		table = root->pae;
-		level = 3;
-		index = (gva >> 30) & 3;
+	shadow_iter_start(mmu, gva, &it);
+	t->shadow_top = it.level;
+	do {
+		t->shadow[it.level] = *it.sptep;
+		t->shadow_bottom = it.level;
+	} while (shadow_iter_down(mmu, &it));
+	if (it.level == 1 && spte_present(mmu, *it.sptep)) {
+		t->mapped = true;
+		t->hpa = (*it.sptep & SPTE_ADDR) | offset_in_page(gva);
 	}
-	t->shadow_top = level;
-	for (;; level--) {
-		spte = table[index];
-		t->shadow[level] = spte;
-		t->shadow_bottom = level;
-		if (!(spte & _PAGE_PRESENT))
-			return;
-		if (level == 1)
-			break;
-		table = __va(spte & SPTE_ADDR);
-		index = spt_index(gva, level - 1);
-	}
-	t->mapped = true;
-	t->hpa = (spte & SPTE_ADDR) | offset_in_page(gva);
 }
 
 /**
