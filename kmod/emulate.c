@@ -21,8 +21,6 @@
 #include <asm/processor-flags.h>
 #include "emulate.h"
 
-#define EM_NR_GPRS	16
-
 /* Register numbers as ModRM and SIB encode them, which is em->gpr's order. */
 enum { EM_RAX, EM_RCX, EM_RDX, EM_RBX, EM_RSP, EM_RBP, EM_RSI, EM_RDI };
 
@@ -64,9 +62,14 @@ struct em_form {
  * MOV moffs, AL/eAX is what compilers emit for a store to a constant
  * address (an APIC register, say); ADD, SUB and XOR are the atomics'.
  * The loads (MOV and MOVZX into a register) are for device memory, where
- * every access traps, not only stores.
+ * every access traps, not only stores. The search is in order: MOV, what
+ * a kernel writes its page tables with, comes first.
  */
 static const struct em_form em_forms[] = {
+	{ 0x88, -1, EM_BYTE,			EM_MOV,		EM_SRC_REG },
+	{ 0x89, -1, 0,				EM_MOV,		EM_SRC_REG },
+	{ 0xc6,  0, EM_BYTE,			EM_MOV,		EM_SRC_IMM8 },
+	{ 0xc7,  0, 0,				EM_MOV,		EM_SRC_IMMZ },
 	{ 0x00, -1, EM_BYTE | EM_LOCK,		EM_ADD,		EM_SRC_REG },
 	{ 0x01, -1, EM_LOCK,			EM_ADD,		EM_SRC_REG },
 	{ 0x08, -1, EM_BYTE | EM_LOCK,		EM_OR,		EM_SRC_REG },
@@ -94,10 +97,6 @@ static const struct em_form em_forms[] = {
 	{ 0x83,  6, EM_LOCK,			EM_XOR,		EM_SRC_IMM8 },
 	{ 0x86, -1, EM_BYTE | EM_LOCK,		EM_XCHG,	EM_SRC_REG },
 	{ 0x87, -1, EM_LOCK,			EM_XCHG,	EM_SRC_REG },
-	{ 0x88, -1, EM_BYTE,			EM_MOV,		EM_SRC_REG },
-	{ 0x89, -1, 0,				EM_MOV,		EM_SRC_REG },
-	{ 0xc6,  0, EM_BYTE,			EM_MOV,		EM_SRC_IMM8 },
-	{ 0xc7,  0, 0,				EM_MOV,		EM_SRC_IMMZ },
 	{ 0x8a, -1, EM_BYTE,			EM_LOAD,	EM_SRC_REG },
 	{ 0x8b, -1, 0,				EM_LOAD,	EM_SRC_REG },
 	{ 0xa0, -1, EM_BYTE | EM_MOFFS,		EM_LOAD,	EM_SRC_ACC },
@@ -497,15 +496,18 @@ static int em_cmpxchg_double(struct shadowvmm_emulate *em,
 	} else {
 		*flags &= ~X86_EFLAGS_ZF;
 		memcpy(val, old, sizeof(val));
-		if (em->size == 8) {
-			gpr[EM_RAX] = (u32)old[0];
-			gpr[EM_RDX] = old[0] >> 32;
-		} else {
-			gpr[EM_RAX] = old[0];
-			gpr[EM_RDX] = old[1];
-		}
 	}
-	return ops->write(ops->ctx, em->gva, old, val, em->size);
+	err = ops->write(ops->ctx, em->gva, old, val, em->size);
+	if (err || (*flags & X86_EFLAGS_ZF))
+		return err;
+	if (em->size == 8) {
+		gpr[EM_RAX] = (u32)old[0];
+		gpr[EM_RDX] = old[0] >> 32;
+	} else {
+		gpr[EM_RAX] = old[0];
+		gpr[EM_RDX] = old[1];
+	}
+	return 0;
 }
 
 static int em_execute(struct shadowvmm_emulate *em,
@@ -542,7 +544,6 @@ static int em_execute(struct shadowvmm_emulate *em,
 		break;
 	case EM_XCHG:
 		val = src;
-		em_reg_write(gpr, reg, high8, size, old);
 		break;
 	case EM_CMPXCHG:
 		/*
@@ -551,12 +552,7 @@ static int em_execute(struct shadowvmm_emulate *em,
 		 */
 		*flags = em_add_sub_flags(*flags, em_trunc(gpr[EM_RAX], size),
 					  old, true, size);
-		if (*flags & X86_EFLAGS_ZF) {
-			val = src;
-		} else {
-			val = old;
-			em_reg_write(gpr, EM_RAX, false, size, old);
-		}
+		val = *flags & X86_EFLAGS_ZF ? src : old;
 		break;
 	case EM_OR:
 		val = old | src;
@@ -586,7 +582,15 @@ static int em_execute(struct shadowvmm_emulate *em,
 			*flags |= X86_EFLAGS_CF;
 		break;
 	}
-	return ops->write(ops->ctx, em->gva, &old, &val, size);
+	/* Registers change only once the store has landed. */
+	err = ops->write(ops->ctx, em->gva, &old, &val, size);
+	if (err)
+		return err;
+	if (d->form->op == EM_XCHG)
+		em_reg_write(gpr, reg, high8, size, old);
+	else if (d->form->op == EM_CMPXCHG && !(*flags & X86_EFLAGS_ZF))
+		em_reg_write(gpr, EM_RAX, false, size, old);
+	return 0;
 }
 
 /**
@@ -618,7 +622,7 @@ int shadowvmm_emulate_access(struct shadowvmm_emulate *em,
 		.seg = -1,
 		.def_seg = SHADOWVMM_SEG_DS,
 	};
-	unsigned long gpr[EM_NR_GPRS], flags = *em->rflags;
+	unsigned long flags = *em->rflags;
 	enum shadowvmm_seg seg;
 	u64 base = 0;
 	int err;
@@ -654,15 +658,13 @@ int shadowvmm_emulate_access(struct shadowvmm_emulate *em,
 	if (d.size == 16 && ((em->gva | d.ea) & 15))
 		return -EOPNOTSUPP;
 
-	memcpy(gpr, em->gpr, sizeof(gpr));
 	if (d.form->op == EM_CMPXCHG8B)
-		err = em_cmpxchg_double(em, ops, gpr, &flags);
+		err = em_cmpxchg_double(em, ops, em->gpr, &flags);
 	else
-		err = em_execute(em, ops, &d, gpr, &flags);
+		err = em_execute(em, ops, &d, em->gpr, &flags);
 	if (err)
 		return err;
 
-	memcpy(em->gpr, gpr, sizeof(gpr));
 	*em->rflags = flags;
 	em->insn_len = d.len;
 	return 0;
