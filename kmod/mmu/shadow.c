@@ -909,12 +909,25 @@ static void sync_frame(struct shadowvmm_mmu *mmu, u64 gfn)
 	write_protect(&mmu->frames[gfn]);
 }
 
+/*
+ * Catch up every table out of sync, as a CR3 load drops every stale
+ * translation. One that nothing links any more, which the guest unlinked
+ * to free it (a process that exited), is dropped instead: its frame then
+ * goes back to the guest unshadowed, and the page clear that reuses it
+ * takes no exit.
+ */
 static void sync_all(struct shadowvmm_mmu *mmu)
 {
-	while (!list_empty(&mmu->unsync_sps))
-		sync_frame(mmu, list_first_entry(&mmu->unsync_sps,
-						 struct shadowvmm_sp,
-						 unsync_link)->gfn);
+	struct shadowvmm_sp *sp;
+
+	while (!list_empty(&mmu->unsync_sps)) {
+		sp = list_first_entry(&mmu->unsync_sps, struct shadowvmm_sp,
+				      unsync_link);
+		if (!sp->parents.head)
+			zap_sp(mmu, sp);
+		else
+			sync_frame(mmu, sp->gfn);
+	}
 }
 
 /* Return: whether the guest had used any of the shadow entries replaced. */
