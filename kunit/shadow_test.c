@@ -1116,10 +1116,11 @@ static void check_sps(struct env *env, unsigned int *links,
 		      unsigned int *parents, unsigned int *mapped)
 {
 	struct shadowvmm_sp *sp;
-	unsigned int n, i;
+	unsigned int n, i, present;
 
 	for (n = 0; n < env->nr_live; n++) {
 		sp = env->live[n];
+		present = 0;
 		if (!sp->role.level || sp->role.level > SHADOWVMM_MAX_LEVEL)
 			report(env, "sp %#llx: level %u", sp->gfn, sp->role.level);
 		if (hlist_unhashed(&sp->hash) != sp->role.invalid)
@@ -1136,6 +1137,12 @@ static void check_sps(struct env *env, unsigned int *links,
 			if (!s_present(sp->spt[i]) &&
 			    (sp->role.level > 1 || sp->gfns[i] == SHADOWVMM_NO_GFN))
 				continue;
+			if (s_present(sp->spt[i])) {
+				present++;
+				if (!test_bit(i, sp->mapped))
+					report(env, "sp %#llx[%u]: %#llx, not in the mapped bitmap",
+					       sp->gfn, i, sp->spt[i]);
+			}
 			if (sp->role.level == 1) {
 				check_leaf_entry(env, sp, i, mapped);
 			} else {
@@ -1143,6 +1150,10 @@ static void check_sps(struct env *env, unsigned int *links,
 				check_link(env, sp, i);
 			}
 		}
+		if (bitmap_weight(sp->mapped, SHADOWVMM_SPT_ENTRIES) != present)
+			report(env, "sp %#llx: %u bits in the mapped bitmap, %u entries present",
+			       sp->gfn, bitmap_weight(sp->mapped, SHADOWVMM_SPT_ENTRIES),
+			       present);
 		*parents += check_parents(env, sp);
 	}
 }

@@ -79,9 +79,11 @@ struct shadowvmm_sp {
 	 */
 	bool unsync;
 	struct list_head unsync_link;	/* in mmu->unsync_sps */
+	/* In mmu->orphans while nothing links it (empty otherwise). */
+	struct list_head orphan_link;
 	/* Leaf pages: the guest frame each entry maps, for the reverse map. */
 	u32 gfns[SHADOWVMM_SPT_ENTRIES];
-	/* Leaf pages: the entries present, to empty one without a scan. */
+	/* The entries that map or link something: emptied without a scan. */
 	DECLARE_BITMAP(mapped, SHADOWVMM_SPT_ENTRIES);
 };
 
@@ -115,6 +117,11 @@ struct shadowvmm_mmu {
 	struct list_head sps;
 	unsigned int nr_sps, max_sps;
 	struct list_head unsync_sps;
+	/*
+	 * Pages no table links and no root holds: the guest unlinked their
+	 * tables, mostly to free them. Dropped at the next CR3 load.
+	 */
+	struct list_head orphans;
 	bool allow_unsync;
 	struct shadowvmm_frame *frames;
 	u64 nr_frames;

@@ -282,11 +282,37 @@ static void drop_leaves(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 		drop_leaf(mmu, sp, i);
 }
 
+/* The page holding @sptep, or NULL for one of our PDPTs. */
+static struct shadowvmm_sp *sptep_holder(u64 *sptep)
+{
+	return (void *)page_private(virt_to_page(sptep));
+}
+
 static void drop_nonleaf(struct shadowvmm_mmu *mmu, u64 *sptep, u64 empty)
 {
-	if (spte_present(mmu, *sptep))
+	struct shadowvmm_sp *holder = sptep_holder(sptep);
+
+	if (spte_present(mmu, *sptep)) {
 		sptep_list_del(&spte_to_sp(*sptep)->parents, sptep);
+		if (holder)
+			__clear_bit(sptep - holder->spt, holder->mapped);
+	}
 	*sptep = empty;
+}
+
+/*
+ * The guest unlinked the table @sptep's page shadows (or the table that
+ * linked it is gone): once nothing links the page, it is an orphan.
+ */
+static void unlink_child(struct shadowvmm_mmu *mmu, u64 *sptep, u64 empty)
+{
+	struct shadowvmm_sp *child = NULL;
+
+	if (spte_present(mmu, *sptep))
+		child = spte_to_sp(*sptep);
+	drop_nonleaf(mmu, sptep, empty);
+	if (child && !child->parents.head && !child->root_count)
+		list_move_tail(&child->orphan_link, &mmu->orphans);
 }
 
 /*
@@ -342,6 +368,7 @@ static struct hlist_head *bucket(struct shadowvmm_mmu *mmu, u64 gfn)
 static void free_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
 	list_del(&sp->link);
+	list_del(&sp->orphan_link);
 	mmu->nr_sps--;
 	shadowvmm_stat_set(mmu->stats, SHADOWVMM_STAT_MMU_SHADOW_PAGES,
 			   mmu->nr_sps);
@@ -370,7 +397,10 @@ static struct shadowvmm_mmu_root *pdpt_root(struct shadowvmm_mmu *mmu,
 static void unlink_parent(struct shadowvmm_mmu *mmu, u64 *sptep)
 {
 	struct shadowvmm_mmu_root *root = pdpt_root(mmu, sptep);
+	struct shadowvmm_sp *holder = sptep_holder(sptep);
 
+	if (holder)
+		__clear_bit(sptep - holder->spt, holder->mapped);
 	*sptep = root ? 0 : mmu->trap_spte;
 	if (root == &mmu->roots[0] && mmu->pg.mode != SHADOWVMM_PAGING_OFF)
 		mmu->reload = true;
@@ -390,12 +420,13 @@ static void zap_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 	if (sp->role.level == 1)
 		drop_leaves(mmu, sp);
 	else
-		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+		for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
 			drop_nonleaf(mmu, &sp->spt[i], mmu->trap_spte);
 	for (sptep = sptep_first(&sp->parents, &it); sptep;
 	     sptep = sptep_next(&it))
 		unlink_parent(mmu, sptep);
 	sptep_list_clear(&sp->parents);
+	list_del_init(&sp->orphan_link);
 	if (sp->unsync) {
 		list_del(&sp->unsync_link);
 		sp->unsync = false;
@@ -431,32 +462,45 @@ static void make_room(struct shadowvmm_mmu *mmu)
 }
 
 /*
- * A new page's entries, all empty: those of a leaf table whose guest
- * entry is not present may let the guest's fault through, the table
- * being write-protected from now on. Upper tables start all trapping:
- * their entries are explained one fault at a time (explain_fault()),
- * which is cheaper than reading 512 entries for the few that fault.
+ * The empty entries of a page, all but those that map something: in a
+ * leaf table in sync, 0 where the guest's entry is not present, so that
+ * the CPU's fault there goes straight to the guest; a trap everywhere
+ * else. Upper tables trap throughout: their entries are explained one
+ * fault at a time (explain_fault()), which is cheaper than reading 512
+ * entries for the few that fault.
  */
 static void fill_empty(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
 	const void *table = mmu->gmem->ram + (sp->gfn << PAGE_SHIFT);
-	unsigned int i;
+	const u32 *gpt32 = (const u32 *)table + sp->role.quadrant * 512;
+	const u64 *gpt64 = table;
+	bool wide = sp->role.guest_mode != SHADOWVMM_PAGING_32;
+	unsigned int i, end;
+	u64 gpte;
 
-	if (sp->role.direct || sp->role.level != 1 ||
+	if (sp->role.direct || sp->role.level != 1 || sp->unsync ||
 	    !frame_of(mmu, sp->gfn) || !mmu->trap_spte) {
-		memset64(sp->spt, mmu->trap_spte, SHADOWVMM_SPT_ENTRIES);
+		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+			if (!test_bit(i, sp->mapped))
+				sp->spt[i] = mmu->trap_spte;
 		return;
 	}
-	if (sp->role.guest_mode == SHADOWVMM_PAGING_32) {
-		const u32 *gpt = (const u32 *)table + sp->role.quadrant * 512;
-
-		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
-			sp->spt[i] = empty_spte(mmu, !(gpt[i] & _PAGE_PRESENT));
-	} else {
-		const u64 *gpt = table;
-
-		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
-			sp->spt[i] = empty_spte(mmu, !(gpt[i] & _PAGE_PRESENT));
+	/* A word of the bitmap at a time: most have nothing mapped. */
+	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i = end) {
+		end = i + BITS_PER_LONG;
+		if (sp->mapped[i / BITS_PER_LONG]) {
+			for (; i < end; i++) {
+				gpte = wide ? gpt64[i] : gpt32[i];
+				if (!test_bit(i, sp->mapped))
+					sp->spt[i] = empty_spte(mmu, !(gpte & _PAGE_PRESENT));
+			}
+		} else if (wide) {
+			for (; i < end; i++)
+				sp->spt[i] = empty_spte(mmu, !(gpt64[i] & _PAGE_PRESENT));
+		} else {
+			for (; i < end; i++)
+				sp->spt[i] = empty_spte(mmu, !(gpt32[i] & _PAGE_PRESENT));
+		}
 	}
 }
 
@@ -476,15 +520,16 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 	sp = mmu->spare[--mmu->nr_spare];
 	sp->gfn = gfn;
 	sp->role = role;
-	fill_empty(mmu, sp);
 	sp->parents.head = NULL;
 	sp->root_count = 0;
 	sp->write_flood = 0;
 	sp->last_store = NO_STORE;
 	sp->unsync = false;
+	INIT_LIST_HEAD(&sp->orphan_link);
 	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
 		sp->gfns[i] = SHADOWVMM_NO_GFN;
 	bitmap_zero(sp->mapped, SHADOWVMM_SPT_ENTRIES);
+	fill_empty(mmu, sp);
 	hlist_add_head(&sp->hash, bucket(mmu, gfn));
 	list_add_tail(&sp->link, &mmu->sps);
 	mmu->nr_sps++;
@@ -499,8 +544,13 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 static void link_sp(struct shadowvmm_mmu *mmu, u64 *sptep,
 		    struct shadowvmm_sp *child, u64 flags)
 {
+	struct shadowvmm_sp *holder = sptep_holder(sptep);
+
 	*sptep = __pa(child->spt) | flags;
 	sptep_list_add(&child->parents, sptep, &mmu->blocks);
+	if (holder)
+		__set_bit(sptep - holder->spt, holder->mapped);
+	list_del_init(&child->orphan_link);
 }
 
 /*
@@ -559,9 +609,8 @@ static void empty_unsync_below(struct shadowvmm_mmu *mmu,
 			drop_leaves(mmu, sp);
 		return;
 	}
-	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
-		if (spte_present(mmu, sp->spt[i]))
-			empty_unsync_below(mmu, spte_to_sp(sp->spt[i]));
+	for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+		empty_unsync_below(mmu, spte_to_sp(sp->spt[i]));
 }
 
 /*
@@ -887,13 +936,20 @@ static void sync_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
 	unsigned int i;
 
+
 	/* In sync again first: its empty entries may let faults through. */
 	list_del(&sp->unsync_link);
 	sp->unsync = false;
 	sp->last_store = NO_STORE;
 	mmu->frames[sp->gfn].unsync--;
-	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+	/*
+	 * Only the leaves the guest had use for are brought up to date, as
+	 * a TLB would refill them: mapping every entry ahead here made a CR3
+	 * load cost more than fifty exits' worth.
+	 */
+	for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
 		update_leaf(mmu, sp, i, gpte_of(mmu, sp, i));
+	fill_empty(mmu, sp);
 	trace_shadowvmm_sp_sync(mmu->vm_id, sp->gfn, sp->role.word,
 				__pa(sp->spt));
 }
@@ -909,24 +965,35 @@ static void sync_frame(struct shadowvmm_mmu *mmu, u64 gfn)
 	write_protect(&mmu->frames[gfn]);
 }
 
-/*
- * Catch up every table out of sync, as a CR3 load drops every stale
- * translation. One that nothing links any more, which the guest unlinked
- * to free it (a process that exited), is dropped instead: its frame then
- * goes back to the guest unshadowed, and the page clear that reuses it
- * takes no exit.
- */
+/* Catch up every table out of sync, as a CR3 load drops every stale one. */
 static void sync_all(struct shadowvmm_mmu *mmu)
 {
-	struct shadowvmm_sp *sp;
+	while (!list_empty(&mmu->unsync_sps))
+		sync_frame(mmu, list_first_entry(&mmu->unsync_sps,
+						 struct shadowvmm_sp,
+						 unsync_link)->gfn);
+}
 
-	while (!list_empty(&mmu->unsync_sps)) {
-		sp = list_first_entry(&mmu->unsync_sps, struct shadowvmm_sp,
-				      unsync_link);
-		if (!sp->parents.head)
-			zap_sp(mmu, sp);
-		else
-			sync_frame(mmu, sp->gfn);
+/*
+ * Drop the pages nothing links any more: tables the guest unlinked, most
+ * of them to free them (a process that exited). Their frames go back to
+ * the guest unshadowed, so the page clear that reuses one takes no exit,
+ * and a table out of sync among them is not caught up for nothing. What
+ * they linked may become an orphan in turn, and goes too.
+ */
+static void zap_orphans(struct shadowvmm_mmu *mmu)
+{
+	struct shadowvmm_sp *sp;
+	unsigned int i;
+
+	while (!list_empty(&mmu->orphans)) {
+		sp = list_first_entry(&mmu->orphans, struct shadowvmm_sp,
+				      orphan_link);
+		list_del_init(&sp->orphan_link);
+		if (sp->role.level > 1)
+			for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+				unlink_child(mmu, &sp->spt[i], mmu->trap_spte);
+		zap_sp(mmu, sp);
 	}
 }
 
@@ -967,7 +1034,7 @@ static bool update_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 				update_leaf(mmu, sp, s, gpte);
 				sp->last_store = s;
 			} else {
-				drop_nonleaf(mmu, &sp->spt[s],
+				unlink_child(mmu, &sp->spt[s],
 					     empty_spte(mmu, !(gpte & _PAGE_PRESENT)));
 			}
 		}
@@ -1175,6 +1242,7 @@ static int load_locked(struct shadowvmm_mmu *mmu,
 	bool hit;
 
 	/* A CR3 load drops every stale translation: catch up with them all. */
+	zap_orphans(mmu);
 	sync_all(mmu);
 	mmu->pg = *pg;
 	for (i = 0; i < SHADOWVMM_ROOT_CACHE; i++)
@@ -1281,6 +1349,7 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 		INIT_HLIST_HEAD(&mmu->hash[i]);
 	INIT_LIST_HEAD(&mmu->sps);
 	INIT_LIST_HEAD(&mmu->unsync_sps);
+	INIT_LIST_HEAD(&mmu->orphans);
 	mmu->max_sps = max_t(unsigned int, max_pages, SHADOWVMM_MMU_PAGES_MIN);
 	if (boot_cpu_data.x86_phys_bits <= SPTE_TRAP_BIT)
 		mmu->trap_spte = _PAGE_PRESENT | BIT_ULL(SPTE_TRAP_BIT);
@@ -1298,6 +1367,8 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 							   GFP_DMA32);
 		if (!mmu->roots[i].pae)
 			return -ENOMEM;
+		/* No shadow page holds its entries: see sptep_holder(). */
+		set_page_private(virt_to_page(mmu->roots[i].pae), 0);
 	}
 	err = sptep_stock_init(&mmu->blocks, 64);
 	if (!err)
