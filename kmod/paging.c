@@ -220,17 +220,27 @@ static void paging_changed(struct shadowvmm_vcpu *vcpu)
 		.maxphyaddr = vcpu->maxphyaddr,
 	};
 
+	unsigned long hw_cr0 = shadowvmm_hw_cr0(vcpu);
+	unsigned long hw_cr4 = shadowvmm_hw_cr4(vcpu);
+	u32 pf_bits = pf_exit_bits(vcpu, &pg);
+	/* SYSCALL runs natively, with the STAR/LSTAR/SFMASK the burst lent. */
+	u64 hw_efer = EFER_NX | (vcpu->efer & EFER_SCE);
+
+	if (vcpu->efer & EFER_LMA)
+		hw_efer |= EFER_LME | EFER_LMA;
 	memcpy(pg.pdpte, vcpu->pdpte, sizeof(pg.pdpte));
 	/* Out of stock after all: the MMU asks for a reload before entry. */
 	shadowvmm_mmu_load(&vcpu->mmu, &pg);
-	vcpu->hw_cr0 = shadowvmm_hw_cr0(vcpu);
-	vcpu->hw_cr4 = shadowvmm_hw_cr4(vcpu);
-	vcpu->hw_pf_exit_bits = pf_exit_bits(vcpu, &pg);
-	/* SYSCALL runs natively, with the STAR/LSTAR/SFMASK the burst lent. */
-	vcpu->hw_efer = EFER_NX | (vcpu->efer & EFER_SCE);
-	if (vcpu->efer & EFER_LMA)
-		vcpu->hw_efer |= EFER_LME | EFER_LMA;
-	vcpu->dirty |= VCPU_DIRTY_CR | VCPU_DIRTY_PAGING;
+	/* A CR3 load, the common case, rewrites GUEST_CR3 alone. */
+	vcpu->dirty |= VCPU_DIRTY_ROOT;
+	if (hw_cr0 != vcpu->hw_cr0 || hw_cr4 != vcpu->hw_cr4)
+		vcpu->dirty |= VCPU_DIRTY_CR;
+	if (hw_efer != vcpu->hw_efer || pf_bits != vcpu->hw_pf_exit_bits)
+		vcpu->dirty |= VCPU_DIRTY_PAGING;
+	vcpu->hw_cr0 = hw_cr0;
+	vcpu->hw_cr4 = hw_cr4;
+	vcpu->hw_efer = hw_efer;
+	vcpu->hw_pf_exit_bits = pf_bits;
 }
 
 /**
@@ -291,6 +301,7 @@ int shadowvmm_set_cr0(struct shadowvmm_vcpu *vcpu, unsigned long value)
 		memcpy(vcpu->pdpte, pdpte, sizeof(pdpte));
 	}
 	vcpu->cr0 = value;
+	vcpu->dirty |= VCPU_DIRTY_CR;	/* the read shadow */
 	vcpu->efer = efer;
 	paging_changed(vcpu);
 	return 0;
@@ -354,6 +365,7 @@ int shadowvmm_set_cr4(struct shadowvmm_vcpu *vcpu, unsigned long value)
 		memcpy(vcpu->pdpte, pdpte, sizeof(pdpte));
 	}
 	vcpu->cr4 = value;
+	vcpu->dirty |= VCPU_DIRTY_CR;	/* the read shadow */
 	/* Toggling PGE flushes global translations too. */
 	if (changed & (X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE))
 		shadowvmm_stat_add(&vcpu->vm->stats, SHADOWVMM_STAT_TLB_FLUSH, 1);

@@ -213,8 +213,9 @@ static void sync_to_vmcs(struct shadowvmm_vcpu *vcpu)
 		vmcs_write(GUEST_CR4, vcpu->hw_cr4);
 		vmcs_write(CR4_READ_SHADOW, vcpu->cr4);
 	}
-	if (vcpu->dirty & VCPU_DIRTY_PAGING) {
+	if (vcpu->dirty & VCPU_DIRTY_ROOT)
 		vmcs_write(GUEST_CR3, shadowvmm_mmu_root_hpa(&vcpu->mmu));
+	if (vcpu->dirty & VCPU_DIRTY_PAGING) {
 		vmcs_write(GUEST_IA32_EFER, vcpu->hw_efer);
 		/*
 		 * #PF out of the bitmap, a fault exits when its error code
@@ -547,7 +548,7 @@ static u32 run_burst(struct shadowvmm_vcpu *vcpu)
 		setup_controls(vcpu);
 		setup_guest_state(vcpu);
 		vcpu->dirty |= VCPU_DIRTY_CR | VCPU_DIRTY_SYSENTER |
-			       VCPU_DIRTY_PAGING;
+			       VCPU_DIRTY_PAGING | VCPU_DIRTY_ROOT;
 		vcpu->vmcs_ready = true;
 	}
 	if (moved) {

@@ -76,8 +76,9 @@ enum shadowvmm_vcpu_mode {
 #define VCPU_DIRTY_CR		BIT(0)
 #define VCPU_DIRTY_SYSENTER	BIT(1)
 #define VCPU_DIRTY_INTR_SHADOW	BIT(2)
-#define VCPU_DIRTY_PAGING	BIT(3)	/* shadow root, EFER, IA-32e mode */
+#define VCPU_DIRTY_PAGING	BIT(3)	/* EFER, IA-32e mode, #PF exits */
 #define VCPU_DIRTY_DR7		BIT(4)
+#define VCPU_DIRTY_ROOT		BIT(5)	/* the shadow root */
 
 /* DR6 and DR7 as a CPU without RTM or bus-lock detection keeps them. */
 #define VCPU_DR6_FIXED_1	0xffff0ff0UL	/* reads as one */

@@ -628,21 +628,25 @@ static u64 *fill_path(struct shadowvmm_mmu *mmu,
 
 	for (shadow_iter_start(mmu, walk->gva, &it); it.level > 1;
 	     shadow_iter_down(mmu, &it)) {
-		role = child_role(mmu, walk, it.level - 1, rights, &gfn);
 		child = NULL;
 		if (spte_present(mmu, *it.sptep)) {
 			child = spte_to_sp(*it.sptep);
-			/*
-			 * A direct page fits this access only if the rights
-			 * and D bit it was made for still hold (this walk may
-			 * just have set D): else the writable entries of a
-			 * dirty page would reach a clean one.
-			 */
-			if (child->role.direct &&
-			    (child->role.word != role.word || child->gfn != gfn)) {
-				drop_nonleaf(mmu, it.sptep, mmu->trap_spte);
-				child = NULL;
+			/* Upper tables are in sync: their links are right. */
+			if (!child->role.direct) {
+				child->write_flood = 0;
+				continue;
 			}
+		}
+		role = child_role(mmu, walk, it.level - 1, rights, &gfn);
+		/*
+		 * A direct page fits this access only if the rights and D bit
+		 * it was made for still hold (this walk may just have set D):
+		 * else the writable entries of a dirty page would reach a
+		 * clean one.
+		 */
+		if (child && (child->role.word != role.word || child->gfn != gfn)) {
+			drop_nonleaf(mmu, it.sptep, mmu->trap_spte);
+			child = NULL;
 		}
 		if (!child) {
 			child = get_sp(mmu, gfn, role);
@@ -1185,8 +1189,10 @@ static bool root_matches(const struct shadowvmm_mmu_root *root, u32 role,
 		return false;
 	if (root->sp && root->sp->role.invalid)
 		return false;
+	/* Four compares: every CR3 load makes this one. */
 	return pg->mode != SHADOWVMM_PAGING_PAE ||
-	       !memcmp(root->pdpte, pg->pdpte, sizeof(root->pdpte));
+	       (root->pdpte[0] == pg->pdpte[0] && root->pdpte[1] == pg->pdpte[1] &&
+		root->pdpte[2] == pg->pdpte[2] && root->pdpte[3] == pg->pdpte[3]);
 }
 
 /*
@@ -1204,10 +1210,16 @@ static bool link_pdptes(struct shadowvmm_mmu *mmu)
 	const struct shadowvmm_paging *pg = &mmu->pg;
 	union shadowvmm_sp_role role = { .word = paging_role(pg) };
 	struct shadowvmm_sp *child;
-	unsigned int i;
+	unsigned int i, missing = 0;
 	u64 table;
 
 	if (pg->mode != SHADOWVMM_PAGING_32 && pg->mode != SHADOWVMM_PAGING_PAE)
+		return true;
+	for (i = 0; i < 4; i++)
+		missing += !root->pae[i] && (pg->mode == SHADOWVMM_PAGING_32 ||
+					     (pg->pdpte[i] & _PAGE_PRESENT));
+	/* A root seen before is linked already: a CR3 load back costs nothing. */
+	if (!missing)
 		return true;
 	if (shadowvmm_mmu_needs_topup(mmu))
 		return false;
@@ -1277,7 +1289,8 @@ static int load_locked(struct shadowvmm_mmu *mmu,
 	}
 	/* Most recently used first. */
 	found = mmu->roots[i];
-	memmove(&mmu->roots[1], &mmu->roots[0], i * sizeof(found));
+	for (; i; i--)
+		mmu->roots[i] = mmu->roots[i - 1];
 	mmu->roots[0] = found;
 	if (mmu->trap_spte && !link_pdptes(mmu)) {
 		mmu->reload = true;
