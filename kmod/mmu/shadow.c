@@ -41,6 +41,7 @@
 /* The reserved address bit of a trap entry, if the host has one. */
 #define SPTE_TRAP_BIT	51
 #define NO_STORE	SHADOWVMM_SPT_ENTRIES
+#define PREFETCH	8	/* the group of entries a fault maps */
 
 static void count(struct shadowvmm_mmu *mmu, enum shadowvmm_stat_id id)
 {
@@ -780,6 +781,33 @@ static bool fill_in_place(struct shadowvmm_mmu *mmu, u64 gpa)
 	return true;
 }
 
+static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
+			unsigned int i, u64 gpte);
+static u64 gpte_of(struct shadowvmm_mmu *mmu, const struct shadowvmm_sp *sp,
+		   unsigned int i);
+
+/*
+ * Map the neighbours of a fault's entry, in its aligned group of eight,
+ * that the guest has set up (present, A set) but that still trap: code
+ * and data are touched in runs, and each page would fault on its own, so
+ * KVM prefetches the same way. Not at a table's first mapping since it
+ * was made or emptied (a recycled table linked again): one read of such a
+ * table says nothing of the rest. An entry that lets its fault through is
+ * not present.
+ */
+static void prefetch_around(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
+			    unsigned int i)
+{
+	unsigned int j, first = i & ~(PREFETCH - 1);
+
+	if (sp->role.direct ||
+	    bitmap_weight(sp->mapped, SHADOWVMM_SPT_ENTRIES) < 2)
+		return;
+	for (j = first; j < first + PREFETCH; j++)
+		if (j != i && sp->spt[j] == mmu->trap_spte)
+			update_leaf(mmu, sp, j, gpte_of(mmu, sp, j));
+}
+
 static enum shadowvmm_pf_result
 page_fault_locked(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 		  struct shadowvmm_walk *walk)
@@ -841,6 +869,7 @@ page_fault_locked(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 		return SHADOWVMM_PF_SPURIOUS;
 	}
 	set_leaf(mmu, sp, spt_index(gva, 1), gfn, spte);
+	prefetch_around(mmu, sp, spt_index(gva, 1));
 	count(mmu, SHADOWVMM_STAT_PF_FIXED);
 	return SHADOWVMM_PF_FIXED;
 }
