@@ -969,7 +969,6 @@ static void sync_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
 	unsigned int i;
 
-
 	/* In sync again first: its empty entries may let faults through. */
 	list_del(&sp->unsync_link);
 	sp->unsync = false;
