@@ -2636,6 +2636,24 @@ static void shadow_exit(struct kunit *test)
 }
 
 /*
+ * A new address space of @mode that maps @a to data page 0 and, at
+ * @window, the page table mapping @a (the guest's own view of it), loaded
+ * into @pg. Return: where @a's PTE is.
+ */
+static u64 load_with_window(struct env *env, enum shadowvmm_paging_mode mode,
+			    u64 a, u64 window, struct shadowvmm_paging *pg)
+{
+	unsigned int as = new_as(env, mode);
+	u64 pte = map_gva(env, mode, env->as[as].cr3, a, 1,
+			  LEAF | data_page(0));
+
+	map_gva(env, mode, env->as[as].cr3, window, 1, LEAF | (pte & PAGE_MASK));
+	*pg = paging_of(env, as);
+	load(env, pg);
+	return pte;
+}
+
+/*
  * Out of sync: the guest's stores to a leaf table stop exiting after the
  * first, and the shadow keeps the old translation, as a TLB would, until
  * INVLPG updates that one entry or a CR3 load all of them, protecting the
@@ -2649,23 +2667,16 @@ static void unsync_leaf_tables(struct kunit *test)
 	struct env *env = test->priv;
 	u64 a = 0x1000, b = 0x2000, window = 0x3000, pte_a, pte_b, *sptep;
 	struct shadowvmm_paging pg;
-	unsigned int m, as, size;
+	unsigned int m, size;
 	u64 unsync;
 
 	env_start(env, 64);
 	env->mmu->allow_unsync = true;
 	for (m = 0; m < ARRAY_SIZE(modes); m++) {
-		as = new_as(env, modes[m]);
 		size = esize(modes[m]);
-		pte_a = map_gva(env, modes[m], env->as[as].cr3, a, 1,
-				LEAF | data_page(0));
-		pte_b = map_gva(env, modes[m], env->as[as].cr3, b, 1,
-				LEAF | data_page(1));
-		/* The guest's own view of its page table. */
-		map_gva(env, modes[m], env->as[as].cr3, window, 1,
-			LEAF | (pte_a & PAGE_MASK));
-		pg = paging_of(env, as);
-		load(env, &pg);
+		pte_a = load_with_window(env, modes[m], a, window, &pg);
+		pte_b = pte_a + (b - a) / PAGE_SIZE * size;
+		gwrite(env, pte_b, size, LEAF | data_page(1));
 		step(env, "%s: map a and b", mode_name[modes[m]]);
 		KUNIT_EXPECT_EQ(test, fault(env, a, 0), SHADOWVMM_PF_FIXED);
 		KUNIT_EXPECT_EQ(test, fault(env, b, 0), SHADOWVMM_PF_FIXED);
@@ -2800,8 +2811,8 @@ static void demand_fault_one_exit(struct kunit *test)
 	struct env *env = test->priv;
 	u64 a = 0x1000, window = 0x3000, c = 0x5000, d = 0x6000, e = 0x7000;
 	u64 f = 0x8000, pte_a, pte, upper, *sptep;
-	unsigned int m, as, size;
 	struct shadowvmm_paging pg;
+	unsigned int m, size;
 	u64 unsync;
 
 	env_start(env, 64);
@@ -2809,14 +2820,8 @@ static void demand_fault_one_exit(struct kunit *test)
 		kunit_skip(test, "the host has no reserved address bit");
 	env->mmu->allow_unsync = true;
 	for (m = 0; m < ARRAY_SIZE(modes); m++) {
-		as = new_as(env, modes[m]);
 		size = esize(modes[m]);
-		pte_a = map_gva(env, modes[m], env->as[as].cr3, a, 1,
-				LEAF | data_page(0));
-		map_gva(env, modes[m], env->as[as].cr3, window, 1,
-			LEAF | (pte_a & PAGE_MASK));
-		pg = paging_of(env, as);
-		load(env, &pg);
+		pte_a = load_with_window(env, modes[m], a, window, &pg);
 		step(env, "%s: map a", mode_name[modes[m]]);
 		KUNIT_EXPECT_EQ(test, fault(env, a, 0), SHADOWVMM_PF_FIXED);
 		sptep = shadow_entry(env, c, 1);
