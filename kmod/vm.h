@@ -12,6 +12,7 @@
 #include "console.h"
 #include "dev/fw_cfg.h"
 #include "dev/ioapic.h"
+#include "dev/rtc.h"
 #include "dev/uart.h"
 #include "gmem.h"
 #include "stats.h"
@@ -32,6 +33,7 @@ struct shadowvmm_devices {
 	struct shadowvmm_uart com1;
 	struct shadowvmm_ioapic ioapic;
 	struct shadowvmm_fw_cfg fw_cfg;
+	struct shadowvmm_rtc rtc;
 	u8 port_b;		/* 0x61: the enable bits written */
 	struct shadowvmm_console_input input;
 };

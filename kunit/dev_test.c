@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <kunit/test.h>
+#include <linux/bcd.h>
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
 #include <asm/apicdef.h>
 #include "dev/fw_cfg.h"
 #include "dev/ioapic.h"
 #include "dev/pio.h"
+#include "dev/rtc.h"
 #include "dev/uart.h"
 #include "vm.h"
 
@@ -278,6 +282,146 @@ static void fw_cfg_items(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, read_item(&fw, FW_CFG_KEY_NB_CPUS, 4), 1ULL);
 }
 
+/* The MC146818's registers, by index. */
+enum {
+	RTC_SEC, RTC_ALARM_SEC, RTC_MIN, RTC_ALARM_MIN, RTC_HOUR,
+	RTC_ALARM_HOUR, RTC_WDAY, RTC_MDAY, RTC_MON, RTC_YEAR,
+	RTC_A, RTC_B, RTC_C, RTC_D
+};
+
+#define RTC_CENTURY	0x32
+#define SECS(s)		((u64)(s) * NSEC_PER_SEC)
+#define T0		1796542447ULL	/* 2026-12-06 07:34:07 UTC, a Sunday */
+#define T0_PM		1796583909ULL	/* 2026-12-06 19:05:09 UTC */
+#define T0_MIDNIGHT	951782400ULL	/* 2000-02-29 00:00:00 UTC */
+
+static u8 rtc_get(struct shadowvmm_rtc *rtc, u8 reg, u64 now)
+{
+	shadowvmm_rtc_select(rtc, reg);
+	return shadowvmm_rtc_read(rtc, now);
+}
+
+static void rtc_set(struct shadowvmm_rtc *rtc, u8 reg, u8 value, u64 now)
+{
+	shadowvmm_rtc_select(rtc, reg);
+	shadowvmm_rtc_write(rtc, value, now);
+}
+
+static void rtc_time_of_day(struct kunit *test)
+{
+	u64 now = SECS(T0) + 500 * NSEC_PER_MSEC;
+	struct shadowvmm_rtc rtc;
+
+	shadowvmm_rtc_reset(&rtc);
+	/* The host's UTC in BCD, 24-hour, as PC firmware leaves it. */
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_SEC, now), 0x07);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_MIN, now), 0x34);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_HOUR, now), 0x07);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_WDAY, now), 0x01);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_MDAY, now), 0x06);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_MON, now), 0x12);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_YEAR, now), 0x26);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_CENTURY, now), 0x20);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_A, now), 0x26);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_B, now), 0x02);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_C, now), 0x00);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_D, now), 0x80);
+	/*
+	 * Update in progress in the last 244 us of a second only: a reader
+	 * that waits for it to clear (Linux's mc146818_avoid_UIP) waits no
+	 * longer than that, and sees the new second after it.
+	 */
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_A, SECS(T0 + 1) - 244 * NSEC_PER_USEC),
+			0xa6);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_A, SECS(T0 + 1) - 245 * NSEC_PER_USEC),
+			0x26);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_A, SECS(T0 + 1)), 0x26);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_SEC, SECS(T0 + 1)), 0x08);
+
+	/* 12-hour: 7 PM is 7 with bit 7 set, midnight is 12 AM. */
+	rtc_set(&rtc, RTC_B, 0x00, now);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_HOUR, SECS(T0_PM)), 0x87);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_HOUR, SECS(T0_MIDNIGHT)), 0x12);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_HOUR, now), 0x07);
+	/* Binary. */
+	rtc_set(&rtc, RTC_B, 0x06, now);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_HOUR, SECS(T0_PM)), 19);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_MIN, SECS(T0_PM)), 5);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_MDAY, SECS(T0_MIDNIGHT)), 29);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_MON, SECS(T0_MIDNIGHT)), 2);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_YEAR, SECS(T0_MIDNIGHT)), 0);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_CENTURY, SECS(T0_MIDNIGHT)), 20);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_WDAY, SECS(T0_MIDNIGHT)), 3);
+}
+
+/* Set as Linux's mc146818_set_time does: SET, the fields, SET cleared. */
+static void rtc_set_clock(struct kunit *test)
+{
+	u64 now = SECS(T0);
+	struct shadowvmm_rtc rtc;
+
+	shadowvmm_rtc_reset(&rtc);
+	rtc_set(&rtc, RTC_B, 0x82, now);
+	/* Stopped: the time stands, and no update is ever in progress. */
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_SEC, now + SECS(3)), 0x07);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_A, SECS(T0 + 1) - 1), 0x26);
+	rtc_set(&rtc, RTC_SEC, 0x59, now);
+	rtc_set(&rtc, RTC_MIN, 0x59, now);
+	rtc_set(&rtc, RTC_HOUR, 0x23, now);
+	rtc_set(&rtc, RTC_MDAY, 0x31, now);
+	rtc_set(&rtc, RTC_MON, 0x12, now);
+	rtc_set(&rtc, RTC_YEAR, 0x99, now);
+	rtc_set(&rtc, RTC_CENTURY, 0x19, now);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_MIN, now + SECS(3)), 0x59);
+	rtc_set(&rtc, RTC_B, 0x02, now + SECS(3));
+	/* It runs on from what was set: two seconds later it is 2000. */
+	now += SECS(5);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_SEC, now), 0x01);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_MIN, now), 0x00);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_HOUR, now), 0x00);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_MDAY, now), 0x01);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_MON, now), 0x01);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_YEAR, now), 0x00);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_CENTURY, now), 0x20);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_WDAY, now), 0x07);	/* Saturday */
+
+	/* One field of a running clock, in 12-hour mode: the rest stay. */
+	rtc_set(&rtc, RTC_B, 0x00, now);
+	rtc_set(&rtc, RTC_HOUR, 0x81, now);		/* 1 PM */
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_HOUR, now + SECS(60)), 0x81);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_MIN, now + SECS(60)), 0x01);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_MDAY, now + SECS(60)), 0x01);
+	rtc_set(&rtc, RTC_B, 0x02, now);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_HOUR, now), 0x13);
+}
+
+static void rtc_ram(struct kunit *test)
+{
+	u64 now = SECS(T0) + 500 * NSEC_PER_MSEC;
+	struct shadowvmm_rtc rtc;
+	unsigned int reg;
+
+	shadowvmm_rtc_reset(&rtc);
+	for (reg = 0x0e; reg < 0x80; reg++)
+		if (reg != RTC_CENTURY)
+			rtc_set(&rtc, reg, reg ^ 0x5a, now);
+	for (reg = 0x0e; reg < 0x80; reg++)
+		if (reg != RTC_CENTURY)
+			KUNIT_EXPECT_EQ(test, rtc_get(&rtc, reg, now), reg ^ 0x5a);
+	rtc_set(&rtc, RTC_ALARM_HOUR, 0x23, now);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_ALARM_HOUR, now), 0x23);
+	/* Bit 7 of the select port masks NMIs: it selects nothing. */
+	shadowvmm_rtc_select(&rtc, 0x80 | 0x0f);
+	KUNIT_EXPECT_EQ(test, shadowvmm_rtc_read(&rtc, now), 0x0f ^ 0x5a);
+	/* C and D are read-only, and so is A's update-in-progress bit. */
+	rtc_set(&rtc, RTC_C, 0xff, now);
+	rtc_set(&rtc, RTC_D, 0x00, now);
+	rtc_set(&rtc, RTC_A, 0xff, now);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_C, now), 0x00);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_D, now), 0x80);
+	KUNIT_EXPECT_EQ(test, rtc_get(&rtc, RTC_A, now), 0x7f);
+}
+
 static struct shadowvmm_vm *pio_vm(struct kunit *test)
 {
 	struct shadowvmm_vm *vm = kunit_kzalloc(test, sizeof(*vm), GFP_KERNEL);
@@ -350,6 +494,38 @@ static void pio_debug_exit(struct kunit *test)
 	shadowvmm_console_free(&vm->console);
 }
 
+/* The RTC behind ports 0x70 and 0x71. */
+static void pio_rtc(struct kunit *test)
+{
+	struct shadowvmm_vm *vm = pio_vm(test);
+	struct tm tm;
+	u32 value;
+
+	value = 0x80 | RTC_D;		/* NMIs masked, as Linux selects */
+	shadowvmm_pio(vm, 0x70, 1, false, &value);
+	shadowvmm_pio(vm, 0x71, 1, true, &value);
+	KUNIT_EXPECT_EQ(test, value, 0x80U);
+	/* The select port is write-only: reading it floats. */
+	shadowvmm_pio(vm, 0x70, 1, true, &value);
+	KUNIT_EXPECT_EQ(test, value, 0xffU);
+	/* A word at 0x70 selects and writes; a word from 0x71 reads 0x72. */
+	value = 0xa50e;
+	shadowvmm_pio(vm, 0x70, 2, false, &value);
+	value = 0;
+	shadowvmm_pio(vm, 0x71, 2, true, &value);
+	KUNIT_EXPECT_EQ(test, value, 0xffa5U);
+	value = 0;
+	shadowvmm_pio(vm, 0x70, 4, true, &value);
+	KUNIT_EXPECT_EQ(test, value, 0xffffa5ffU);
+	/* The year as the host's clock has it, in BCD. */
+	time64_to_tm(ktime_get_real_seconds(), 0, &tm);
+	value = RTC_YEAR;
+	shadowvmm_pio(vm, 0x70, 1, false, &value);
+	shadowvmm_pio(vm, 0x71, 1, true, &value);
+	KUNIT_EXPECT_EQ(test, value, (u32)bin2bcd((tm.tm_year + 1900) % 100));
+	shadowvmm_console_free(&vm->console);
+}
+
 static struct kunit_case dev_cases[] = {
 	KUNIT_CASE(uart_transmitter_always_empty),
 	KUNIT_CASE(uart_divisor_latch),
@@ -360,8 +536,12 @@ static struct kunit_case dev_cases[] = {
 	KUNIT_CASE(ioapic_delivery),
 	KUNIT_CASE(console_input_to_com1),
 	KUNIT_CASE(fw_cfg_items),
+	KUNIT_CASE(rtc_time_of_day),
+	KUNIT_CASE(rtc_set_clock),
+	KUNIT_CASE(rtc_ram),
 	KUNIT_CASE(pio_ports),
 	KUNIT_CASE(pio_debug_exit),
+	KUNIT_CASE(pio_rtc),
 	{}
 };
 

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The port I/O space of our PC: COM1, isa-debug-exit, fw_cfg and system
- * control port B. Everything else behaves like an empty ISA bus: reads
- * float to all-ones and writes go nowhere, so probing guests carry on.
+ * The port I/O space of our PC: COM1, isa-debug-exit, fw_cfg, the RTC and
+ * system control port B. Everything else behaves like an empty ISA bus:
+ * reads float to all-ones and writes go nowhere, so probing guests carry
+ * on: that is how Linux finds no i8042 keyboard controller, no PCI
+ * configuration mechanism and no other UART, in a few accesses each.
  * There is no 8259 PIC: its mask register does not read back what was
  * written, which is how an OS finds it missing (Linux then routes every
  * ISA interrupt through the I/O APIC the MP table lists).
  */
 #include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
 #include "dev/pio.h"
 #include "vm.h"
 
@@ -25,6 +29,7 @@ void shadowvmm_devices_reset(struct shadowvmm_vm *vm)
 	shadowvmm_uart_reset(&vm->dev.com1);
 	shadowvmm_ioapic_reset(&vm->dev.ioapic);
 	shadowvmm_fw_cfg_init(&vm->dev.fw_cfg, vm->gmem.size, 1);
+	shadowvmm_rtc_reset(&vm->dev.rtc);
 	vm->dev.port_b = 0;
 	spin_lock_init(&vm->dev.input.lock);
 	vm->dev.input.head = 0;
@@ -114,6 +119,31 @@ static void com1_access(struct shadowvmm_vm *vm, unsigned int reg, bool in,
 	shadowvmm_devices_sync(vm);
 }
 
+/*
+ * The RTC's two ports, byte by byte: a word at 0x70 selects a register
+ * and writes it, as on the ISA bus; a byte past 0x71 floats.
+ */
+static void rtc_access(struct shadowvmm_vm *vm, u16 port, unsigned int size,
+		       bool in, u32 *value)
+{
+	u64 now = ktime_get_real_ns();
+	u32 byte, result = 0;
+	unsigned int i;
+
+	for (i = 0; i < size; i++, port++) {
+		byte = 0xff;
+		if (port == SHADOWVMM_RTC_DATA && in)
+			byte = shadowvmm_rtc_read(&vm->dev.rtc, now);
+		else if (port == SHADOWVMM_RTC_DATA)
+			shadowvmm_rtc_write(&vm->dev.rtc, *value >> (i * 8), now);
+		else if (port == SHADOWVMM_RTC_INDEX && !in)
+			shadowvmm_rtc_select(&vm->dev.rtc, *value >> (i * 8));
+		result |= byte << (i * 8);
+	}
+	if (in)
+		*value = result;
+}
+
 /**
  * shadowvmm_pio() - carry out one port access of the guest's
  * @vm: the VM
@@ -141,6 +171,11 @@ u32 shadowvmm_pio(struct shadowvmm_vm *vm, u16 port, unsigned int size,
 			goto unassigned;
 		vm->vcpu.stop.exit_status = *value & size_mask(size);
 		return SHADOWVMM_STOP_DEBUG_EXIT;
+	}
+
+	if (port == SHADOWVMM_RTC_INDEX || port == SHADOWVMM_RTC_DATA) {
+		rtc_access(vm, port, size, in, value);
+		return SHADOWVMM_STOP_NONE;
 	}
 
 	switch (port) {
