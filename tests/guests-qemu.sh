@@ -13,7 +13,9 @@
 # Environment: QEMU_TIMEOUT (s, default 60) bounds each run; SPIN_SETTLE
 # (s, default 2) is how long a "runs" guest must outlive its output;
 # LINUX_GUEST, scripts/build-guest-linux's directory, adds the Linux
-# guest's cases (guests/linux/cases).
+# guest's cases (guests/linux/cases); STOCK_LINUX, a distribution's stock
+# vmlinux (scripts/stock-vmlinux), adds its cases (guests/linux/stock-cases)
+# with the Linux guest's initramfs.
 set -u
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -214,35 +216,61 @@ while read -r name image how args; do
 	result "$name" "$why"
 done <<<"$noexit_cases"
 
-# The Linux guest (guests/linux/cases): the serial output less the
-# kernel's own lines, with the vmlinux and initramfs in LINUX_GUEST
-# (scripts/build-guest-linux's output directory).
+# linux_output [any-release]: the serial output on stdin as the Linux
+# guests' cases compare it: less the kernel's own lines and init's list of
+# slow initcalls; with "any-release", the kernel's release replaced, so
+# that a stock kernel's output is the project's kernel's
+linux_output() {
+	local release='s/^linux-guest: Linux [^,]*,/linux-guest: Linux RELEASE,/'
+
+	[ "${1:-}" = any-release ] || release=
+	tr -d '\r' | grep -v -e '^\[' -e '^slow initcall: ' | sed "$release"
+}
+
+# linux_cases PREFIX VMLINUX CASES [any-release]: each case of CASES
+# (guests/linux/cases' columns) with VMLINUX and the Linux guest's
+# initramfs, reported as PREFIX-<case>
+linux_cases() {
+	local prefix=$1 vmlinux=$2 cases=$3 how=${4:-} name status expected cmdline got want why
+	while read -r name status expected cmdline; do
+		case $name in '' | '#'*) continue ;; esac
+		# shellcheck disable=SC2054 # the commas belong to -device
+		timeout "$timeout_s" qemu-system-x86_64 -kernel "$vmlinux" \
+			-initrd "$linux/initramfs.cpio.gz" -append "$cmdline" -m 128M \
+			-cpu "$cpu" -device isa-debug-exit,iobase=0xf4,iosize=4 \
+			-serial stdio -display none -nodefaults -no-reboot \
+			</dev/null 2>"$tmp/$prefix-$name.err" |
+			linux_output "$how" >"$tmp/$prefix-$name.out"
+		got=${PIPESTATUS[0]}
+		want=$(((status << 1 | 1) & 255))
+		if [ "$got" -eq 124 ]; then
+			why="still running after ${timeout_s}s"
+		elif [ "$got" -ne "$want" ]; then
+			why="QEMU exit status $got (guest $((got >> 1))), want $want (guest $status)$(stderr_of "$prefix-$name")"
+		elif ! linux_output "$how" <"$guests/linux/expected/$expected" |
+			cmp -s "$tmp/$prefix-$name.out" -; then
+			why="output differs from guests/linux/expected/$expected: got '$(head -c 300 "$tmp/$prefix-$name.out" | tr '\n' '|')'"
+		else
+			why=
+		fi
+		result "$prefix-$name" "$why"
+	done <"$cases"
+}
+
+# The Linux guest (guests/linux/cases), with the vmlinux and initramfs in
+# LINUX_GUEST (scripts/build-guest-linux's output directory).
 linux=${LINUX_GUEST:-}
 if [ -z "$linux" ] || [ ! -f "$linux/vmlinux" ]; then
 	echo "SKIP guests-qemu/linux: no Linux guest (set LINUX_GUEST to scripts/build-guest-linux's directory)"
 	exit $failed
 fi
-while read -r name status expected cmdline; do
-	case $name in '' | '#'*) continue ;; esac
-	# shellcheck disable=SC2054 # the commas belong to -device
-	timeout "$timeout_s" qemu-system-x86_64 -kernel "$linux/vmlinux" \
-		-initrd "$linux/initramfs.cpio.gz" -append "$cmdline" -m 128M \
-		-cpu "$cpu" -device isa-debug-exit,iobase=0xf4,iosize=4 \
-		-serial stdio -display none -nodefaults -no-reboot \
-		</dev/null 2>"$tmp/linux-$name.err" |
-		tr -d '\r' | grep -v '^\[' >"$tmp/linux-$name.out"
-	got=${PIPESTATUS[0]}
-	want=$(((status << 1 | 1) & 255))
-	if [ "$got" -eq 124 ]; then
-		why="still running after ${timeout_s}s"
-	elif [ "$got" -ne "$want" ]; then
-		why="QEMU exit status $got (guest $((got >> 1))), want $want (guest $status)$(stderr_of "linux-$name")"
-	elif ! cmp -s "$tmp/linux-$name.out" "$guests/linux/expected/$expected"; then
-		why="output differs from guests/linux/expected/$expected: got '$(head -c 300 "$tmp/linux-$name.out" | tr '\n' '|')'"
-	else
-		why=
-	fi
-	result "linux-$name" "$why"
-done <"$guests/linux/cases"
+linux_cases linux "$linux/vmlinux" "$guests/linux/cases"
+
+# A distribution's stock kernel (guests/linux/stock-cases).
+if [ -z "${STOCK_LINUX:-}" ] || [ ! -f "$STOCK_LINUX" ]; then
+	echo "SKIP guests-qemu/linux-stock: no stock kernel (set STOCK_LINUX to scripts/stock-vmlinux's output)"
+	exit $failed
+fi
+linux_cases linux-stock "$STOCK_LINUX" "$guests/linux/stock-cases" any-release
 
 exit $failed
