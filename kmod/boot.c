@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hand-over to a guest kernel, as QEMU's -kernel makes it: the boot
- * state BOOT_SET gave is checked here against guest RAM, then written into
- * the low boot area in the protocol the image asked for (multiboot.c,
- * pvh.c), with the MP table beside it.
+ * The boot state BOOT_SET gives, checked against guest RAM, and the low
+ * boot area's layout that both hand-over protocols share: the PC memory
+ * map and where the command lines go. handover.c writes it.
  */
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -12,12 +11,10 @@
 #include <linux/string.h>
 #include "boot.h"
 #include "mptable.h"
-#include "multiboot.h"
-#include "pvh.h"
 
 #define MB	(1024 * 1024)
 /* The EBDA: the last KiB of base memory, as a PC BIOS leaves it. */
-#define EBDA_ADDR	(SHADOWVMM_MB_LOW_MEM_KB * 1024 - 1024)
+#define EBDA_ADDR	(SHADOWVMM_BOOT_LOW_MEM_KB * 1024 - 1024)
 
 static int check_module(u64 ram_size, const struct shadowvmm_boot *boot,
 			unsigned int i, const char **why)
@@ -177,41 +174,4 @@ u32 shadowvmm_boot_module_cmdline(const struct shadowvmm_boot *boot,
 	if (!boot->modules[i].cmdline)
 		return 0;
 	return SHADOWVMM_BOOT_MODSTR_ADDR + i * SHADOWVMM_MODULE_CMDLINE_MAX;
-}
-
-static void write_strings(void *ram, const struct shadowvmm_boot *boot)
-{
-	unsigned int i;
-
-	strscpy(ram + SHADOWVMM_BOOT_CMDLINE_ADDR, boot->cmdline,
-		SHADOWVMM_CMDLINE_MAX);
-	for (i = 0; i < boot->nr_modules; i++)
-		if (boot->modules[i].cmdline)
-			strscpy(ram + shadowvmm_boot_module_cmdline(boot, i),
-				boot->modules[i].cmdline,
-				SHADOWVMM_MODULE_CMDLINE_MAX);
-}
-
-/**
- * shadowvmm_boot_write() - write the boot information into guest RAM
- * @ram: guest RAM, @ram_size bytes
- * @ram_size: its size
- * @boot: boot state that passed shadowvmm_boot_check() for @ram_size
- * @regs: set to the registers the guest kernel starts with
- */
-void shadowvmm_boot_write(void *ram, u64 ram_size,
-			  const struct shadowvmm_boot *boot,
-			  struct shadowvmm_boot_regs *regs)
-{
-	write_strings(ram, boot);
-	regs->eip = boot->entry;
-	if (boot->protocol == SHADOWVMM_BOOT_PVH) {
-		regs->eax = 0;
-		regs->ebx = shadowvmm_pvh_build(ram, ram_size, boot);
-	} else {
-		regs->eax = MULTIBOOT_BOOTLOADER_MAGIC;
-		regs->ebx = shadowvmm_multiboot_build(ram, ram_size, boot);
-	}
-	/* shadowvmm_boot_check() made sure RAM reaches past 1 MiB. */
-	shadowvmm_mptable_build(ram);
 }

@@ -25,6 +25,9 @@
 #define SHADOWVMM_BOOT_LAST		SHADOWVMM_BOOT_PVH
 /* Modules live above the PC's first megabyte, which the boot area is in. */
 #define SHADOWVMM_BOOT_MODULE_MIN	0x100000
+/* A PC's base memory, and the top of RAM SeaBIOS keeps for itself. */
+#define SHADOWVMM_BOOT_LOW_MEM_KB	640
+#define SHADOWVMM_BOOT_FIRMWARE_HIGH_KB	128
 
 struct shadowvmm_boot_module {
 	u64 addr;
@@ -66,8 +69,5 @@ unsigned int shadowvmm_boot_pc_map(u64 ram_size, u64 firmware_size,
 				   struct shadowvmm_boot_range *map);
 u32 shadowvmm_boot_module_cmdline(const struct shadowvmm_boot *boot,
 				  unsigned int i);
-void shadowvmm_boot_write(void *ram, u64 ram_size,
-			  const struct shadowvmm_boot *boot,
-			  struct shadowvmm_boot_regs *regs);
 
 #endif

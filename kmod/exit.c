@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * One handler per basic exit reason. Handlers see a decoded exit and the
- * vCPU's cached registers and never touch the VMCS themselves: vcpu.c moves
+ * vCPU's cached registers and never touch the VMCS themselves: run.c moves
  * state in and out around each entry, and its accessors reach the few
  * fields handlers need. That keeps them testable without VMX. They do run
  * inside a burst, though, with the guest's KERNEL_GS_BASE (and, once the
@@ -21,13 +21,14 @@
 #include <asm/trapnr.h>
 #include "cpuid.h"
 #include "dev/pio.h"
+#include "event.h"
 #include "exit.h"
 #include "linear.h"
 #include "msr.h"
 #include "paging.h"
 #include "pf.h"
 #include "string_io.h"
-#include "vm.h"
+#include "vm_types.h"
 #include "vmx.h"
 
 #define CONTINUE	SHADOWVMM_STOP_NONE
@@ -44,24 +45,6 @@ enum { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
 #define DR_FROM			BIT(4)
 #define DR_GPR(q)		(((q) >> 8) & 0xf)
 
-/**
- * shadowvmm_stop_vcpu() - stop the VM because of this exit
- * @vcpu: the vCPU
- * @exit: the exit, recorded as the cause
- * @reason: enum shadowvmm_stop_reason
- *
- * Return: @reason, for handlers to return.
- */
-u32 shadowvmm_stop_vcpu(struct shadowvmm_vcpu *vcpu,
-			const struct shadowvmm_exit *exit, u32 reason)
-{
-	vcpu->stop.reason = reason;
-	vcpu->stop.exit_reason = exit->reason & 0xffff;
-	vcpu->stop.qualification = exit->qualification;
-	vcpu->stop.rip = vcpu->rip;
-	return reason;
-}
-
 static u32 unhandled(struct shadowvmm_vcpu *vcpu,
 		     const struct shadowvmm_exit *exit)
 {
@@ -77,69 +60,6 @@ static u32 skip_instruction(struct shadowvmm_vcpu *vcpu,
 		vcpu->rip = (u32)vcpu->rip;
 	/* The instruction completed: an STI or MOV SS shadow ends with it. */
 	vcpu->dirty |= VCPU_DIRTY_INTR_SHADOW;
-	return CONTINUE;
-}
-
-static bool has_error_code(u8 vector)
-{
-	switch (vector) {
-	case X86_TRAP_DF:
-	case X86_TRAP_TS:
-	case X86_TRAP_NP:
-	case X86_TRAP_SS:
-	case X86_TRAP_GP:
-	case X86_TRAP_PF:
-	case X86_TRAP_AC:
-		return true;
-	}
-	return false;
-}
-
-/* Exceptions that turn a second one during their delivery into #DF. */
-static bool contributory(u8 vector)
-{
-	return vector == X86_TRAP_DE || vector == X86_TRAP_TS ||
-	       vector == X86_TRAP_NP || vector == X86_TRAP_SS ||
-	       vector == X86_TRAP_GP;
-}
-
-/**
- * shadowvmm_queue_exception() - deliver an exception at the next entry
- * @vcpu: the vCPU
- * @exit: the exit being handled; if it interrupted the delivery of
- *	  another exception, the two combine as the SDM's table says
- * @vector: the exception
- * @error_code: its error code, if it has one
- *
- * Return: SHADOWVMM_STOP_NONE, or SHADOWVMM_STOP_TRIPLE_FAULT when a
- * fault while delivering #DF shuts the guest down.
- */
-u32 shadowvmm_queue_exception(struct shadowvmm_vcpu *vcpu,
-			      const struct shadowvmm_exit *exit, u8 vector,
-			      u32 error_code)
-{
-	u32 info = exit->idt_vectoring_info;
-	u8 first = info & INTR_INFO_VECTOR_MASK;
-
-	if ((info & INTR_INFO_VALID_MASK) &&
-	    (info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_HARD_EXCEPTION &&
-	    (vector == X86_TRAP_PF || contributory(vector))) {
-		if (first == X86_TRAP_DF)
-			return shadowvmm_stop_vcpu(vcpu, exit,
-						   SHADOWVMM_STOP_TRIPLE_FAULT);
-		if (first == X86_TRAP_PF || (contributory(first) &&
-					     contributory(vector))) {
-			vector = X86_TRAP_DF;
-			error_code = 0;
-		}
-	}
-	vcpu->event = (struct shadowvmm_event){
-		.pending = true,
-		.vector = vector,
-		.type = INTR_TYPE_HARD_EXCEPTION,
-		.has_error_code = has_error_code(vector),
-		.error_code = error_code,
-	};
 	return CONTINUE;
 }
 
@@ -197,7 +117,7 @@ static u32 handle_exception(struct shadowvmm_vcpu *vcpu,
 	u32 type = exit->intr_info & INTR_INFO_INTR_TYPE_MASK;
 	u8 vector = exit->intr_info & INTR_INFO_VECTOR_MASK;
 
-	/* vcpu.c passed the NMI on to the host already. */
+	/* run.c passed the NMI on to the host already. */
 	if (type == INTR_TYPE_NMI_INTR)
 		return CONTINUE;
 	if (vector == X86_TRAP_PF)
@@ -357,7 +277,7 @@ static u32 handle_io(struct shadowvmm_vcpu *vcpu,
 		return CONTINUE;
 	}
 
-	reason = shadowvmm_pio(vcpu->vm, IO_PORT(q), size, q & IO_IN, &value);
+	reason = shadowvmm_pio(vcpu, IO_PORT(q), size, q & IO_IN, &value);
 	if (reason != CONTINUE) {
 		skip_instruction(vcpu, exit);
 		return shadowvmm_stop_vcpu(vcpu, exit, reason);
@@ -436,7 +356,7 @@ static u32 handle_basic_exit(struct shadowvmm_vcpu *vcpu,
 		return handle_exception(vcpu, exit);
 	case EXIT_REASON_INTERRUPT_WINDOW:
 	case EXIT_REASON_NMI_WINDOW:
-		/* The guest can take what is pending: vcpu.c injects it. */
+		/* The guest can take what is pending: run.c injects it. */
 		shadowvmm_stat_add(&vcpu->vm->stats,
 				   (exit->reason & 0xffff) ==
 				   EXIT_REASON_INTERRUPT_WINDOW ?
@@ -446,7 +366,7 @@ static u32 handle_basic_exit(struct shadowvmm_vcpu *vcpu,
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
 	case EXIT_REASON_PREEMPTION_TIMER:
 		/*
-		 * The host took any interrupt when vcpu.c enabled IRQs; the
+		 * The host took any interrupt when run.c enabled IRQs; the
 		 * run loop decides whether the guest goes on.
 		 */
 		return CONTINUE;
@@ -502,35 +422,4 @@ u32 shadowvmm_handle_exit(struct shadowvmm_vcpu *vcpu,
 	if (reason == CONTINUE)
 		redeliver_interrupted_event(vcpu, exit);
 	return reason;
-}
-
-/**
- * shadowvmm_vcpu_reset_state() - the state a boot loader hands a kernel
- * @vcpu: the vCPU
- * @regs: EIP, EAX and EBX for the boot protocol
- *
- * Multiboot and PVH agree on the rest: 32-bit protected mode, paging off,
- * flat segments, interrupts off.
- */
-void shadowvmm_vcpu_reset_state(struct shadowvmm_vcpu *vcpu,
-				const struct shadowvmm_boot_regs *regs)
-{
-	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
-	vcpu->regs.gpr[VCPU_RAX] = regs->eax;
-	vcpu->regs.gpr[VCPU_RBX] = regs->ebx;
-	vcpu->rip = regs->eip;
-	vcpu->rsp = 0;
-	vcpu->rflags = X86_EFLAGS_FIXED;
-	vcpu->cs_ar = 0xc09b;	/* flat 32-bit code, as vcpu.c loads CS */
-	vcpu->cr2 = 0;
-	shadowvmm_msr_reset(vcpu);
-	memset(vcpu->db, 0, sizeof(vcpu->db));
-	vcpu->dr6 = VCPU_DR6_FIXED_1;
-	vcpu->dr7 = VCPU_DR7_FIXED_1;
-	shadowvmm_paging_reset(vcpu);
-	shadowvmm_lapic_reset(&vcpu->apic);
-	vcpu->halted = false;
-	vcpu->event = (struct shadowvmm_event){};
-	vcpu->stop = (struct shadowvmm_stop){};
-	vcpu->dirty = 0;
 }

@@ -12,10 +12,7 @@
 #include "gmem.h"
 #include "linear.h"
 #include "paging.h"
-#include "vm.h"
-
-#define CS_AR_DB		BIT(14)
-#define CS_AR_DPL(ar)		(((ar) >> 5) & 3)
+#include "vm_types.h"
 
 /**
  * shadowvmm_vcpu_cpu_mode() - the code segment's default sizes
@@ -27,18 +24,7 @@ enum shadowvmm_cpu_mode shadowvmm_vcpu_cpu_mode(const struct shadowvmm_vcpu *vcp
 {
 	if (shadowvmm_vcpu_in_64bit_code(vcpu))
 		return SHADOWVMM_MODE_64;
-	return vcpu->cs_ar & CS_AR_DB ? SHADOWVMM_MODE_32 : SHADOWVMM_MODE_16;
-}
-
-/**
- * shadowvmm_vcpu_cpl() - the privilege level of the code that exited
- * @vcpu: the vCPU, as of its last exit
- *
- * Return: 0 to 3, CS's DPL (its RPL may differ only in real mode).
- */
-unsigned int shadowvmm_vcpu_cpl(const struct shadowvmm_vcpu *vcpu)
-{
-	return CS_AR_DPL(vcpu->cs_ar);
+	return vcpu->cs_ar & VMX_AR_DB_MASK ? SHADOWVMM_MODE_32 : SHADOWVMM_MODE_16;
 }
 
 /**
@@ -172,7 +158,7 @@ unsigned int shadowvmm_fetch_insn(struct shadowvmm_vcpu *vcpu,
 
 	/* 64-bit mode ignores CS's base; elsewhere addresses wrap at 4 GiB. */
 	if (shadowvmm_vcpu_cpu_mode(vcpu) != SHADOWVMM_MODE_64)
-		pc = (u32)(pc + shadowvmm_vcpu_seg_base(vcpu, SHADOWVMM_SEG_CS));
+		pc = (u32)(pc + shadowvmm_vmcs_seg_base(SHADOWVMM_SEG_CS));
 	if (fetch_mapped(vcpu, pc, insn))
 		return SHADOWVMM_MAX_INSN_LEN;
 	if (!shadowvmm_linear_read(vcpu, pc, insn, SHADOWVMM_MAX_INSN_LEN,

@@ -8,10 +8,9 @@
 #define SHADOWVMM_LINEAR_H
 
 #include "emulate.h"
-#include "vcpu.h"
+#include "vm_types.h"
 
 enum shadowvmm_cpu_mode shadowvmm_vcpu_cpu_mode(const struct shadowvmm_vcpu *vcpu);
-unsigned int shadowvmm_vcpu_cpl(const struct shadowvmm_vcpu *vcpu);
 u32 shadowvmm_vcpu_cpl_access(const struct shadowvmm_vcpu *vcpu);
 int shadowvmm_linear_read(struct shadowvmm_vcpu *vcpu, u64 gva, void *buf,
 			  unsigned int len, u32 access,

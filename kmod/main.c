@@ -14,7 +14,7 @@
 #include <linux/reboot.h>
 #include <linux/smp.h>
 #include "netlink.h"
-#include "vcpu.h"
+#include "run.h"
 #include "vm.h"
 #include "vmx.h"
 

@@ -18,7 +18,7 @@
 #include "cpuid.h"
 #include "msr.h"
 #include "paging.h"
-#include "vcpu.h"
+#include "vm_types.h"
 
 #define PAT_POWER_ON		0x0007040600070406ULL
 #define PAT_UC_MINUS		7
@@ -247,10 +247,10 @@ int shadowvmm_msr_read(struct shadowvmm_vcpu *vcpu, u32 msr, u64 *value)
 		*value = rdtsc();
 		break;
 	case MSR_FS_BASE:
-		*value = shadowvmm_vcpu_seg_base(vcpu, SHADOWVMM_SEG_FS);
+		*value = shadowvmm_vmcs_seg_base(SHADOWVMM_SEG_FS);
 		break;
 	case MSR_GS_BASE:
-		*value = shadowvmm_vcpu_seg_base(vcpu, SHADOWVMM_SEG_GS);
+		*value = shadowvmm_vmcs_seg_base(SHADOWVMM_SEG_GS);
 		break;
 	case MSR_KERNEL_GS_BASE:
 		/*
@@ -312,9 +312,8 @@ int shadowvmm_msr_write(struct shadowvmm_vcpu *vcpu, u32 msr, u64 value)
 	case MSR_GS_BASE:
 		if (!canonical(value))
 			return -EINVAL;
-		shadowvmm_vcpu_set_seg_base(vcpu, msr == MSR_FS_BASE ?
-					    SHADOWVMM_SEG_FS : SHADOWVMM_SEG_GS,
-					    value);
+		shadowvmm_vmcs_set_seg_base(msr == MSR_FS_BASE ?
+					    SHADOWVMM_SEG_FS : SHADOWVMM_SEG_GS, value);
 		break;
 	case MSR_KERNEL_GS_BASE:
 		if (!canonical(value))

@@ -2,7 +2,7 @@
 #ifndef SHADOWVMM_MSR_H
 #define SHADOWVMM_MSR_H
 
-#include "vcpu.h"
+#include "vm_types.h"
 
 /* The host's SYSCALL MSRs, kept while a burst lends the CPU the guest's. */
 struct shadowvmm_host_syscall_msrs {

@@ -32,7 +32,7 @@ u32 shadowvmm_multiboot_build(void *ram, u64 ram_size,
 
 	/* With the top of RAM where SeaBIOS keeps its tables under QEMU. */
 	entries = shadowvmm_boot_pc_map(ram_size,
-					SHADOWVMM_MB_FIRMWARE_HIGH_KB * KB, pc);
+					SHADOWVMM_BOOT_FIRMWARE_HIGH_KB * KB, pc);
 	for (i = 0; i < entries; i++) {
 		mmap[i].size = sizeof(*mmap) - sizeof(mmap->size);
 		mmap[i].addr = pc[i].addr;
@@ -52,9 +52,9 @@ u32 shadowvmm_multiboot_build(void *ram, u64 ram_size,
 	info->flags = MULTIBOOT_INFO_MEMORY | MULTIBOOT_INFO_CMDLINE |
 		      MULTIBOOT_INFO_MODS | MULTIBOOT_INFO_MEM_MAP |
 		      MULTIBOOT_INFO_LOADER_NAME;
-	info->mem_lower = SHADOWVMM_MB_LOW_MEM_KB;
+	info->mem_lower = SHADOWVMM_BOOT_LOW_MEM_KB;
 	/* As QEMU with SeaBIOS: RAM past 1 MiB, less the firmware's top. */
-	info->mem_upper = ram_size / KB - KB - SHADOWVMM_MB_FIRMWARE_HIGH_KB;
+	info->mem_upper = ram_size / KB - KB - SHADOWVMM_BOOT_FIRMWARE_HIGH_KB;
 	info->cmdline = SHADOWVMM_BOOT_CMDLINE_ADDR;
 	info->mods_count = boot->nr_modules;
 	info->mods_addr = boot->nr_modules ? SHADOWVMM_BOOT_MODLIST_ADDR : 0;

@@ -8,10 +8,6 @@
 
 #define MULTIBOOT_BOOTLOADER_MAGIC	0x2badb002
 
-#define SHADOWVMM_MB_LOW_MEM_KB		640
-/* SeaBIOS reserves the top 128 KiB of RAM; QEMU guests see it missing. */
-#define SHADOWVMM_MB_FIRMWARE_HIGH_KB	128
-
 /* Multiboot v1 information structure, as the guest reads it. */
 struct multiboot_info {
 	u32 flags;

@@ -16,8 +16,6 @@
 #define CONSOLE_READ_MAX	3072
 
 static struct genl_family shadowvmm_family;
-/* Events go out only while the family is registered. */
-static bool registered;
 
 static const struct shadowvmm_why no_such_vm = {
 	"VM_ID: no such VM", SHADOWVMM_A_VM_ID
@@ -169,6 +167,31 @@ static int reply_vm(struct genl_info *info, struct shadowvmm_vm *vm)
 	return genlmsg_reply(skb, info);
 }
 
+/* Multicast a step in a VM's life to "events", if anyone listens. */
+static void notify(struct shadowvmm_vm *vm, u32 event)
+{
+	u64 now = ktime_get_real_ns();
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&shadowvmm_family, &init_net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &shadowvmm_family, 0,
+			  SHADOWVMM_CMD_VM_NOTIFY);
+	if (!hdr || put_vm(skb, vm) ||
+	    nla_put_u32(skb, SHADOWVMM_A_EVENT, event) ||
+	    nla_put_u64_64bit(skb, SHADOWVMM_A_TIMESTAMP, now, SHADOWVMM_A_PAD))
+		goto free;
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast(&shadowvmm_family, skb, 0, 0, GFP_KERNEL);
+	return;
+free:
+	nlmsg_free(skb);
+}
+
 static int vm_create(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[SHADOWVMM_A_MEM_SIZE];
@@ -186,7 +209,7 @@ static int vm_create(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	}
 	/* Before the reply: nobody can start the VM before it is announced. */
-	shadowvmm_netlink_notify(vm, SHADOWVMM_EVENT_CREATED);
+	notify(vm, SHADOWVMM_EVENT_CREATED);
 	err = reply_vm(info, vm);
 	if (err) {
 		GENL_SET_ERR_MSG(info, "no room for the reply: VM destroyed");
@@ -659,77 +682,27 @@ static struct genl_family shadowvmm_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(shadowvmm_mcgrps),
 };
 
-/**
- * shadowvmm_netlink_notify() - multicast a step in a VM's life to "events"
- * @vm: the VM, described as it is now
- * @event: enum shadowvmm_vm_event, what just happened
- *
- * Nothing is sent while no one listens, or once the family is gone.
- *
- * Context: process context.
- */
-void shadowvmm_netlink_notify(struct shadowvmm_vm *vm, u32 event)
+static int vm_event(struct notifier_block *nb, unsigned long event, void *vm)
 {
-	u64 now = ktime_get_real_ns();
-	struct sk_buff *skb;
-	void *hdr;
-
-	if (!READ_ONCE(registered) ||
-	    !genl_has_listeners(&shadowvmm_family, &init_net, 0))
-		return;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return;
-	hdr = genlmsg_put(skb, 0, 0, &shadowvmm_family, 0,
-			  SHADOWVMM_CMD_VM_NOTIFY);
-	if (!hdr || put_vm(skb, vm) ||
-	    nla_put_u32(skb, SHADOWVMM_A_EVENT, event) ||
-	    nla_put_u64_64bit(skb, SHADOWVMM_A_TIMESTAMP, now, SHADOWVMM_A_PAD))
-		goto free;
-	genlmsg_end(skb, hdr);
-	genlmsg_multicast(&shadowvmm_family, skb, 0, 0, GFP_KERNEL);
-	return;
-free:
-	nlmsg_free(skb);
+	notify(vm, event);
+	return NOTIFY_DONE;
 }
 
-/**
- * shadowvmm_netlink_notify_stop() - tell "events" how a VM's guest ended
- * @vm: a VM that has just stopped; its stop reason says how
- *
- * Context: process context.
- */
-void shadowvmm_netlink_notify_stop(struct shadowvmm_vm *vm)
-{
-	u32 event;
-
-	switch (vm->vcpu.stop.reason) {
-	case SHADOWVMM_STOP_DEBUG_EXIT:
-	case SHADOWVMM_STOP_HALT:
-		event = SHADOWVMM_EVENT_HALTED;
-		break;
-	case SHADOWVMM_STOP_USER:
-	case SHADOWVMM_STOP_HOST:
-		event = SHADOWVMM_EVENT_STOPPED;
-		break;
-	default:
-		event = SHADOWVMM_EVENT_CRASHED;
-		break;
-	}
-	shadowvmm_netlink_notify(vm, event);
-}
+/* Registered only while the family is: nothing is sent once it is gone. */
+static struct notifier_block vm_events = { .notifier_call = vm_event };
 
 int __init shadowvmm_netlink_init(void)
 {
 	int err = genl_register_family(&shadowvmm_family);
 
-	WRITE_ONCE(registered, !err);
+	if (!err)
+		shadowvmm_vm_register_notifier(&vm_events);
 	return err;
 }
 
 void shadowvmm_netlink_exit(void)
 {
-	WRITE_ONCE(registered, false);
+	shadowvmm_vm_unregister_notifier(&vm_events);
 	genl_unregister_family(&shadowvmm_family);
 }
 

@@ -11,10 +11,9 @@
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 #include "cpuid.h"
-#include "exit.h"
 #include "gmem.h"
 #include "paging.h"
-#include "vm.h"
+#include "vm_types.h"
 #include "vmx.h"
 
 /* CR0 bits that reach the hardware CR0 the guest runs with. */
@@ -34,7 +33,8 @@
 #define CR4_PDPTE_BITS		(X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE | \
 				 X86_CR4_SMEP)
 
-#define CS_AR_L			BIT(13)
+/* PAE paging: CR3 holds the 32-byte-aligned address of the four PDPTEs. */
+#define PAE_CR3_PDPT_MASK	GENMASK(31, 5)
 
 /* Feature bits in the guest's CPUID that make a CR4 or EFER bit exist. */
 #define LEAF1_EDX_DE		BIT(2)
@@ -106,17 +106,6 @@ static bool paging(const struct shadowvmm_vcpu *vcpu)
 }
 
 /**
- * shadowvmm_vcpu_in_64bit_code() - is the guest running 64-bit code?
- * @vcpu: the vCPU, with CS as of the last exit
- *
- * Return: true in long mode with CS.L set; compatibility mode is false.
- */
-bool shadowvmm_vcpu_in_64bit_code(const struct shadowvmm_vcpu *vcpu)
-{
-	return (vcpu->efer & EFER_LMA) && (vcpu->cs_ar & CS_AR_L);
-}
-
-/**
  * shadowvmm_hw_cr0() - the CR0 the hardware runs the guest with
  * @vcpu: the vCPU, whose guest-visible CR0 decides the FPU and alignment
  *	  bits
@@ -168,7 +157,7 @@ static int load_pdptes(struct shadowvmm_vcpu *vcpu, unsigned long cr3,
 		       u64 *pdpte)
 {
 	struct shadowvmm_paging *pg = &vcpu->mmu.pg;
-	u64 gpa = cr3 & 0xffffffe0;
+	u64 gpa = cr3 & PAE_CR3_PDPT_MASK;
 	unsigned int i;
 
 	for (i = 0; i < 4; i++) {
@@ -285,12 +274,12 @@ int shadowvmm_set_cr0(struct shadowvmm_vcpu *vcpu, unsigned long value)
 
 	if (pg_on && !was_on && (efer & EFER_LME)) {
 		/* Entering long mode needs PAE, from 32-bit code. */
-		if (!(vcpu->cr4 & X86_CR4_PAE) || (vcpu->cs_ar & CS_AR_L))
+		if (!(vcpu->cr4 & X86_CR4_PAE) || (vcpu->cs_ar & VMX_AR_L_MASK))
 			return -EINVAL;
 		efer |= EFER_LMA;
 	} else if (!pg_on && was_on && (efer & EFER_LMA)) {
 		/* Leaving it is allowed only from compatibility mode. */
-		if (vcpu->cs_ar & CS_AR_L)
+		if (vcpu->cs_ar & VMX_AR_L_MASK)
 			return -EINVAL;
 		efer &= ~EFER_LMA;
 	} else if (pg_on && !(efer & EFER_LMA) && (vcpu->cr4 & X86_CR4_PAE) &&

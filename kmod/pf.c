@@ -13,13 +13,13 @@
 #include <asm/vmx.h>
 #include "dev/pio.h"
 #include "emulate.h"
-#include "exit.h"
+#include "event.h"
 #include "gmem.h"
 #include "linear.h"
 #include "paging.h"
 #include "pf.h"
 #include "trace.h"
-#include "vm.h"
+#include "vm_types.h"
 
 /*
  * The same store failing to land this often, with no more exits between
@@ -40,9 +40,7 @@ struct access_ctx {
 
 static u64 store_seg_base(void *ctx, enum shadowvmm_seg seg)
 {
-	struct access_ctx *store = ctx;
-
-	return shadowvmm_vcpu_seg_base(store->vcpu, seg);
+	return shadowvmm_vmcs_seg_base(seg);
 }
 
 static int store_read(void *ctx, u64 gva, void *val, unsigned int size)
@@ -116,7 +114,7 @@ static void ioapic_reg_write(struct shadowvmm_vcpu *vcpu, u32 offset, u32 val)
 {
 	shadowvmm_ioapic_write(&vcpu->vm->dev.ioapic, offset, val);
 	/* An unmasked pin whose line is up takes its edge now. */
-	shadowvmm_devices_sync(vcpu->vm);
+	shadowvmm_devices_sync(vcpu);
 }
 
 static const struct reg_dev lapic_dev = {

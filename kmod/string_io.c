@@ -14,10 +14,10 @@
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 #include "dev/pio.h"
-#include "exit.h"
+#include "event.h"
 #include "linear.h"
 #include "string_io.h"
-#include "vm.h"
+#include "vm_types.h"
 
 /* Elements per exit: bounds the time spent in root mode. */
 #define STRING_IO_CHUNK	1024
@@ -85,7 +85,7 @@ static u64 seg_base(struct shadowvmm_vcpu *vcpu, enum shadowvmm_seg seg)
 	if (shadowvmm_vcpu_cpu_mode(vcpu) == SHADOWVMM_MODE_64 &&
 	    seg != SHADOWVMM_SEG_FS && seg != SHADOWVMM_SEG_GS)
 		return 0;
-	return shadowvmm_vcpu_seg_base(vcpu, seg);
+	return shadowvmm_vmcs_seg_base(seg);
 }
 
 /**
@@ -130,7 +130,7 @@ int shadowvmm_string_io(struct shadowvmm_vcpu *vcpu,
 		if (shadowvmm_vcpu_cpu_mode(vcpu) != SHADOWVMM_MODE_64)
 			gva = (u32)gva;
 		if (in) {
-			*stop = shadowvmm_pio(vcpu->vm, IO_PORT(q), size, true,
+			*stop = shadowvmm_pio(vcpu, IO_PORT(q), size, true,
 					      &value);
 			err = shadowvmm_linear_write(vcpu, gva, &value, size,
 						     access, &fault);
@@ -138,7 +138,7 @@ int shadowvmm_string_io(struct shadowvmm_vcpu *vcpu,
 			err = shadowvmm_linear_read(vcpu, gva, &value, size,
 						    access, &fault);
 			if (!err)
-				*stop = shadowvmm_pio(vcpu->vm, IO_PORT(q), size,
+				*stop = shadowvmm_pio(vcpu, IO_PORT(q), size,
 						      false, &value);
 		}
 		if (err)

@@ -2,7 +2,7 @@
 #ifndef SHADOWVMM_STRING_IO_H
 #define SHADOWVMM_STRING_IO_H
 
-#include "vcpu.h"
+#include "vm_types.h"
 
 /* Exit qualification of an I/O instruction. */
 #define IO_SIZE(q)		(((q) & 7) + 1)

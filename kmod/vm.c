@@ -16,8 +16,61 @@
 #include <linux/string.h>
 #include <linux/xarray.h>
 #include "dev/pio.h"
-#include "netlink.h"
+#include "handover.h"
+#include "run.h"
+#include "vcpu.h"
 #include "vm.h"
+
+/*
+ * Each step in a VM's life goes to these (netlink's "events" group): this
+ * layer never calls up into the one above it.
+ */
+static BLOCKING_NOTIFIER_HEAD(vm_notifiers);
+
+/**
+ * shadowvmm_vm_register_notifier() - be told of each step in VMs' lives
+ * @nb: called in process context with an enum shadowvmm_vm_event and the
+ *	VM, described as it is then
+ *
+ * Return: 0.
+ */
+int shadowvmm_vm_register_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&vm_notifiers, nb);
+}
+
+/**
+ * shadowvmm_vm_unregister_notifier() - stop being told
+ * @nb: what shadowvmm_vm_register_notifier() was given; no call to it is
+ *	running or will run once this returns
+ */
+void shadowvmm_vm_unregister_notifier(struct notifier_block *nb)
+{
+	blocking_notifier_chain_unregister(&vm_notifiers, nb);
+}
+
+static void notify(struct shadowvmm_vm *vm, u32 event)
+{
+	blocking_notifier_call_chain(&vm_notifiers, event, vm);
+}
+
+/* The guest has ended: how, as its stop reason says. */
+static void notify_stop(struct shadowvmm_vm *vm)
+{
+	switch (vm->vcpu.stop.reason) {
+	case SHADOWVMM_STOP_DEBUG_EXIT:
+	case SHADOWVMM_STOP_HALT:
+		notify(vm, SHADOWVMM_EVENT_HALTED);
+		break;
+	case SHADOWVMM_STOP_USER:
+	case SHADOWVMM_STOP_HOST:
+		notify(vm, SHADOWVMM_EVENT_STOPPED);
+		break;
+	default:
+		notify(vm, SHADOWVMM_EVENT_CRASHED);
+		break;
+	}
+}
 
 static DEFINE_XARRAY_ALLOC1(vms);
 /* Guards the VM count, create/destroy and whether starts are allowed. */
@@ -283,13 +336,13 @@ static int vcpu_thread(void *data)
 	struct shadowvmm_vm *vm = data;
 
 	/* From this thread, so that no listener sees the end first. */
-	shadowvmm_netlink_notify(vm, SHADOWVMM_EVENT_STARTED);
+	notify(vm, SHADOWVMM_EVENT_STARTED);
 	shadowvmm_vcpu_run(&vm->vcpu);
 
 	mutex_lock(&vm->lock);
 	vm->state = SHADOWVMM_VM_STOPPED;
 	mutex_unlock(&vm->lock);
-	shadowvmm_netlink_notify_stop(vm);
+	notify_stop(vm);
 	complete_all(&vm->stopped);
 
 	/* Destroy reaps us; returning earlier could free the task under it. */
@@ -334,7 +387,7 @@ int shadowvmm_vm_start(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
 		goto out;
 	}
 
-	shadowvmm_boot_write(vm->gmem.ram, vm->gmem.size, &vm->boot, &regs);
+	shadowvmm_handover_write(vm->gmem.ram, vm->gmem.size, &vm->boot, &regs);
 	err = shadowvmm_vcpu_init(&vm->vcpu, vm, &regs);
 	if (err)
 		goto out;
@@ -410,10 +463,10 @@ static void vm_teardown(struct shadowvmm_vm *vm, u32 reason)
 		vm->state = SHADOWVMM_VM_STOPPED;
 		vm->vcpu.stop.reason = reason;
 		mutex_unlock(&vm->lock);
-		shadowvmm_netlink_notify_stop(vm);
+		notify_stop(vm);
 		complete_all(&vm->stopped);
 	}
-	shadowvmm_netlink_notify(vm, SHADOWVMM_EVENT_DESTROYED);
+	notify(vm, SHADOWVMM_EVENT_DESTROYED);
 	shadowvmm_vm_put(vm);
 }
 

@@ -195,6 +195,9 @@ void shadowvmm_vmx_free_cpu_regions(void)
 	}
 }
 
+/* vmx_entry.S names HOST_RSP by number: it cannot read the enum. */
+static_assert(HOST_RSP == 0x6c14);
+
 bool shadowvmm_rebooting;
 
 /**
@@ -209,4 +212,37 @@ void shadowvmm_vmx_insn_fault(const char *insn, unsigned long operand)
 {
 	WARN_ONCE(!READ_ONCE(shadowvmm_rebooting),
 		  "shadowvmm: %s %#lx faulted: VMX is off\n", insn, operand);
+}
+
+static const u32 seg_base_field[] = {
+	[SHADOWVMM_SEG_ES] = GUEST_ES_BASE,
+	[SHADOWVMM_SEG_CS] = GUEST_CS_BASE,
+	[SHADOWVMM_SEG_SS] = GUEST_SS_BASE,
+	[SHADOWVMM_SEG_DS] = GUEST_DS_BASE,
+	[SHADOWVMM_SEG_FS] = GUEST_FS_BASE,
+	[SHADOWVMM_SEG_GS] = GUEST_GS_BASE,
+};
+
+/**
+ * shadowvmm_vmcs_seg_base() - a guest segment's base, as it runs now
+ * @seg: the segment
+ *
+ * Context: the vCPU's VMCS is current on this CPU, as in exit handlers.
+ * Return: the base address.
+ */
+u64 shadowvmm_vmcs_seg_base(enum shadowvmm_seg seg)
+{
+	return vmcs_read(seg_base_field[seg]);
+}
+
+/**
+ * shadowvmm_vmcs_set_seg_base() - load a guest segment's base
+ * @seg: the segment
+ * @base: the base, canonical: VM entry checks FS and GS bases
+ *
+ * Context: the vCPU's VMCS is current on this CPU, as in exit handlers.
+ */
+void shadowvmm_vmcs_set_seg_base(enum shadowvmm_seg seg, u64 base)
+{
+	vmcs_write(seg_base_field[seg], base);
 }

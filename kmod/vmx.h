@@ -12,6 +12,7 @@
 #include <linux/bug.h>
 #include <asm/asm.h>
 #include <asm/vmx.h>
+#include "emulate.h"
 
 /* IA32_VMX_BASIC, named here because kernels renamed theirs over time. */
 #define SVMM_BASIC_REVISION_MASK	GENMASK_ULL(30, 0)
@@ -19,7 +20,6 @@
 #define SVMM_BASIC_PHYS_32BIT		BIT_ULL(48)
 #define SVMM_BASIC_MEMTYPE(basic)	(((basic) >> 50) & 0xf)
 #define SVMM_BASIC_MEMTYPE_WB		6
-#define SVMM_BASIC_INS_OUTS_INFO	BIT_ULL(54)
 #define SVMM_BASIC_TRUE_CTLS		BIT_ULL(55)
 
 struct shadowvmm_regs;
@@ -33,14 +33,12 @@ struct shadowvmm_vmcs {
 /* The controls every guest runs with, fitted to this CPU once at load. */
 struct shadowvmm_vmx_caps {
 	u32 revision_id;
-	u32 vmcs_size;
 	u32 pin_based;
 	u32 proc_based;
 	u32 exit_ctls;
 	u32 entry_ctls;
 	u64 cr0_fixed0, cr0_fixed1;
 	u64 cr4_fixed0, cr4_fixed1;
-	bool has_ins_outs_info;
 	/* Guest time per entry is bounded by this many timer ticks, or 0. */
 	u32 preemption_timer;
 	/* NMIs can be injected: the CPU tracks their blocking until IRET. */
@@ -96,6 +94,10 @@ extern const char shadowvmm_vmx_exit[];
 extern bool shadowvmm_rebooting;
 
 void shadowvmm_vmx_insn_fault(const char *insn, unsigned long operand);
+
+/* Guest state that lives only in the current VMCS (KUnit fakes these). */
+u64 shadowvmm_vmcs_seg_base(enum shadowvmm_seg seg);
+void shadowvmm_vmcs_set_seg_base(enum shadowvmm_seg seg, u64 base);
 
 /*
  * The VMX instructions below run as "1:" in their asm, with "faulted" set

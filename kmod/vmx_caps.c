@@ -84,12 +84,12 @@ int shadowvmm_vmx_fit_caps(const struct shadowvmm_vmx_msrs *msrs,
 		return -EOPNOTSUPP;
 	}
 	caps->revision_id = basic & SVMM_BASIC_REVISION_MASK;
-	caps->vmcs_size = SVMM_BASIC_VMCS_SIZE(basic);
-	if (!caps->vmcs_size || caps->vmcs_size > PAGE_SIZE) {
+	/* loaded_vmcs.c gives every VMCS a page. */
+	if (!SVMM_BASIC_VMCS_SIZE(basic) ||
+	    SVMM_BASIC_VMCS_SIZE(basic) > PAGE_SIZE) {
 		*why = "VMCS region size out of range";
 		return -EOPNOTSUPP;
 	}
-	caps->has_ins_outs_info = basic & SVMM_BASIC_INS_OUTS_INFO;
 
 	*why = "pin-based controls lack external-interrupt or NMI exiting";
 	if (shadowvmm_vmx_fit_control(PIN_REQUIRED, PIN_OPTIONAL, msrs->pin_based,

@@ -27,6 +27,10 @@
 #define R_14	REG(14)
 #define R_15	REG(15)
 
+/*
+ * HOST_RSP's VMCS encoding: asm/vmx.h has it in an enum that assembly
+ * cannot read, so vmx.c asserts that the two agree.
+ */
 #define VMCS_HOST_RSP	0x6c14
 
 .section .noinstr.text, "ax"
@@ -36,7 +40,8 @@
  *
  * Returns 0 after a VM exit, 1 when VMLAUNCH/VMRESUME failed (the caller
  * reads the VM-instruction error) or faulted because VMX was switched off
- * under us (emergency reboot).
+ * under us (emergency reboot; the caller's VMREADs then fault quietly too,
+ * through the fixups in vmx.h).
  */
 SYM_FUNC_START(shadowvmm_vmx_run)
 	push %rbp

@@ -4,6 +4,7 @@
 #include <asm/mpspec_def.h>
 #include <xen/interface/hvm/start_info.h>
 #include "boot.h"
+#include "handover.h"
 #include "mptable.h"
 #include "multiboot.h"
 
@@ -43,7 +44,7 @@ static u32 write_boot(struct kunit *test, void *ram,
 
 	KUNIT_ASSERT_EQ(test, shadowvmm_boot_check(RAM_SIZE, boot, &attr,
 						   &module, &why), 0);
-	shadowvmm_boot_write(ram, RAM_SIZE, boot, &regs);
+	shadowvmm_handover_write(ram, RAM_SIZE, boot, &regs);
 	KUNIT_EXPECT_EQ(test, regs.eip, boot->entry);
 	KUNIT_EXPECT_EQ(test, regs.eax, eax);
 	return regs.ebx;

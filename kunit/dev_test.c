@@ -9,7 +9,7 @@
 #include "dev/pio.h"
 #include "dev/rtc.h"
 #include "dev/uart.h"
-#include "vm.h"
+#include "vm_types.h"
 
 enum { THR, IER, IIR, LCR, MCR, LSR, MSR, SCR };
 
@@ -221,33 +221,34 @@ static void console_input_to_com1(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, vm);
 	vm->gmem.size = 16 << 20;
+	vm->vcpu.vm = vm;
 	shadowvmm_devices_reset(vm);
 	vm->vcpu.apic.spiv = APIC_SPIV_APIC_ENABLED;
 	KUNIT_EXPECT_EQ(test, shadowvmm_devices_input(vm, (const u8 *)"hi", 2), 0);
 	KUNIT_EXPECT_EQ(test, shadowvmm_devices_input(vm, big, sizeof(big)),
 			-ENOBUFS);
 	/* It waits until the driver takes received data by interrupt. */
-	shadowvmm_devices_sync(vm);
+	shadowvmm_devices_sync(&vm->vcpu);
 	KUNIT_EXPECT_EQ(test, vm->dev.input.len, 2U);
 	value = 0x01;
-	shadowvmm_pio(vm, 0x3f9, 1, false, &value);	/* IER: data */
+	shadowvmm_pio(&vm->vcpu, 0x3f9, 1, false, &value);	/* IER: data */
 	KUNIT_EXPECT_EQ(test, vm->dev.input.len, 2U);
 	value = 0x08;
-	shadowvmm_pio(vm, 0x3fc, 1, false, &value);	/* MCR: OUT2 */
+	shadowvmm_pio(&vm->vcpu, 0x3fc, 1, false, &value);	/* MCR: OUT2 */
 	/* No FIFO yet: one byte moves in; reading it makes room for the next. */
 	KUNIT_EXPECT_EQ(test, vm->dev.input.len, 1U);
-	shadowvmm_pio(vm, 0x3f8, 1, true, &value);
+	shadowvmm_pio(&vm->vcpu, 0x3f8, 1, true, &value);
 	KUNIT_EXPECT_EQ(test, value, (u32)'h');
-	shadowvmm_pio(vm, 0x3fd, 1, true, &value);
+	shadowvmm_pio(&vm->vcpu, 0x3fd, 1, true, &value);
 	KUNIT_EXPECT_EQ(test, value & 1, 1U);
-	shadowvmm_pio(vm, 0x3f8, 1, true, &value);
+	shadowvmm_pio(&vm->vcpu, 0x3f8, 1, true, &value);
 	KUNIT_EXPECT_EQ(test, value, (u32)'i');
 	KUNIT_EXPECT_EQ(test, vm->dev.input.len, 0U);
 
 	/* IRQ 4 through the I/O APIC once the driver has set it all up. */
 	vm->dev.ioapic.redir[4] = 0x34;
 	KUNIT_EXPECT_EQ(test, shadowvmm_devices_input(vm, (const u8 *)"!", 1), 0);
-	shadowvmm_devices_sync(vm);
+	shadowvmm_devices_sync(&vm->vcpu);
 	KUNIT_EXPECT_TRUE(test, irr_has(&vm->vcpu.apic, 0x34));
 	KUNIT_EXPECT_EQ(test, vm->stats.counter[SHADOWVMM_STAT_IOAPIC_IRQS], 1ULL);
 	KUNIT_EXPECT_EQ(test,
@@ -429,6 +430,7 @@ static struct shadowvmm_vm *pio_vm(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, vm);
 	KUNIT_ASSERT_EQ(test, shadowvmm_console_init(&vm->console), 0);
 	vm->gmem.size = 16 << 20;
+	vm->vcpu.vm = vm;
 	shadowvmm_devices_reset(vm);
 	return vm;
 }
@@ -441,7 +443,7 @@ static void pio_ports(struct kunit *test)
 	u8 out[4];
 
 	value = 'h';
-	KUNIT_EXPECT_EQ(test, shadowvmm_pio(vm, 0x3f8, 1, false, &value), 0U);
+	KUNIT_EXPECT_EQ(test, shadowvmm_pio(&vm->vcpu, 0x3f8, 1, false, &value), 0U);
 	KUNIT_EXPECT_EQ(test, shadowvmm_console_get(&vm->console, 0, out,
 						    sizeof(out), &next,
 						    &dropped), 1UL);
@@ -451,28 +453,28 @@ static void pio_ports(struct kunit *test)
 
 	/* An empty ISA bus: reads float high, writes vanish. */
 	value = 0;
-	shadowvmm_pio(vm, 0x2f8, 2, true, &value);
+	shadowvmm_pio(&vm->vcpu, 0x2f8, 2, true, &value);
 	KUNIT_EXPECT_EQ(test, value, 0xffffU);
 	value = 0;
-	shadowvmm_pio(vm, 0x1234, 4, true, &value);
+	shadowvmm_pio(&vm->vcpu, 0x1234, 4, true, &value);
 	KUNIT_EXPECT_EQ(test, value, ~0U);
 
 	/* No 8259: its mask does not read back (Linux's probe_8259A). */
 	value = 0xfb;
-	shadowvmm_pio(vm, 0x21, 1, false, &value);
+	shadowvmm_pio(&vm->vcpu, 0x21, 1, false, &value);
 	value = 0;
-	shadowvmm_pio(vm, 0x21, 1, true, &value);
+	shadowvmm_pio(&vm->vcpu, 0x21, 1, true, &value);
 	KUNIT_EXPECT_EQ(test, value, 0xffU);
 
 	/* Port B keeps its enables; its status half says no NMI cause. */
 	value = 0xff;
-	shadowvmm_pio(vm, 0x61, 1, false, &value);
-	shadowvmm_pio(vm, 0x61, 1, true, &value);
+	shadowvmm_pio(&vm->vcpu, 0x61, 1, false, &value);
+	shadowvmm_pio(&vm->vcpu, 0x61, 1, true, &value);
 	KUNIT_EXPECT_EQ(test, value, 0x0fU);
 
 	value = FW_CFG_KEY_NB_CPUS;
-	shadowvmm_pio(vm, 0x510, 2, false, &value);
-	shadowvmm_pio(vm, 0x511, 1, true, &value);
+	shadowvmm_pio(&vm->vcpu, 0x510, 2, false, &value);
+	shadowvmm_pio(&vm->vcpu, 0x511, 1, true, &value);
 	KUNIT_EXPECT_EQ(test, value, 1U);
 	shadowvmm_console_free(&vm->console);
 }
@@ -482,15 +484,15 @@ static void pio_debug_exit(struct kunit *test)
 	struct shadowvmm_vm *vm = pio_vm(test);
 	u32 value = 0x12345607;
 
-	KUNIT_EXPECT_EQ(test, shadowvmm_pio(vm, 0xf4, 1, false, &value),
+	KUNIT_EXPECT_EQ(test, shadowvmm_pio(&vm->vcpu, 0xf4, 1, false, &value),
 			(u32)SHADOWVMM_STOP_DEBUG_EXIT);
 	KUNIT_EXPECT_EQ(test, vm->vcpu.stop.exit_status, 7U);
 	value = 300;
-	KUNIT_EXPECT_EQ(test, shadowvmm_pio(vm, 0xf4, 4, false, &value),
+	KUNIT_EXPECT_EQ(test, shadowvmm_pio(&vm->vcpu, 0xf4, 4, false, &value),
 			(u32)SHADOWVMM_STOP_DEBUG_EXIT);
 	KUNIT_EXPECT_EQ(test, vm->vcpu.stop.exit_status, 300U);
 	/* Reading the port is harmless. */
-	KUNIT_EXPECT_EQ(test, shadowvmm_pio(vm, 0xf4, 1, true, &value), 0U);
+	KUNIT_EXPECT_EQ(test, shadowvmm_pio(&vm->vcpu, 0xf4, 1, true, &value), 0U);
 	shadowvmm_console_free(&vm->console);
 }
 
@@ -502,26 +504,26 @@ static void pio_rtc(struct kunit *test)
 	u32 value;
 
 	value = 0x80 | RTC_D;		/* NMIs masked, as Linux selects */
-	shadowvmm_pio(vm, 0x70, 1, false, &value);
-	shadowvmm_pio(vm, 0x71, 1, true, &value);
+	shadowvmm_pio(&vm->vcpu, 0x70, 1, false, &value);
+	shadowvmm_pio(&vm->vcpu, 0x71, 1, true, &value);
 	KUNIT_EXPECT_EQ(test, value, 0x80U);
 	/* The select port is write-only: reading it floats. */
-	shadowvmm_pio(vm, 0x70, 1, true, &value);
+	shadowvmm_pio(&vm->vcpu, 0x70, 1, true, &value);
 	KUNIT_EXPECT_EQ(test, value, 0xffU);
 	/* A word at 0x70 selects and writes; a word from 0x71 reads 0x72. */
 	value = 0xa50e;
-	shadowvmm_pio(vm, 0x70, 2, false, &value);
+	shadowvmm_pio(&vm->vcpu, 0x70, 2, false, &value);
 	value = 0;
-	shadowvmm_pio(vm, 0x71, 2, true, &value);
+	shadowvmm_pio(&vm->vcpu, 0x71, 2, true, &value);
 	KUNIT_EXPECT_EQ(test, value, 0xffa5U);
 	value = 0;
-	shadowvmm_pio(vm, 0x70, 4, true, &value);
+	shadowvmm_pio(&vm->vcpu, 0x70, 4, true, &value);
 	KUNIT_EXPECT_EQ(test, value, 0xffffa5ffU);
 	/* The year as the host's clock has it, in BCD. */
 	time64_to_tm(ktime_get_real_seconds(), 0, &tm);
 	value = RTC_YEAR;
-	shadowvmm_pio(vm, 0x70, 1, false, &value);
-	shadowvmm_pio(vm, 0x71, 1, true, &value);
+	shadowvmm_pio(&vm->vcpu, 0x70, 1, false, &value);
+	shadowvmm_pio(&vm->vcpu, 0x71, 1, true, &value);
 	KUNIT_EXPECT_EQ(test, value, (u32)bin2bcd((tm.tm_year + 1900) % 100));
 	shadowvmm_console_free(&vm->console);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Exit handlers fed synthetic exits: the decoded form vcpu.c builds from
+ * Exit handlers fed synthetic exits: the decoded form run.c builds from
  * the VMCS. What each asserts is what a guest would observe afterwards.
  */
 #include <kunit/test.h>
@@ -83,7 +83,7 @@ static void hlt_stops_after_the_instruction(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vcpu->stop.rip, (u64)ENTRY + LEN);
 }
 
-/* With interrupts on, HLT waits for one instead (vcpu.c sleeps). */
+/* With interrupts on, HLT waits for one instead (run.c sleeps). */
 static void hlt_with_interrupts_on_waits(struct kunit *test)
 {
 	struct shadowvmm_vcpu *vcpu = vcpu_new(test);

@@ -7,7 +7,7 @@
  * reads back, from the register the guest's code will really use (the
  * live MSR, or the VMCS field).
  *
- * The exits run the way vcpu.c runs them: inside a "burst" that holds the
+ * The exits run the way run.c runs them: inside a "burst" that holds the
  * guest's KERNEL_GS_BASE and SYSCALL MSRs in this CPU with preemption off,
  * and puts the host's back at its end. Expectations are checked outside,
  * as a failing one may sleep.

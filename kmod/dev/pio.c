@@ -13,7 +13,7 @@
 #include <linux/ktime.h>
 #include <linux/timekeeping.h>
 #include "dev/pio.h"
-#include "vm.h"
+#include "vm_types.h"
 
 /*
  * System control port B: the PIT's channel 2 gate and the speaker
@@ -67,13 +67,14 @@ int shadowvmm_devices_input(struct shadowvmm_vm *vm, const u8 *data,
 /**
  * shadowvmm_devices_sync() - move console input into COM1's FIFO and drive
  * COM1's interrupt line into the I/O APIC
- * @vm: the VM
+ * @vcpu: the vCPU whose local APIC the I/O APIC delivers to
  *
  * Context: the vCPU's thread, before each entry and after each COM1
  * access, so that every change of the line is seen as it happens.
  */
-void shadowvmm_devices_sync(struct shadowvmm_vm *vm)
+void shadowvmm_devices_sync(struct shadowvmm_vcpu *vcpu)
 {
+	struct shadowvmm_vm *vm = vcpu->vm;
 	struct shadowvmm_console_input *in = &vm->dev.input;
 	struct shadowvmm_uart *com1 = &vm->dev.com1;
 	unsigned int room = shadowvmm_uart_rx_room(com1), moved = 0;
@@ -93,7 +94,7 @@ void shadowvmm_devices_sync(struct shadowvmm_vm *vm)
 	if (shadowvmm_ioapic_set_line(&vm->dev.ioapic,
 				      SHADOWVMM_IOAPIC_PIN_COM1,
 				      shadowvmm_uart_irq(com1),
-				      &vm->vcpu.apic))
+				      &vcpu->apic))
 		shadowvmm_stat_add(&vm->stats, SHADOWVMM_STAT_IOAPIC_IRQS, 1);
 }
 
@@ -102,21 +103,22 @@ static u32 size_mask(unsigned int size)
 	return size >= 4 ? ~0U : (1U << (size * 8)) - 1;
 }
 
-static void com1_access(struct shadowvmm_vm *vm, unsigned int reg, bool in,
-			u32 *value)
+static void com1_access(struct shadowvmm_vcpu *vcpu, unsigned int reg,
+			bool in, u32 *value)
 {
+	struct shadowvmm_vm *vm = vcpu->vm;
 	u8 byte = *value;
 
 	if (in) {
 		*value = shadowvmm_uart_read(&vm->dev.com1, reg);
-		shadowvmm_devices_sync(vm);
+		shadowvmm_devices_sync(vcpu);
 		return;
 	}
 	if (shadowvmm_uart_write(&vm->dev.com1, reg, byte)) {
 		shadowvmm_console_put(&vm->console, &byte, 1);
 		shadowvmm_stat_add(&vm->stats, SHADOWVMM_STAT_CONSOLE_BYTES, 1);
 	}
-	shadowvmm_devices_sync(vm);
+	shadowvmm_devices_sync(vcpu);
 }
 
 /*
@@ -146,30 +148,31 @@ static void rtc_access(struct shadowvmm_vm *vm, u16 port, unsigned int size,
 
 /**
  * shadowvmm_pio() - carry out one port access of the guest's
- * @vm: the VM
+ * @vcpu: the vCPU that made it
  * @port: the port
  * @size: 1, 2 or 4 bytes
  * @in: true for IN, false for OUT
  * @value: the value written, or where the value read goes
  *
  * Return: SHADOWVMM_STOP_NONE, or SHADOWVMM_STOP_DEBUG_EXIT with the guest's
- * exit status in the vCPU's stop record.
+ * exit status in @vcpu's stop record.
  */
-u32 shadowvmm_pio(struct shadowvmm_vm *vm, u16 port, unsigned int size,
+u32 shadowvmm_pio(struct shadowvmm_vcpu *vcpu, u16 port, unsigned int size,
 		  bool in, u32 *value)
 {
+	struct shadowvmm_vm *vm = vcpu->vm;
 	unsigned int i;
 
 	if (port >= SHADOWVMM_COM1_BASE &&
 	    port < SHADOWVMM_COM1_BASE + SHADOWVMM_UART_PORTS) {
-		com1_access(vm, port - SHADOWVMM_COM1_BASE, in, value);
+		com1_access(vcpu, port - SHADOWVMM_COM1_BASE, in, value);
 		return SHADOWVMM_STOP_NONE;
 	}
 	if (port >= SHADOWVMM_DEBUG_EXIT_PORT &&
 	    port < SHADOWVMM_DEBUG_EXIT_PORT + SHADOWVMM_DEBUG_EXIT_SIZE) {
 		if (in)
 			goto unassigned;
-		vm->vcpu.stop.exit_status = *value & size_mask(size);
+		vcpu->stop.exit_status = *value & size_mask(size);
 		return SHADOWVMM_STOP_DEBUG_EXIT;
 	}
 
