@@ -1066,13 +1066,13 @@ static unsigned int check_parents(struct env *env, struct shadowvmm_sp *sp)
 
 /*
  * The next entry of @sp from @i on that is not a trap (or, in a leaf
- * page, has a frame recorded for it), or SHADOWVMM_SPT_ENTRIES: most
+ * page, has a frame recorded for it), or PT64_ENT_PER_PAGE: most
  * entries trap (empty, where the host has no trap entries), and the
  * checker has nothing to hold them against.
  */
 static unsigned int next_entry(const struct shadowvmm_sp *sp, unsigned int i)
 {
-	for (; i < SHADOWVMM_SPT_ENTRIES; i++)
+	for (; i < PT64_ENT_PER_PAGE; i++)
 		if (sp->spt[i] != trap_spte ||
 		    (sp->role.level == 1 && sp->gfns[i] != SHADOWVMM_NO_GFN))
 			break;
@@ -1130,7 +1130,7 @@ static void check_sps(struct env *env, unsigned int *links,
 			env->shadowed[sp->gfn]++;
 			env->unsync[sp->gfn] += sp->unsync;
 		}
-		for (i = next_entry(sp, 0); i < SHADOWVMM_SPT_ENTRIES;
+		for (i = next_entry(sp, 0); i < PT64_ENT_PER_PAGE;
 		     i = next_entry(sp, i + 1)) {
 			if (!sp->spt[i] && trap_spte)
 				check_fault_let_through(env, sp, i);
@@ -1150,9 +1150,9 @@ static void check_sps(struct env *env, unsigned int *links,
 				check_link(env, sp, i);
 			}
 		}
-		if (bitmap_weight(sp->mapped, SHADOWVMM_SPT_ENTRIES) != present)
+		if (bitmap_weight(sp->mapped, PT64_ENT_PER_PAGE) != present)
 			report(env, "sp %#llx: %u bits in the mapped bitmap, %u entries present",
-			       sp->gfn, bitmap_weight(sp->mapped, SHADOWVMM_SPT_ENTRIES),
+			       sp->gfn, bitmap_weight(sp->mapped, PT64_ENT_PER_PAGE),
 			       present);
 		*parents += check_parents(env, sp);
 	}

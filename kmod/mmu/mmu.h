@@ -26,7 +26,6 @@ struct shadowvmm_stats;
 
 #define SHADOWVMM_ROOT_CACHE	4
 #define SHADOWVMM_MMU_HASH_BITS	10
-#define SHADOWVMM_SPT_ENTRIES	512
 
 /* Rights, as the guest's entries grant them and shadow entries carry. */
 #define ACC_EXEC	BIT(0)
@@ -70,7 +69,7 @@ struct shadowvmm_sp {
 	/*
 	 * Leaf pages: the entry the last emulated store wrote, to see at the
 	 * next one whether the guest used it (demand filling) or not (a
-	 * table filled in bulk); SHADOWVMM_SPT_ENTRIES: none yet.
+	 * table filled in bulk); PT64_ENT_PER_PAGE: none yet.
 	 */
 	unsigned int last_store;
 	/*
@@ -82,9 +81,9 @@ struct shadowvmm_sp {
 	/* In mmu->orphans while nothing links it (empty otherwise). */
 	struct list_head orphan_link;
 	/* Leaf pages: the guest frame each entry maps, for the reverse map. */
-	u32 gfns[SHADOWVMM_SPT_ENTRIES];
+	u32 gfns[PT64_ENT_PER_PAGE];
 	/* The entries that map or link something: emptied without a scan. */
-	DECLARE_BITMAP(mapped, SHADOWVMM_SPT_ENTRIES);
+	DECLARE_BITMAP(mapped, PT64_ENT_PER_PAGE);
 };
 
 /* Per guest RAM frame: who maps it, and whether it holds a guest table. */

@@ -40,7 +40,7 @@
 #define FLOOD_LIMIT	3	/* writes to an unused table before unshadowing */
 /* The reserved address bit of a trap entry, if the host has one. */
 #define SPTE_TRAP_BIT	51
-#define NO_STORE	SHADOWVMM_SPT_ENTRIES
+#define NO_STORE	PT64_ENT_PER_PAGE
 #define PREFETCH	8	/* the group of entries a fault maps */
 
 static void count(struct shadowvmm_mmu *mmu, enum shadowvmm_stat_id id)
@@ -74,12 +74,6 @@ static struct shadowvmm_sp *spte_to_sp(u64 spte)
 	return (void *)page_private(virt_to_page(__va(spte & SPTE_ADDR)));
 }
 
-/* Shadow levels below the root index 512-entry tables by 9 bits each. */
-static unsigned int spt_index(u64 gva, int level)
-{
-	return (gva >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
-}
-
 /*
  * Down the loaded root's shadow for one address, a level at a time:
  * @sptep is the entry at @level, in @sp (NULL: our PDPT).
@@ -100,10 +94,10 @@ static void shadow_iter_start(struct shadowvmm_mmu *mmu, u64 gva,
 	it->sp = root->sp;
 	if (root->sp) {
 		it->level = 4;
-		it->sptep = &root->sp->spt[spt_index(gva, 4)];
+		it->sptep = &root->sp->spt[PT64_INDEX(gva, 4)];
 	} else {
 		it->level = 3;
-		it->sptep = &root->pae[(gva >> 30) & 3];
+		it->sptep = &root->pae[PT64_INDEX(gva, 3) & 3];
 	}
 }
 
@@ -114,7 +108,7 @@ static bool shadow_iter_down(struct shadowvmm_mmu *mmu, struct shadow_iter *it)
 		return false;
 	it->sp = spte_to_sp(*it->sptep);
 	it->level--;
-	it->sptep = &it->sp->spt[spt_index(it->gva, it->level)];
+	it->sptep = &it->sp->spt[PT64_INDEX(it->gva, it->level)];
 	return true;
 }
 
@@ -279,7 +273,7 @@ static void drop_leaves(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
 	unsigned int i;
 
-	for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+	for_each_set_bit(i, sp->mapped, PT64_ENT_PER_PAGE)
 		drop_leaf(mmu, sp, i);
 }
 
@@ -421,7 +415,7 @@ static void zap_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 	if (sp->role.level == 1)
 		drop_leaves(mmu, sp);
 	else
-		for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+		for_each_set_bit(i, sp->mapped, PT64_ENT_PER_PAGE)
 			drop_nonleaf(mmu, &sp->spt[i], mmu->trap_spte);
 	for (sptep = sptep_first(&sp->parents, &it); sptep;
 	     sptep = sptep_next(&it))
@@ -473,7 +467,7 @@ static void make_room(struct shadowvmm_mmu *mmu)
 static void fill_empty(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
 	const void *table = mmu->gmem->ram + (sp->gfn << PAGE_SHIFT);
-	const u32 *gpt32 = (const u32 *)table + sp->role.quadrant * 512;
+	const u32 *gpt32 = (const u32 *)table + sp->role.quadrant * PT64_ENT_PER_PAGE;
 	const u64 *gpt64 = table;
 	bool wide = sp->role.guest_mode != SHADOWVMM_PAGING_32;
 	unsigned int i, end;
@@ -481,13 +475,13 @@ static void fill_empty(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 
 	if (sp->role.direct || sp->role.level != 1 || sp->unsync ||
 	    !frame_of(mmu, sp->gfn) || !mmu->trap_spte) {
-		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+		for (i = 0; i < PT64_ENT_PER_PAGE; i++)
 			if (!test_bit(i, sp->mapped))
 				sp->spt[i] = mmu->trap_spte;
 		return;
 	}
 	/* A word of the bitmap at a time: most have nothing mapped. */
-	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i = end) {
+	for (i = 0; i < PT64_ENT_PER_PAGE; i = end) {
 		end = i + BITS_PER_LONG;
 		if (sp->mapped[i / BITS_PER_LONG]) {
 			for (; i < end; i++) {
@@ -527,9 +521,9 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 	sp->last_store = NO_STORE;
 	sp->unsync = false;
 	INIT_LIST_HEAD(&sp->orphan_link);
-	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+	for (i = 0; i < PT64_ENT_PER_PAGE; i++)
 		sp->gfns[i] = SHADOWVMM_NO_GFN;
-	bitmap_zero(sp->mapped, SHADOWVMM_SPT_ENTRIES);
+	bitmap_zero(sp->mapped, PT64_ENT_PER_PAGE);
 	fill_empty(mmu, sp);
 	hlist_add_head(&sp->hash, bucket(mmu, gfn));
 	list_add_tail(&sp->link, &mmu->sps);
@@ -569,9 +563,13 @@ static union shadowvmm_sp_role child_role(struct shadowvmm_mmu *mmu,
 	if (walk->level && level >= walk->level) {
 		*gfn = walk->entry_gpa[level] >> PAGE_SHIFT;
 		role.access = access_above(pg, walk, level);
+		/*
+		 * A 32-bit guest table covers 2^level shadow tables of this
+		 * level: the address bits above one of ours pick which.
+		 */
 		if (pg->mode == SHADOWVMM_PAGING_32)
-			role.quadrant = level == 1 ? (walk->gva >> 21) & 1 :
-						     (walk->gva >> 30) & 3;
+			role.quadrant = (walk->gva >> PT64_LEVEL_SHIFT(level + 1)) &
+					(BIT(level) - 1);
 	} else {
 		/*
 		 * Inside a guest large page, or paging off. The rights are
@@ -580,8 +578,8 @@ static union shadowvmm_sp_role child_role(struct shadowvmm_mmu *mmu,
 		 * page only if they agree on both.
 		 */
 		role.direct = 1;
-		*gfn = (walk->gpa >> PAGE_SHIFT) &
-		       ~((1ULL << (9 * level)) - 1);
+		*gfn = round_down(walk->gpa, BIT_ULL(PT64_LEVEL_SHIFT(level + 1))) >>
+		       PAGE_SHIFT;
 		role.access = walk->level ? rights : ACC_ALL;
 		if (walk->level && !walk->dirty)
 			role.access &= ~ACC_WRITE;
@@ -610,7 +608,7 @@ static void empty_unsync_below(struct shadowvmm_mmu *mmu,
 			drop_leaves(mmu, sp);
 		return;
 	}
-	for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+	for_each_set_bit(i, sp->mapped, PT64_ENT_PER_PAGE)
 		empty_unsync_below(mmu, spte_to_sp(sp->spt[i]));
 }
 
@@ -725,7 +723,7 @@ static bool try_unsync(struct shadowvmm_mmu *mmu, u64 gfn)
 		 * The guest may now make any entry present unseen: a fault
 		 * let through for it would come back for ever.
 		 */
-		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+		for (i = 0; i < PT64_ENT_PER_PAGE; i++)
 			if (!sp->spt[i])
 				sp->spt[i] = mmu->trap_spte;
 		sp->unsync = true;
@@ -801,7 +799,7 @@ static void prefetch_around(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	unsigned int j, first = i & ~(PREFETCH - 1);
 
 	if (sp->role.direct ||
-	    bitmap_weight(sp->mapped, SHADOWVMM_SPT_ENTRIES) < 2)
+	    bitmap_weight(sp->mapped, PT64_ENT_PER_PAGE) < 2)
 		return;
 	for (j = first; j < first + PREFETCH; j++)
 		if (j != i && sp->spt[j] == mmu->trap_spte)
@@ -868,8 +866,8 @@ page_fault_locked(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 		count(mmu, SHADOWVMM_STAT_PF_SPURIOUS);
 		return SHADOWVMM_PF_SPURIOUS;
 	}
-	set_leaf(mmu, sp, spt_index(gva, 1), gfn, spte);
-	prefetch_around(mmu, sp, spt_index(gva, 1));
+	set_leaf(mmu, sp, PT64_INDEX(gva, 1), gfn, spte);
+	prefetch_around(mmu, sp, PT64_INDEX(gva, 1));
 	count(mmu, SHADOWVMM_STAT_PF_FIXED);
 	return SHADOWVMM_PF_FIXED;
 }
@@ -930,8 +928,8 @@ static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 		.maxphyaddr = mmu->pg.maxphyaddr,
 	};
 	const struct shadowvmm_paging *pg = &sp_pg;
-	u64 addr_mask = pg->mode == SHADOWVMM_PAGING_32 ? 0xfffff000ULL :
-			GENMASK_ULL(51, PAGE_SHIFT);
+	u64 addr_mask = pg->mode == SHADOWVMM_PAGING_32 ? PT32_ADDR_MASK :
+			PT64_ADDR_MASK;
 	u64 gfn = (gpte & addr_mask) >> PAGE_SHIFT;
 
 	/*
@@ -961,7 +959,7 @@ static u64 gpte_of(struct shadowvmm_mmu *mmu, const struct shadowvmm_sp *sp,
 
 	if (sp->role.guest_mode == SHADOWVMM_PAGING_32)
 		return guest_read(mmu->gmem,
-				  table + (sp->role.quadrant * 512 + i) * 4, 4);
+				  table + (sp->role.quadrant * PT64_ENT_PER_PAGE + i) * 4, 4);
 	return guest_read(mmu->gmem, table + i * 8, 8);
 }
 
@@ -979,7 +977,7 @@ static void sync_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 	 * a TLB would refill them: mapping every entry ahead here made a CR3
 	 * load cost more than fifty exits' worth.
 	 */
-	for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+	for_each_set_bit(i, sp->mapped, PT64_ENT_PER_PAGE)
 		update_leaf(mmu, sp, i, gpte_of(mmu, sp, i));
 	fill_empty(mmu, sp);
 	trace_shadowvmm_sp_sync(mmu->vm_id, sp->gfn, sp->role.word,
@@ -1023,7 +1021,7 @@ static void zap_orphans(struct shadowvmm_mmu *mmu)
 				      orphan_link);
 		list_del_init(&sp->orphan_link);
 		if (sp->role.level > 1)
-			for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+			for_each_set_bit(i, sp->mapped, PT64_ENT_PER_PAGE)
 				unlink_child(mmu, &sp->spt[i], mmu->trap_spte);
 		zap_sp(mmu, sp);
 	}
@@ -1154,7 +1152,7 @@ void shadowvmm_mmu_unprotect(struct shadowvmm_mmu *mmu, u64 gfn)
 void shadowvmm_mmu_invlpg(struct shadowvmm_mmu *mmu, u64 gva)
 {
 	struct shadow_iter it;
-	unsigned int i = spt_index(gva, 1);
+	unsigned int i = PT64_INDEX(gva, 1);
 
 	count(mmu, SHADOWVMM_STAT_INVLPG);
 	spin_lock(&mmu->lock);
@@ -1182,7 +1180,7 @@ bool shadowvmm_mmu_mapped_gpa(struct shadowvmm_mmu *mmu, u64 gva, u64 *gpa)
 
 	spin_lock(&mmu->lock);
 	if (shadow_iter_to(mmu, gva, 1, &it) && spte_present(mmu, *it.sptep))
-		gfn = it.sp->gfns[spt_index(gva, 1)];
+		gfn = it.sp->gfns[PT64_INDEX(gva, 1)];
 	spin_unlock(&mmu->lock);
 	if (gfn == SHADOWVMM_NO_GFN)
 		return false;
@@ -1259,9 +1257,9 @@ static bool link_pdptes(struct shadowvmm_mmu *mmu)
 			continue;
 		if (pg->mode == SHADOWVMM_PAGING_32) {
 			role.quadrant = i;
-			table = pg->cr3 & 0xfffff000;
+			table = pg->cr3 & PT32_ADDR_MASK;
 		} else if (pg->pdpte[i] & _PAGE_PRESENT) {
-			table = pg->pdpte[i] & SPTE_ADDR;
+			table = pg->pdpte[i] & PT64_ADDR_MASK;
 		} else {
 			continue;
 		}
