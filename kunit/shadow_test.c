@@ -757,6 +757,21 @@ static const struct shadowvmm_mmu_root *root_of_page(struct env *env,
 	return NULL;
 }
 
+/*
+ * The MMU never asks whether a set holds an entry: it knows, from the entry,
+ * which set to add it to or delete it from. Only the checker asks.
+ */
+static bool sptep_list_contains(const struct sptep_list *list, const u64 *sptep)
+{
+	struct sptep_iter it;
+	u64 *p;
+
+	for (p = sptep_first(list, &it); p; p = sptep_next(&it))
+		if (p == sptep)
+			return true;
+	return false;
+}
+
 /* Blocks: the first densely filled from slot 0, every other one full. */
 static unsigned int check_list(struct env *env, const struct sptep_list *list,
 			       const char *what, u64 id)
