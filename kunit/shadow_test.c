@@ -801,7 +801,9 @@ static void root_paging(const struct shadowvmm_mmu_root *root,
 
 	*pg = (struct shadowvmm_paging){
 		.mode = role.guest_mode, .cr3 = root->cr3, .wp = role.wp,
-		.pse = role.pse, .smep = role.smep, .smap = role.smap,
+		/* Under WP=1 SMEP and SMAP change no shadow entry. */
+		.pse = role.pse, .smep = role.smep_andnot_wp,
+		.smap = role.smap_andnot_wp,
 		.nxe = role.nxe, .maxphyaddr = MAXPHYADDR, .gbpages = true,
 	};
 	memcpy(pg->pdpte, root->pdpte, sizeof(pg->pdpte));
@@ -1375,8 +1377,9 @@ static bool check(struct env *env)
 	root_paging(&mmu->roots[0], &pg);
 	if (!mmu->roots[0].valid || pg.mode != env->pg.mode ||
 	    pg.cr3 != env->pg.cr3 || pg.wp != env->pg.wp ||
-	    pg.nxe != env->pg.nxe || pg.smep != env->pg.smep ||
-	    pg.smap != env->pg.smap ||
+	    pg.nxe != env->pg.nxe ||
+	    pg.smep != (env->pg.smep && !env->pg.wp) ||
+	    pg.smap != (env->pg.smap && !env->pg.wp) ||
 	    pg.pse != (env->pg.mode == MODE_32 && env->pg.pse))
 		report(env, "roots[0] (%s cr3 %#llx) is not the state loaded",
 		       mode_name[pg.mode], pg.cr3);
@@ -2352,6 +2355,98 @@ static void root_cache_pae_pdptes(struct kunit *test)
 	check(env);
 }
 
+/*
+ * 2c. CR4.SMEP and SMAP change shadow entries only under CR0.WP=0, so the
+ * role keys on them only there (KVM's smep_andnot_wp): with WP=1 a guest
+ * that turns them on keeps its root and every shadow page; with WP=0 they
+ * still get pages of their own.
+ */
+static void role_smep_smap_andnot_wp(struct kunit *test)
+{
+	static const enum shadowvmm_paging_mode modes[] = {
+		MODE_32, MODE_PAE, MODE_4L,
+	};
+	struct env *env = test->priv;
+	u64 misses, pages, nr_sps;
+	struct shadowvmm_paging pg;
+	unsigned int m, as;
+
+	env_start(env, 64);
+	/* User reads: SMAP would refuse the supervisor's. */
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		as = new_as(env, modes[m]);
+		map_gva(env, modes[m], env->as[as].cr3, 0x1000, 1,
+			LEAF | data_page(m));
+		step(env, "%s WP=1, SMEP and SMAP off", mode_name[modes[m]]);
+		pg = paging_of(env, as);
+		load(env, &pg);
+		KUNIT_EXPECT_EQ(test, fault(env, 0x1000, A_U), SHADOWVMM_PF_FIXED);
+		check(env);
+		misses = counter(env, SHADOWVMM_STAT_ROOT_CACHE_MISS);
+		pages = counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS);
+		nr_sps = env->mmu->nr_sps;
+
+		step(env, "%s WP=1, SMEP and SMAP on", mode_name[modes[m]]);
+		pg.smep = true;
+		pg.smap = true;
+		load(env, &pg);
+		KUNIT_EXPECT_EQ_MSG(test, fault(env, 0x1000, A_U),
+				    SHADOWVMM_PF_SPURIOUS, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    counter(env, SHADOWVMM_STAT_ROOT_CACHE_MISS),
+				    misses, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS),
+				    pages, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, (u64)env->mmu->nr_sps, nr_sps, "%s",
+				    env->where);
+		check(env);
+
+		step(env, "%s WP=0, SMEP and SMAP off", mode_name[modes[m]]);
+		pg.wp = false;
+		pg.smep = false;
+		pg.smap = false;
+		load(env, &pg);
+		KUNIT_EXPECT_EQ_MSG(test, fault(env, 0x1000, A_U),
+				    SHADOWVMM_PF_FIXED, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    counter(env, SHADOWVMM_STAT_ROOT_CACHE_MISS),
+				    misses + 1, "%s", env->where);
+		KUNIT_EXPECT_GT_MSG(test,
+				    counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS),
+				    pages, "%s", env->where);
+		check(env);
+		pages = counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS);
+
+		step(env, "%s WP=0, SMEP on", mode_name[modes[m]]);
+		pg.smep = true;
+		load(env, &pg);
+		KUNIT_EXPECT_EQ_MSG(test, fault(env, 0x1000, A_U),
+				    SHADOWVMM_PF_FIXED, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    counter(env, SHADOWVMM_STAT_ROOT_CACHE_MISS),
+				    misses + 2, "%s", env->where);
+		KUNIT_EXPECT_GT_MSG(test,
+				    counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS),
+				    pages, "%s", env->where);
+		check(env);
+		pages = counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS);
+
+		step(env, "%s WP=0, SMEP and SMAP on", mode_name[modes[m]]);
+		pg.smap = true;
+		load(env, &pg);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    counter(env, SHADOWVMM_STAT_ROOT_CACHE_MISS),
+				    misses + 3, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, fault(env, 0x1000, A_U),
+				    SHADOWVMM_PF_FIXED, "%s", env->where);
+		KUNIT_EXPECT_GT_MSG(test,
+				    counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS),
+				    pages, "%s", env->where);
+		check(env);
+	}
+}
+
 /* 3. A table written over and over while unused stops being shadowed. */
 static void flooding(struct kunit *test)
 {
@@ -2935,6 +3030,7 @@ static struct kunit_case shadow_cases[] = {
 	KUNIT_CASE_PARAM(random_ops, random_gen_params),
 	KUNIT_CASE(root_cache),
 	KUNIT_CASE(root_cache_pae_pdptes),
+	KUNIT_CASE(role_smep_smap_andnot_wp),
 	KUNIT_CASE(flooding),
 	KUNIT_CASE(cap_recycles_oldest),
 	KUNIT_CASE(pte_store_in_place),

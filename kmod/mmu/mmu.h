@@ -36,7 +36,8 @@ struct shadowvmm_stats;
 /*
  * What a shadow page's entries mean, beyond the guest frame it shadows:
  * two shadow pages of one guest table differ exactly when one of these
- * differs, so each combination is cached on its own.
+ * differs, so each combination is cached on its own, and nothing that
+ * leaves the entries alone is in here.
  */
 union shadowvmm_sp_role {
 	u32 word;
@@ -48,8 +49,13 @@ union shadowvmm_sp_role {
 		u32 access:3;		/* rights granted by the levels above */
 		u32 wp:1;
 		u32 nxe:1;
-		u32 smep:1;
-		u32 smap:1;
+		/*
+		 * CR4.SMEP and SMAP are the hardware's to enforce; they shape
+		 * shadow entries only where CR0.WP=0 makes us map a read-only
+		 * page writable for the supervisor (see page_fault_locked()).
+		 */
+		u32 smep_andnot_wp:1;
+		u32 smap_andnot_wp:1;
 		u32 pse:1;
 		u32 invalid:1;		/* zapped while in use as a root */
 	};

@@ -129,8 +129,8 @@ static u32 paging_role(const struct shadowvmm_paging *pg)
 	role.guest_mode = pg->mode;
 	role.wp = pg->wp;
 	role.nxe = pg->nxe;
-	role.smep = pg->smep;
-	role.smap = pg->smap;
+	role.smep_andnot_wp = pg->smep && !pg->wp;
+	role.smap_andnot_wp = pg->smap && !pg->wp;
 	role.pse = pg->mode == SHADOWVMM_PAGING_32 && pg->pse;
 	return role.word;
 }
