@@ -993,7 +993,7 @@ static void check_leaf_entry(struct env *env, struct shadowvmm_sp *sp,
 			     unsigned int i, unsigned int *mapped)
 {
 	const struct shadowvmm_mmu *mmu = env->mmu;
-	u64 e = sp->spt[i], gfn = sp->gfns[i];
+	u64 e = sp->spt[i], gfn = shadowvmm_leaf_gfn(mmu, sp, i);
 
 	if (!s_present(e)) {
 		if (gfn != SHADOWVMM_NO_GFN)
@@ -1087,11 +1087,13 @@ static unsigned int check_parents(struct env *env, struct shadowvmm_sp *sp)
  * entries trap (empty, where the host has no trap entries), and the
  * checker has nothing to hold them against.
  */
-static unsigned int next_entry(const struct shadowvmm_sp *sp, unsigned int i)
+static unsigned int next_entry(const struct shadowvmm_mmu *mmu,
+			       const struct shadowvmm_sp *sp, unsigned int i)
 {
 	for (; i < PT64_ENT_PER_PAGE; i++)
 		if (sp->spt[i] != trap_spte ||
-		    (sp->role.level == 1 && sp->gfns[i] != SHADOWVMM_NO_GFN))
+		    (sp->role.level == 1 &&
+		     shadowvmm_leaf_gfn(mmu, sp, i) != SHADOWVMM_NO_GFN))
 			break;
 	return i;
 }
@@ -1147,12 +1149,13 @@ static void check_sps(struct env *env, unsigned int *links,
 			env->shadowed[sp->gfn]++;
 			env->unsync[sp->gfn] += sp->unsync;
 		}
-		for (i = next_entry(sp, 0); i < PT64_ENT_PER_PAGE;
-		     i = next_entry(sp, i + 1)) {
+		for (i = next_entry(env->mmu, sp, 0); i < PT64_ENT_PER_PAGE;
+		     i = next_entry(env->mmu, sp, i + 1)) {
 			if (!sp->spt[i] && trap_spte)
 				check_fault_let_through(env, sp, i);
 			if (!s_present(sp->spt[i]) &&
-			    (sp->role.level > 1 || sp->gfns[i] == SHADOWVMM_NO_GFN))
+			    (sp->role.level > 1 ||
+			     shadowvmm_leaf_gfn(env->mmu, sp, i) == SHADOWVMM_NO_GFN))
 				continue;
 			if (s_present(sp->spt[i])) {
 				present++;
@@ -1357,7 +1360,8 @@ static bool check(struct env *env)
 		for (p = sptep_first(&frame->rmap, &it); p; p = sptep_next(&it)) {
 			sp = sp_holding(p);
 			if (!is_live(env, sp) || sp->role.level != 1 ||
-			    !s_present(*p) || sp->gfns[p - sp->spt] != gfn)
+			    !s_present(*p) ||
+			    shadowvmm_leaf_gfn(mmu, sp, p - sp->spt) != gfn)
 				report(env, "rmap of gfn %#llx: entry %#llx is not a leaf for it",
 				       gfn, *p);
 		}

@@ -86,8 +86,14 @@ struct shadowvmm_sp {
 	struct list_head unsync_link;	/* in mmu->unsync_sps */
 	/* In mmu->orphans while nothing links it (empty otherwise). */
 	struct list_head orphan_link;
-	/* Leaf pages: the guest frame each entry maps, for the reverse map. */
-	u32 gfns[PT64_ENT_PER_PAGE];
+	/*
+	 * Leaf pages that shadow a guest table: the guest frame each mapped
+	 * entry maps, for the reverse map, since the guest's entry may have
+	 * changed since (out of sync). NULL elsewhere: a direct page maps
+	 * its range in order, and upper levels map no frames. Use
+	 * shadowvmm_leaf_gfn().
+	 */
+	u32 *gfns;
 	/* The entries that map or link something: emptied without a scan. */
 	DECLARE_BITMAP(mapped, PT64_ENT_PER_PAGE);
 };
@@ -138,6 +144,7 @@ struct shadowvmm_mmu {
 	/* Enough for a few faults that each build a whole path. */
 	struct shadowvmm_sp *spare[3 * SHADOWVMM_MAX_LEVEL];
 	unsigned int nr_spare;
+	u32 *spare_gfns;		/* a fault makes one leaf page at most */
 	struct sptep_stock blocks;
 
 	/*
@@ -217,6 +224,22 @@ int shadowvmm_mmu_walk(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 static inline bool shadowvmm_mmu_bypasses_faults(const struct shadowvmm_mmu *mmu)
 {
 	return mmu->trap_spte;
+}
+
+/*
+ * The guest frame in RAM that leaf entry @i of @sp maps, or
+ * SHADOWVMM_NO_GFN: it maps nothing, or a frame outside RAM.
+ */
+static inline u32 shadowvmm_leaf_gfn(const struct shadowvmm_mmu *mmu,
+				     const struct shadowvmm_sp *sp,
+				     unsigned int i)
+{
+	u64 gfn;
+
+	if (!test_bit(i, sp->mapped))
+		return SHADOWVMM_NO_GFN;
+	gfn = sp->role.direct ? sp->gfn + i : sp->gfns[i];
+	return gfn < mmu->nr_frames ? gfn : SHADOWVMM_NO_GFN;
 }
 
 /* Whether @gfn holds device registers, which every access must trap. */

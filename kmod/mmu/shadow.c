@@ -259,13 +259,12 @@ static void unprotect_frame(struct shadowvmm_mmu *mmu, u64 gfn)
 static void drop_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 		      unsigned int i)
 {
-	u64 *sptep = &sp->spt[i];
+	u32 gfn = shadowvmm_leaf_gfn(mmu, sp, i);
 
-	if (__test_and_clear_bit(i, sp->mapped) &&
-	    sp->gfns[i] != SHADOWVMM_NO_GFN)
-		sptep_list_del(&mmu->frames[sp->gfns[i]].rmap, sptep);
-	sp->gfns[i] = SHADOWVMM_NO_GFN;
-	*sptep = mmu->trap_spte;
+	if (gfn != SHADOWVMM_NO_GFN)
+		sptep_list_del(&mmu->frames[gfn].rmap, &sp->spt[i]);
+	__clear_bit(i, sp->mapped);
+	sp->spt[i] = mmu->trap_spte;
 }
 
 /* Empty a leaf page: only its present entries are visited. */
@@ -341,13 +340,15 @@ static void set_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 {
 	u64 *sptep = &sp->spt[i];
 
-	if (!test_bit(i, sp->mapped) || sp->gfns[i] != gfn) {
+	if (!test_bit(i, sp->mapped) || shadowvmm_leaf_gfn(mmu, sp, i) != gfn) {
 		drop_leaf(mmu, sp, i);
-		if (frame_of(mmu, gfn)) {
+		if (frame_of(mmu, gfn))
 			sptep_list_add(&mmu->frames[gfn].rmap, sptep,
 				       &mmu->blocks);
+		else
+			gfn = SHADOWVMM_NO_GFN;
+		if (sp->gfns)
 			sp->gfns[i] = gfn;
-		}
 		__set_bit(i, sp->mapped);
 	}
 	*sptep = spte;
@@ -369,6 +370,7 @@ static void free_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 			   mmu->nr_sps);
 	sptep_list_clear(&sp->parents);
 	free_page((unsigned long)sp->spt);
+	kfree(sp->gfns);
 	kfree(sp);
 }
 
@@ -503,16 +505,18 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 				   union shadowvmm_sp_role role)
 {
 	struct shadowvmm_sp *sp;
-	unsigned int i;
 
 	hlist_for_each_entry(sp, bucket(mmu, gfn), hash)
 		if (sp->gfn == gfn && sp->role.word == role.word)
 			return sp;
 
 	count(mmu, SHADOWVMM_STAT_MMU_CACHE_MISS);
-	if (WARN_ON_ONCE(!mmu->nr_spare))
+	if (WARN_ON_ONCE(!mmu->nr_spare || !mmu->spare_gfns))
 		return NULL;
 	sp = mmu->spare[--mmu->nr_spare];
+	sp->gfns = NULL;
+	if (role.level == 1 && !role.direct)
+		swap(sp->gfns, mmu->spare_gfns);
 	sp->gfn = gfn;
 	sp->role = role;
 	sp->parents.head = NULL;
@@ -521,8 +525,6 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 	sp->last_store = NO_STORE;
 	sp->unsync = false;
 	INIT_LIST_HEAD(&sp->orphan_link);
-	for (i = 0; i < PT64_ENT_PER_PAGE; i++)
-		sp->gfns[i] = SHADOWVMM_NO_GFN;
 	bitmap_zero(sp->mapped, PT64_ENT_PER_PAGE);
 	fill_empty(mmu, sp);
 	hlist_add_head(&sp->hash, bucket(mmu, gfn));
@@ -670,7 +672,7 @@ static u64 *fill_path(struct shadowvmm_mmu *mmu,
  */
 bool shadowvmm_mmu_needs_topup(const struct shadowvmm_mmu *mmu)
 {
-	return mmu->nr_spare < SHADOWVMM_MAX_LEVEL ||
+	return mmu->nr_spare < SHADOWVMM_MAX_LEVEL || !mmu->spare_gfns ||
 	       mmu->blocks.nr < SHADOWVMM_MAX_LEVEL + 1;
 }
 
@@ -697,6 +699,11 @@ int shadowvmm_mmu_topup(struct shadowvmm_mmu *mmu)
 		set_page_private(virt_to_page(sp->spt), (unsigned long)sp);
 		mmu->spare[mmu->nr_spare++] = sp;
 	}
+	if (!mmu->spare_gfns)
+		mmu->spare_gfns = kmalloc_array(PT64_ENT_PER_PAGE, sizeof(u32),
+						GFP_KERNEL_ACCOUNT);
+	if (!mmu->spare_gfns)
+		return -ENOMEM;
 	return sptep_stock_fill(&mmu->blocks);
 }
 
@@ -939,7 +946,7 @@ static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	 */
 	if (!(gpte & _PAGE_PRESENT) || !(gpte & _PAGE_ACCESSED) ||
 	    gpte_reserved(pg, gpte) || shadowvmm_mmu_is_mmio(mmu, gfn) ||
-	    ((!test_bit(i, sp->mapped) || sp->gfns[i] != gfn) &&
+	    ((!test_bit(i, sp->mapped) || shadowvmm_leaf_gfn(mmu, sp, i) != gfn) &&
 	     mmu->blocks.nr <= 2 * (SHADOWVMM_MAX_LEVEL + 1))) {
 		drop_leaf(mmu, sp, i);
 		if (!(gpte & _PAGE_PRESENT) && !sp->unsync)
@@ -1180,7 +1187,7 @@ bool shadowvmm_mmu_mapped_gpa(struct shadowvmm_mmu *mmu, u64 gva, u64 *gpa)
 
 	spin_lock(&mmu->lock);
 	if (shadow_iter_to(mmu, gva, 1, &it) && spte_present(mmu, *it.sptep))
-		gfn = it.sp->gfns[PT64_INDEX(gva, 1)];
+		gfn = shadowvmm_leaf_gfn(mmu, it.sp, PT64_INDEX(gva, 1));
 	spin_unlock(&mmu->lock);
 	if (gfn == SHADOWVMM_NO_GFN)
 		return false;
@@ -1440,6 +1447,7 @@ void shadowvmm_mmu_destroy(struct shadowvmm_mmu *mmu)
 		free_page((unsigned long)sp->spt);
 		kfree(sp);
 	}
+	kfree(mmu->spare_gfns);
 	sptep_stock_free(&mmu->blocks);
 	free_page((unsigned long)mmu->unbacked);
 	memset(mmu, 0, sizeof(*mmu));
