@@ -122,17 +122,24 @@ static bool shadow_iter_to(struct shadowvmm_mmu *mmu, u64 gva, int level,
 	return it->level == level;
 }
 
-static u32 paging_role(const struct shadowvmm_paging *pg)
+/*
+ * The role of a page at @level for the paging state @pg, before the
+ * levels above restrict it; at level 0 it is the root-cache key.
+ */
+static union shadowvmm_sp_role paging_role(const struct shadowvmm_paging *pg,
+					   int level)
 {
 	union shadowvmm_sp_role role = { .word = 0 };
 
+	role.level = level;
+	role.access = ACC_ALL;
 	role.guest_mode = pg->mode;
 	role.wp = pg->wp;
 	role.nxe = pg->nxe;
 	role.smep_andnot_wp = pg->smep && !pg->wp;
 	role.smap_andnot_wp = pg->smap && !pg->wp;
 	role.pse = pg->mode == SHADOWVMM_PAGING_32 && pg->pse;
-	return role.word;
+	return role;
 }
 
 static u32 gpte_access(const struct shadowvmm_paging *pg, u64 gpte)
@@ -169,13 +176,19 @@ static u32 walk_access(const struct shadowvmm_walk *walk)
 
 /* --- guest memory, as the walker sees it -------------------------------- */
 
+/* A guest entry of @size bytes (4 in 32-bit paging, 8 otherwise). */
+static u64 gpte_at(const void *p, unsigned int size)
+{
+	return size == 4 ? *(const u32 *)p : *(const u64 *)p;
+}
+
 static u64 guest_read(void *ctx, u64 gpa, unsigned int size)
 {
 	struct shadowvmm_gmem *gmem = ctx;
 
 	if (!shadowvmm_gmem_range_ok(gmem, gpa, size))
 		return size == 4 ? U32_MAX : U64_MAX;
-	return size == 4 ? *(u32 *)(gmem->ram + gpa) : *(u64 *)(gmem->ram + gpa);
+	return gpte_at(gmem->ram + gpa, size);
 }
 
 /*
@@ -196,6 +209,37 @@ static int guest_update(void *ctx, u64 gpa, unsigned int size, u64 old,
 	else
 		*(u64 *)(gmem->ram + gpa) = new;
 	return 0;
+}
+
+/*
+ * Where a shadow page's entries come from. A 32-bit guest's table of 1024
+ * 4-byte entries spreads over two of our leaf pages (role.quadrant 0-1),
+ * or, as a directory whose 4 MiB entries each feed two of our 2 MiB ones,
+ * over four (quadrant 0-3); the other modes' tables map one to one.
+ */
+static unsigned int gpte_size(const struct shadowvmm_sp *sp)
+{
+	return sp->role.guest_mode == SHADOWVMM_PAGING_32 ? 4 : 8;
+}
+
+static unsigned int sptes_per_gpte(const struct shadowvmm_sp *sp)
+{
+	return gpte_size(sp) == 4 && sp->role.level == 2 ? 2 : 1;
+}
+
+/* Where the guest entry behind shadow entry @i of @sp sits. */
+static u64 gpte_gpa(const struct shadowvmm_sp *sp, unsigned int i)
+{
+	unsigned int n = sptes_per_gpte(sp);
+
+	return (sp->gfn << PAGE_SHIFT) + gpte_size(sp) *
+	       (sp->role.quadrant * (PT64_ENT_PER_PAGE / n) + i / n);
+}
+
+static u64 gpte_of(struct shadowvmm_mmu *mmu, const struct shadowvmm_sp *sp,
+		   unsigned int i)
+{
+	return guest_read(mmu->gmem, gpte_gpa(sp, i), gpte_size(sp));
 }
 
 /**
@@ -361,6 +405,12 @@ static struct hlist_head *bucket(struct shadowvmm_mmu *mmu, u64 gfn)
 	return &mmu->hash[hash_64(gfn, SHADOWVMM_MMU_HASH_BITS)];
 }
 
+/* Whether @sp shadows guest table @gfn (a direct page shadows none). */
+static bool shadows(const struct shadowvmm_sp *sp, u64 gfn)
+{
+	return sp->gfn == gfn && !sp->role.direct;
+}
+
 static void free_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
 	list_del(&sp->link);
@@ -468,37 +518,16 @@ static void make_room(struct shadowvmm_mmu *mmu)
  */
 static void fill_empty(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
-	const void *table = mmu->gmem->ram + (sp->gfn << PAGE_SHIFT);
-	const u32 *gpt32 = (const u32 *)table + sp->role.quadrant * PT64_ENT_PER_PAGE;
-	const u64 *gpt64 = table;
-	bool wide = sp->role.guest_mode != SHADOWVMM_PAGING_32;
-	unsigned int i, end;
-	u64 gpte;
+	bool read = !sp->role.direct && sp->role.level == 1 && !sp->unsync &&
+		    frame_of(mmu, sp->gfn) && mmu->trap_spte;
+	const void *gpt = mmu->gmem->ram + gpte_gpa(sp, 0);
+	unsigned int i, size = gpte_size(sp);
 
-	if (sp->role.direct || sp->role.level != 1 || sp->unsync ||
-	    !frame_of(mmu, sp->gfn) || !mmu->trap_spte) {
-		for (i = 0; i < PT64_ENT_PER_PAGE; i++)
-			if (!test_bit(i, sp->mapped))
-				sp->spt[i] = mmu->trap_spte;
-		return;
-	}
-	/* A word of the bitmap at a time: most have nothing mapped. */
-	for (i = 0; i < PT64_ENT_PER_PAGE; i = end) {
-		end = i + BITS_PER_LONG;
-		if (sp->mapped[i / BITS_PER_LONG]) {
-			for (; i < end; i++) {
-				gpte = wide ? gpt64[i] : gpt32[i];
-				if (!test_bit(i, sp->mapped))
-					sp->spt[i] = empty_spte(mmu, !(gpte & _PAGE_PRESENT));
-			}
-		} else if (wide) {
-			for (; i < end; i++)
-				sp->spt[i] = empty_spte(mmu, !(gpt64[i] & _PAGE_PRESENT));
-		} else {
-			for (; i < end; i++)
-				sp->spt[i] = empty_spte(mmu, !(gpt32[i] & _PAGE_PRESENT));
-		}
-	}
+	for (i = 0; i < PT64_ENT_PER_PAGE; i++)
+		if (!test_bit(i, sp->mapped))
+			sp->spt[i] = empty_spte(mmu, read &&
+						!(gpte_at(gpt + i * size, size) &
+						  _PAGE_PRESENT));
 }
 
 static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
@@ -559,9 +588,8 @@ static union shadowvmm_sp_role child_role(struct shadowvmm_mmu *mmu,
 					  int level, u32 rights, u64 *gfn)
 {
 	const struct shadowvmm_paging *pg = &mmu->pg;
-	union shadowvmm_sp_role role = { .word = paging_role(pg) };
+	union shadowvmm_sp_role role = paging_role(pg, level);
 
-	role.level = level;
 	if (walk->level && level >= walk->level) {
 		*gfn = walk->entry_gpa[level] >> PAGE_SHIFT;
 		role.access = access_above(pg, walk, level);
@@ -721,10 +749,10 @@ static bool try_unsync(struct shadowvmm_mmu *mmu, u64 gfn)
 	if (!mmu->allow_unsync)
 		return false;
 	hlist_for_each_entry(sp, bucket(mmu, gfn), hash)
-		if (sp->gfn == gfn && !sp->role.direct && sp->role.level != 1)
+		if (shadows(sp, gfn) && sp->role.level != 1)
 			return false;
 	hlist_for_each_entry(sp, bucket(mmu, gfn), hash) {
-		if (sp->gfn != gfn || sp->role.direct || sp->unsync)
+		if (!shadows(sp, gfn) || sp->unsync)
 			continue;
 		/*
 		 * The guest may now make any entry present unseen: a fault
@@ -770,14 +798,12 @@ static bool fill_in_place(struct shadowvmm_mmu *mmu, u64 gpa)
 {
 	u64 gfn = gpa >> PAGE_SHIFT;
 	struct shadowvmm_sp *sp;
-	unsigned int esize;
 
 	hlist_for_each_entry(sp, bucket(mmu, gfn), hash) {
-		if (sp->gfn != gfn || sp->role.direct)
+		if (!shadows(sp, gfn))
 			continue;
-		esize = sp->role.guest_mode == SHADOWVMM_PAGING_32 ? 4 : 8;
-		if (guest_read(mmu->gmem, gpa & ~(u64)(esize - 1), esize) &
-		    _PAGE_PRESENT)
+		if (guest_read(mmu->gmem, round_down(gpa, gpte_size(sp)),
+			       gpte_size(sp)) & _PAGE_PRESENT)
 			return false;
 		if (sp->last_store != NO_STORE &&
 		    !(sp->spt[sp->last_store] & _PAGE_ACCESSED))
@@ -788,8 +814,6 @@ static bool fill_in_place(struct shadowvmm_mmu *mmu, u64 gpa)
 
 static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 			unsigned int i, u64 gpte);
-static u64 gpte_of(struct shadowvmm_mmu *mmu, const struct shadowvmm_sp *sp,
-		   unsigned int i);
 
 /*
  * Map the neighbours of a fault's entry, in its aligned group of eight,
@@ -958,18 +982,6 @@ static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 			   gpte & _PAGE_DIRTY));
 }
 
-/* The guest entry that shadow entry @i of leaf page @sp stands for. */
-static u64 gpte_of(struct shadowvmm_mmu *mmu, const struct shadowvmm_sp *sp,
-		   unsigned int i)
-{
-	u64 table = sp->gfn << PAGE_SHIFT;
-
-	if (sp->role.guest_mode == SHADOWVMM_PAGING_32)
-		return guest_read(mmu->gmem,
-				  table + (sp->role.quadrant * PT64_ENT_PER_PAGE + i) * 4, 4);
-	return guest_read(mmu->gmem, table + i * 8, 8);
-}
-
 static void sync_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
 	unsigned int i;
@@ -1038,69 +1050,30 @@ static void zap_orphans(struct shadowvmm_mmu *mmu)
 static bool update_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 		      u64 gpa, unsigned int size)
 {
-	unsigned int esize = sp->role.guest_mode == SHADOWVMM_PAGING_32 ? 4 : 8;
-	unsigned int first = offset_in_page(gpa) / esize;
-	unsigned int last = (offset_in_page(gpa) + size - 1) / esize;
-	u64 table = gpa & PAGE_MASK;
-	unsigned int e, s, n;
-	u64 gpte;
+	int n = sptes_per_gpte(sp), per_sp = PT64_ENT_PER_PAGE / n;
+	/* The guest entries written, counted from the first @sp shadows. */
+	int base = sp->role.quadrant * per_sp;
+	int first = offset_in_page(gpa) / gpte_size(sp) - base;
+	int last = (offset_in_page(gpa) + size - 1) / gpte_size(sp) - base;
 	/* A demand fill's entry is used right after the store. */
 	bool used = sp->last_store != NO_STORE &&
 		    (sp->spt[sp->last_store] & _PAGE_ACCESSED);
+	int s;
+	u64 gpte;
 
-	for (e = first; e <= last && e < PAGE_SIZE / esize; e++) {
-		/* Which shadow entries this guest entry feeds. */
-		if (esize == 8) {
-			s = e;
-			n = 1;
-		} else if (sp->role.level == 1) {
-			if (e / 512 != sp->role.quadrant)
-				continue;
-			s = e % 512;
-			n = 1;
+	/* The shadow entries they feed, if any fall in this page. */
+	for (s = max(first, 0) * n; s < min(last + 1, per_sp) * n; s++) {
+		gpte = gpte_of(mmu, sp, s);
+		used |= sp->spt[s] & _PAGE_ACCESSED;
+		if (sp->role.level == 1) {
+			update_leaf(mmu, sp, s, gpte);
+			sp->last_store = s;
 		} else {
-			if (e / 256 != sp->role.quadrant)
-				continue;
-			s = (e % 256) * 2;
-			n = 2;
-		}
-		gpte = guest_read(mmu->gmem, table + e * esize, esize);
-		for (; n; n--, s++) {
-			used |= sp->spt[s] & _PAGE_ACCESSED;
-			if (sp->role.level == 1) {
-				update_leaf(mmu, sp, s, gpte);
-				sp->last_store = s;
-			} else {
-				unlink_child(mmu, &sp->spt[s],
-					     empty_spte(mmu, !(gpte & _PAGE_PRESENT)));
-			}
+			unlink_child(mmu, &sp->spt[s],
+				     empty_spte(mmu, !(gpte & _PAGE_PRESENT)));
 		}
 	}
 	return used;
-}
-
-static void pte_write_locked(struct shadowvmm_mmu *mmu, u64 gpa,
-			     unsigned int size)
-{
-	u64 gfn = gpa >> PAGE_SHIFT;
-	struct shadowvmm_sp *sp;
-	struct hlist_node *next;
-
-	count(mmu, SHADOWVMM_STAT_MMU_PTE_WRITE);
-	if (trace_shadowvmm_pte_write_enabled())
-		trace_shadowvmm_pte_write(mmu->vm_id, gpa, size,
-					  guest_read(mmu->gmem, gpa & ~7ULL, 8));
-	hlist_for_each_entry_safe(sp, next, bucket(mmu, gfn), hash) {
-		if (sp->gfn != gfn || sp->role.direct)
-			continue;
-		if (update_sp(mmu, sp, gpa, size)) {
-			sp->write_flood = 0;
-		} else if (++sp->write_flood >= FLOOD_LIMIT &&
-			   !sp->root_count) {
-			zap_sp(mmu, sp);
-			count(mmu, SHADOWVMM_STAT_MMU_FLOODED);
-		}
-	}
 }
 
 /**
@@ -1117,19 +1090,27 @@ static void pte_write_locked(struct shadowvmm_mmu *mmu, u64 gpa,
 void shadowvmm_mmu_pte_write(struct shadowvmm_mmu *mmu, u64 gpa,
 			     unsigned int size)
 {
-	spin_lock(&mmu->lock);
-	pte_write_locked(mmu, gpa, size);
-	spin_unlock(&mmu->lock);
-}
-
-static void unprotect_locked(struct shadowvmm_mmu *mmu, u64 gfn)
-{
+	u64 gfn = gpa >> PAGE_SHIFT;
 	struct shadowvmm_sp *sp;
 	struct hlist_node *next;
 
-	hlist_for_each_entry_safe(sp, next, bucket(mmu, gfn), hash)
-		if (sp->gfn == gfn && !sp->role.direct)
+	spin_lock(&mmu->lock);
+	count(mmu, SHADOWVMM_STAT_MMU_PTE_WRITE);
+	if (trace_shadowvmm_pte_write_enabled())
+		trace_shadowvmm_pte_write(mmu->vm_id, gpa, size,
+					  guest_read(mmu->gmem, gpa & ~7ULL, 8));
+	hlist_for_each_entry_safe(sp, next, bucket(mmu, gfn), hash) {
+		if (!shadows(sp, gfn))
+			continue;
+		if (update_sp(mmu, sp, gpa, size)) {
+			sp->write_flood = 0;
+		} else if (++sp->write_flood >= FLOOD_LIMIT &&
+			   !sp->root_count) {
 			zap_sp(mmu, sp);
+			count(mmu, SHADOWVMM_STAT_MMU_FLOODED);
+		}
+	}
+	spin_unlock(&mmu->lock);
 }
 
 /**
@@ -1142,8 +1123,13 @@ static void unprotect_locked(struct shadowvmm_mmu *mmu, u64 gfn)
  */
 void shadowvmm_mmu_unprotect(struct shadowvmm_mmu *mmu, u64 gfn)
 {
+	struct shadowvmm_sp *sp;
+	struct hlist_node *next;
+
 	spin_lock(&mmu->lock);
-	unprotect_locked(mmu, gfn);
+	hlist_for_each_entry_safe(sp, next, bucket(mmu, gfn), hash)
+		if (shadows(sp, gfn))
+			zap_sp(mmu, sp);
 	spin_unlock(&mmu->lock);
 }
 
@@ -1241,7 +1227,7 @@ static bool link_pdptes(struct shadowvmm_mmu *mmu)
 {
 	struct shadowvmm_mmu_root *root = &mmu->roots[0];
 	const struct shadowvmm_paging *pg = &mmu->pg;
-	union shadowvmm_sp_role role = { .word = paging_role(pg) };
+	union shadowvmm_sp_role role = paging_role(pg, 2);
 	struct shadowvmm_sp *child;
 	unsigned int i, missing = 0;
 	u64 table;
@@ -1257,8 +1243,6 @@ static bool link_pdptes(struct shadowvmm_mmu *mmu)
 	if (shadowvmm_mmu_needs_topup(mmu))
 		return false;
 	make_room(mmu);
-	role.level = 2;
-	role.access = ACC_ALL;
 	for (i = 0; i < 4; i++) {
 		if (root->pae[i])
 			continue;
@@ -1281,7 +1265,7 @@ static bool link_pdptes(struct shadowvmm_mmu *mmu)
 static int load_locked(struct shadowvmm_mmu *mmu,
 		       const struct shadowvmm_paging *pg)
 {
-	u32 role = paging_role(pg);
+	u32 role = paging_role(pg, 0).word;
 	struct shadowvmm_mmu_root found;
 	unsigned int i;
 	bool hit;
@@ -1297,8 +1281,6 @@ static int load_locked(struct shadowvmm_mmu *mmu,
 	if (hit) {
 		count(mmu, SHADOWVMM_STAT_ROOT_CACHE_HIT);
 	} else {
-		union shadowvmm_sp_role sp_role = { .word = role };
-
 		/* The vCPU loads it before it enters again, after a top-up. */
 		if (shadowvmm_mmu_needs_topup(mmu)) {
 			mmu->reload = true;
@@ -1313,10 +1295,8 @@ static int load_locked(struct shadowvmm_mmu *mmu,
 		memcpy(mmu->roots[i].pdpte, pg->pdpte, sizeof(pg->pdpte));
 		if (pg->mode == SHADOWVMM_PAGING_4LEVEL) {
 			make_room(mmu);
-			sp_role.level = 4;
-			sp_role.access = ACC_ALL;
 			mmu->roots[i].sp = get_sp(mmu, pg->cr3 >> PAGE_SHIFT,
-						  sp_role);
+						  paging_role(pg, 4));
 			mmu->roots[i].sp->root_count++;
 		}
 	}
