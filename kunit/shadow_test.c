@@ -757,6 +757,21 @@ static const struct shadowvmm_mmu_root *root_of_page(struct env *env,
 	return NULL;
 }
 
+/*
+ * The MMU never asks whether a set holds an entry: it knows, from the entry,
+ * which set to add it to or delete it from. Only the checker asks.
+ */
+static bool sptep_list_contains(const struct sptep_list *list, const u64 *sptep)
+{
+	struct sptep_iter it;
+	u64 *p;
+
+	for (p = sptep_first(list, &it); p; p = sptep_next(&it))
+		if (p == sptep)
+			return true;
+	return false;
+}
+
 /* Blocks: the first densely filled from slot 0, every other one full. */
 static unsigned int check_list(struct env *env, const struct sptep_list *list,
 			       const char *what, u64 id)
@@ -786,7 +801,9 @@ static void root_paging(const struct shadowvmm_mmu_root *root,
 
 	*pg = (struct shadowvmm_paging){
 		.mode = role.guest_mode, .cr3 = root->cr3, .wp = role.wp,
-		.pse = role.pse, .smep = role.smep, .smap = role.smap,
+		/* Under WP=1 SMEP and SMAP change no shadow entry. */
+		.pse = role.pse, .smep = role.smep_andnot_wp,
+		.smap = role.smap_andnot_wp,
 		.nxe = role.nxe, .maxphyaddr = MAXPHYADDR, .gbpages = true,
 	};
 	memcpy(pg->pdpte, root->pdpte, sizeof(pg->pdpte));
@@ -976,7 +993,7 @@ static void check_leaf_entry(struct env *env, struct shadowvmm_sp *sp,
 			     unsigned int i, unsigned int *mapped)
 {
 	const struct shadowvmm_mmu *mmu = env->mmu;
-	u64 e = sp->spt[i], gfn = sp->gfns[i];
+	u64 e = sp->spt[i], gfn = shadowvmm_leaf_gfn(mmu, sp, i);
 
 	if (!s_present(e)) {
 		if (gfn != SHADOWVMM_NO_GFN)
@@ -1066,15 +1083,17 @@ static unsigned int check_parents(struct env *env, struct shadowvmm_sp *sp)
 
 /*
  * The next entry of @sp from @i on that is not a trap (or, in a leaf
- * page, has a frame recorded for it), or SHADOWVMM_SPT_ENTRIES: most
+ * page, has a frame recorded for it), or PT64_ENT_PER_PAGE: most
  * entries trap (empty, where the host has no trap entries), and the
  * checker has nothing to hold them against.
  */
-static unsigned int next_entry(const struct shadowvmm_sp *sp, unsigned int i)
+static unsigned int next_entry(const struct shadowvmm_mmu *mmu,
+			       const struct shadowvmm_sp *sp, unsigned int i)
 {
-	for (; i < SHADOWVMM_SPT_ENTRIES; i++)
+	for (; i < PT64_ENT_PER_PAGE; i++)
 		if (sp->spt[i] != trap_spte ||
-		    (sp->role.level == 1 && sp->gfns[i] != SHADOWVMM_NO_GFN))
+		    (sp->role.level == 1 &&
+		     shadowvmm_leaf_gfn(mmu, sp, i) != SHADOWVMM_NO_GFN))
 			break;
 	return i;
 }
@@ -1130,12 +1149,13 @@ static void check_sps(struct env *env, unsigned int *links,
 			env->shadowed[sp->gfn]++;
 			env->unsync[sp->gfn] += sp->unsync;
 		}
-		for (i = next_entry(sp, 0); i < SHADOWVMM_SPT_ENTRIES;
-		     i = next_entry(sp, i + 1)) {
+		for (i = next_entry(env->mmu, sp, 0); i < PT64_ENT_PER_PAGE;
+		     i = next_entry(env->mmu, sp, i + 1)) {
 			if (!sp->spt[i] && trap_spte)
 				check_fault_let_through(env, sp, i);
 			if (!s_present(sp->spt[i]) &&
-			    (sp->role.level > 1 || sp->gfns[i] == SHADOWVMM_NO_GFN))
+			    (sp->role.level > 1 ||
+			     shadowvmm_leaf_gfn(env->mmu, sp, i) == SHADOWVMM_NO_GFN))
 				continue;
 			if (s_present(sp->spt[i])) {
 				present++;
@@ -1150,9 +1170,9 @@ static void check_sps(struct env *env, unsigned int *links,
 				check_link(env, sp, i);
 			}
 		}
-		if (bitmap_weight(sp->mapped, SHADOWVMM_SPT_ENTRIES) != present)
+		if (bitmap_weight(sp->mapped, PT64_ENT_PER_PAGE) != present)
 			report(env, "sp %#llx: %u bits in the mapped bitmap, %u entries present",
-			       sp->gfn, bitmap_weight(sp->mapped, SHADOWVMM_SPT_ENTRIES),
+			       sp->gfn, bitmap_weight(sp->mapped, PT64_ENT_PER_PAGE),
 			       present);
 		*parents += check_parents(env, sp);
 	}
@@ -1340,7 +1360,8 @@ static bool check(struct env *env)
 		for (p = sptep_first(&frame->rmap, &it); p; p = sptep_next(&it)) {
 			sp = sp_holding(p);
 			if (!is_live(env, sp) || sp->role.level != 1 ||
-			    !s_present(*p) || sp->gfns[p - sp->spt] != gfn)
+			    !s_present(*p) ||
+			    shadowvmm_leaf_gfn(mmu, sp, p - sp->spt) != gfn)
 				report(env, "rmap of gfn %#llx: entry %#llx is not a leaf for it",
 				       gfn, *p);
 		}
@@ -1360,8 +1381,9 @@ static bool check(struct env *env)
 	root_paging(&mmu->roots[0], &pg);
 	if (!mmu->roots[0].valid || pg.mode != env->pg.mode ||
 	    pg.cr3 != env->pg.cr3 || pg.wp != env->pg.wp ||
-	    pg.nxe != env->pg.nxe || pg.smep != env->pg.smep ||
-	    pg.smap != env->pg.smap ||
+	    pg.nxe != env->pg.nxe ||
+	    pg.smep != (env->pg.smep && !env->pg.wp) ||
+	    pg.smap != (env->pg.smap && !env->pg.wp) ||
 	    pg.pse != (env->pg.mode == MODE_32 && env->pg.pse))
 		report(env, "roots[0] (%s cr3 %#llx) is not the state loaded",
 		       mode_name[pg.mode], pg.cr3);
@@ -2337,6 +2359,98 @@ static void root_cache_pae_pdptes(struct kunit *test)
 	check(env);
 }
 
+/*
+ * 2c. CR4.SMEP and SMAP change shadow entries only under CR0.WP=0, so the
+ * role keys on them only there (KVM's smep_andnot_wp): with WP=1 a guest
+ * that turns them on keeps its root and every shadow page; with WP=0 they
+ * still get pages of their own.
+ */
+static void role_smep_smap_andnot_wp(struct kunit *test)
+{
+	static const enum shadowvmm_paging_mode modes[] = {
+		MODE_32, MODE_PAE, MODE_4L,
+	};
+	struct env *env = test->priv;
+	u64 misses, pages, nr_sps;
+	struct shadowvmm_paging pg;
+	unsigned int m, as;
+
+	env_start(env, 64);
+	/* User reads: SMAP would refuse the supervisor's. */
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		as = new_as(env, modes[m]);
+		map_gva(env, modes[m], env->as[as].cr3, 0x1000, 1,
+			LEAF | data_page(m));
+		step(env, "%s WP=1, SMEP and SMAP off", mode_name[modes[m]]);
+		pg = paging_of(env, as);
+		load(env, &pg);
+		KUNIT_EXPECT_EQ(test, fault(env, 0x1000, A_U), SHADOWVMM_PF_FIXED);
+		check(env);
+		misses = counter(env, SHADOWVMM_STAT_ROOT_CACHE_MISS);
+		pages = counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS);
+		nr_sps = env->mmu->nr_sps;
+
+		step(env, "%s WP=1, SMEP and SMAP on", mode_name[modes[m]]);
+		pg.smep = true;
+		pg.smap = true;
+		load(env, &pg);
+		KUNIT_EXPECT_EQ_MSG(test, fault(env, 0x1000, A_U),
+				    SHADOWVMM_PF_SPURIOUS, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    counter(env, SHADOWVMM_STAT_ROOT_CACHE_MISS),
+				    misses, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS),
+				    pages, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, (u64)env->mmu->nr_sps, nr_sps, "%s",
+				    env->where);
+		check(env);
+
+		step(env, "%s WP=0, SMEP and SMAP off", mode_name[modes[m]]);
+		pg.wp = false;
+		pg.smep = false;
+		pg.smap = false;
+		load(env, &pg);
+		KUNIT_EXPECT_EQ_MSG(test, fault(env, 0x1000, A_U),
+				    SHADOWVMM_PF_FIXED, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    counter(env, SHADOWVMM_STAT_ROOT_CACHE_MISS),
+				    misses + 1, "%s", env->where);
+		KUNIT_EXPECT_GT_MSG(test,
+				    counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS),
+				    pages, "%s", env->where);
+		check(env);
+		pages = counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS);
+
+		step(env, "%s WP=0, SMEP on", mode_name[modes[m]]);
+		pg.smep = true;
+		load(env, &pg);
+		KUNIT_EXPECT_EQ_MSG(test, fault(env, 0x1000, A_U),
+				    SHADOWVMM_PF_FIXED, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    counter(env, SHADOWVMM_STAT_ROOT_CACHE_MISS),
+				    misses + 2, "%s", env->where);
+		KUNIT_EXPECT_GT_MSG(test,
+				    counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS),
+				    pages, "%s", env->where);
+		check(env);
+		pages = counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS);
+
+		step(env, "%s WP=0, SMEP and SMAP on", mode_name[modes[m]]);
+		pg.smap = true;
+		load(env, &pg);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    counter(env, SHADOWVMM_STAT_ROOT_CACHE_MISS),
+				    misses + 3, "%s", env->where);
+		KUNIT_EXPECT_EQ_MSG(test, fault(env, 0x1000, A_U),
+				    SHADOWVMM_PF_FIXED, "%s", env->where);
+		KUNIT_EXPECT_GT_MSG(test,
+				    counter(env, SHADOWVMM_STAT_MMU_CACHE_MISS),
+				    pages, "%s", env->where);
+		check(env);
+	}
+}
+
 /* 3. A table written over and over while unused stops being shadowed. */
 static void flooding(struct kunit *test)
 {
@@ -2920,6 +3034,7 @@ static struct kunit_case shadow_cases[] = {
 	KUNIT_CASE_PARAM(random_ops, random_gen_params),
 	KUNIT_CASE(root_cache),
 	KUNIT_CASE(root_cache_pae_pdptes),
+	KUNIT_CASE(role_smep_smap_andnot_wp),
 	KUNIT_CASE(flooding),
 	KUNIT_CASE(cap_recycles_oldest),
 	KUNIT_CASE(pte_store_in_place),

@@ -26,7 +26,6 @@ struct shadowvmm_stats;
 
 #define SHADOWVMM_ROOT_CACHE	4
 #define SHADOWVMM_MMU_HASH_BITS	10
-#define SHADOWVMM_SPT_ENTRIES	512
 
 /* Rights, as the guest's entries grant them and shadow entries carry. */
 #define ACC_EXEC	BIT(0)
@@ -37,7 +36,8 @@ struct shadowvmm_stats;
 /*
  * What a shadow page's entries mean, beyond the guest frame it shadows:
  * two shadow pages of one guest table differ exactly when one of these
- * differs, so each combination is cached on its own.
+ * differs, so each combination is cached on its own, and nothing that
+ * leaves the entries alone is in here.
  */
 union shadowvmm_sp_role {
 	u32 word;
@@ -49,8 +49,13 @@ union shadowvmm_sp_role {
 		u32 access:3;		/* rights granted by the levels above */
 		u32 wp:1;
 		u32 nxe:1;
-		u32 smep:1;
-		u32 smap:1;
+		/*
+		 * CR4.SMEP and SMAP are the hardware's to enforce; they shape
+		 * shadow entries only where CR0.WP=0 makes us map a read-only
+		 * page writable for the supervisor (see page_fault_locked()).
+		 */
+		u32 smep_andnot_wp:1;
+		u32 smap_andnot_wp:1;
 		u32 pse:1;
 		u32 invalid:1;		/* zapped while in use as a root */
 	};
@@ -70,7 +75,7 @@ struct shadowvmm_sp {
 	/*
 	 * Leaf pages: the entry the last emulated store wrote, to see at the
 	 * next one whether the guest used it (demand filling) or not (a
-	 * table filled in bulk); SHADOWVMM_SPT_ENTRIES: none yet.
+	 * table filled in bulk); PT64_ENT_PER_PAGE: none yet.
 	 */
 	unsigned int last_store;
 	/*
@@ -81,10 +86,16 @@ struct shadowvmm_sp {
 	struct list_head unsync_link;	/* in mmu->unsync_sps */
 	/* In mmu->orphans while nothing links it (empty otherwise). */
 	struct list_head orphan_link;
-	/* Leaf pages: the guest frame each entry maps, for the reverse map. */
-	u32 gfns[SHADOWVMM_SPT_ENTRIES];
+	/*
+	 * Leaf pages that shadow a guest table: the guest frame each mapped
+	 * entry maps, for the reverse map, since the guest's entry may have
+	 * changed since (out of sync). NULL elsewhere: a direct page maps
+	 * its range in order, and upper levels map no frames. Use
+	 * shadowvmm_leaf_gfn().
+	 */
+	u32 *gfns;
 	/* The entries that map or link something: emptied without a scan. */
-	DECLARE_BITMAP(mapped, SHADOWVMM_SPT_ENTRIES);
+	DECLARE_BITMAP(mapped, PT64_ENT_PER_PAGE);
 };
 
 /* Per guest RAM frame: who maps it, and whether it holds a guest table. */
@@ -133,6 +144,7 @@ struct shadowvmm_mmu {
 	/* Enough for a few faults that each build a whole path. */
 	struct shadowvmm_sp *spare[3 * SHADOWVMM_MAX_LEVEL];
 	unsigned int nr_spare;
+	u32 *spare_gfns;		/* a fault makes one leaf page at most */
 	struct sptep_stock blocks;
 
 	/*
@@ -212,6 +224,22 @@ int shadowvmm_mmu_walk(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 static inline bool shadowvmm_mmu_bypasses_faults(const struct shadowvmm_mmu *mmu)
 {
 	return mmu->trap_spte;
+}
+
+/*
+ * The guest frame in RAM that leaf entry @i of @sp maps, or
+ * SHADOWVMM_NO_GFN: it maps nothing, or a frame outside RAM.
+ */
+static inline u32 shadowvmm_leaf_gfn(const struct shadowvmm_mmu *mmu,
+				     const struct shadowvmm_sp *sp,
+				     unsigned int i)
+{
+	u64 gfn;
+
+	if (!test_bit(i, sp->mapped))
+		return SHADOWVMM_NO_GFN;
+	gfn = sp->role.direct ? sp->gfn + i : sp->gfns[i];
+	return gfn < mmu->nr_frames ? gfn : SHADOWVMM_NO_GFN;
 }
 
 /* Whether @gfn holds device registers, which every access must trap. */

@@ -40,7 +40,7 @@
 #define FLOOD_LIMIT	3	/* writes to an unused table before unshadowing */
 /* The reserved address bit of a trap entry, if the host has one. */
 #define SPTE_TRAP_BIT	51
-#define NO_STORE	SHADOWVMM_SPT_ENTRIES
+#define NO_STORE	PT64_ENT_PER_PAGE
 #define PREFETCH	8	/* the group of entries a fault maps */
 
 static void count(struct shadowvmm_mmu *mmu, enum shadowvmm_stat_id id)
@@ -74,12 +74,6 @@ static struct shadowvmm_sp *spte_to_sp(u64 spte)
 	return (void *)page_private(virt_to_page(__va(spte & SPTE_ADDR)));
 }
 
-/* Shadow levels below the root index 512-entry tables by 9 bits each. */
-static unsigned int spt_index(u64 gva, int level)
-{
-	return (gva >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
-}
-
 /*
  * Down the loaded root's shadow for one address, a level at a time:
  * @sptep is the entry at @level, in @sp (NULL: our PDPT).
@@ -100,10 +94,10 @@ static void shadow_iter_start(struct shadowvmm_mmu *mmu, u64 gva,
 	it->sp = root->sp;
 	if (root->sp) {
 		it->level = 4;
-		it->sptep = &root->sp->spt[spt_index(gva, 4)];
+		it->sptep = &root->sp->spt[PT64_INDEX(gva, 4)];
 	} else {
 		it->level = 3;
-		it->sptep = &root->pae[(gva >> 30) & 3];
+		it->sptep = &root->pae[PT64_INDEX(gva, 3) & 3];
 	}
 }
 
@@ -114,7 +108,7 @@ static bool shadow_iter_down(struct shadowvmm_mmu *mmu, struct shadow_iter *it)
 		return false;
 	it->sp = spte_to_sp(*it->sptep);
 	it->level--;
-	it->sptep = &it->sp->spt[spt_index(it->gva, it->level)];
+	it->sptep = &it->sp->spt[PT64_INDEX(it->gva, it->level)];
 	return true;
 }
 
@@ -128,17 +122,24 @@ static bool shadow_iter_to(struct shadowvmm_mmu *mmu, u64 gva, int level,
 	return it->level == level;
 }
 
-static u32 paging_role(const struct shadowvmm_paging *pg)
+/*
+ * The role of a page at @level for the paging state @pg, before the
+ * levels above restrict it; at level 0 it is the root-cache key.
+ */
+static union shadowvmm_sp_role paging_role(const struct shadowvmm_paging *pg,
+					   int level)
 {
 	union shadowvmm_sp_role role = { .word = 0 };
 
+	role.level = level;
+	role.access = ACC_ALL;
 	role.guest_mode = pg->mode;
 	role.wp = pg->wp;
 	role.nxe = pg->nxe;
-	role.smep = pg->smep;
-	role.smap = pg->smap;
+	role.smep_andnot_wp = pg->smep && !pg->wp;
+	role.smap_andnot_wp = pg->smap && !pg->wp;
 	role.pse = pg->mode == SHADOWVMM_PAGING_32 && pg->pse;
-	return role.word;
+	return role;
 }
 
 static u32 gpte_access(const struct shadowvmm_paging *pg, u64 gpte)
@@ -175,13 +176,19 @@ static u32 walk_access(const struct shadowvmm_walk *walk)
 
 /* --- guest memory, as the walker sees it -------------------------------- */
 
+/* A guest entry of @size bytes (4 in 32-bit paging, 8 otherwise). */
+static u64 gpte_at(const void *p, unsigned int size)
+{
+	return size == 4 ? *(const u32 *)p : *(const u64 *)p;
+}
+
 static u64 guest_read(void *ctx, u64 gpa, unsigned int size)
 {
 	struct shadowvmm_gmem *gmem = ctx;
 
 	if (!shadowvmm_gmem_range_ok(gmem, gpa, size))
 		return size == 4 ? U32_MAX : U64_MAX;
-	return size == 4 ? *(u32 *)(gmem->ram + gpa) : *(u64 *)(gmem->ram + gpa);
+	return gpte_at(gmem->ram + gpa, size);
 }
 
 /*
@@ -202,6 +209,37 @@ static int guest_update(void *ctx, u64 gpa, unsigned int size, u64 old,
 	else
 		*(u64 *)(gmem->ram + gpa) = new;
 	return 0;
+}
+
+/*
+ * Where a shadow page's entries come from. A 32-bit guest's table of 1024
+ * 4-byte entries spreads over two of our leaf pages (role.quadrant 0-1),
+ * or, as a directory whose 4 MiB entries each feed two of our 2 MiB ones,
+ * over four (quadrant 0-3); the other modes' tables map one to one.
+ */
+static unsigned int gpte_size(const struct shadowvmm_sp *sp)
+{
+	return sp->role.guest_mode == SHADOWVMM_PAGING_32 ? 4 : 8;
+}
+
+static unsigned int sptes_per_gpte(const struct shadowvmm_sp *sp)
+{
+	return gpte_size(sp) == 4 && sp->role.level == 2 ? 2 : 1;
+}
+
+/* Where the guest entry behind shadow entry @i of @sp sits. */
+static u64 gpte_gpa(const struct shadowvmm_sp *sp, unsigned int i)
+{
+	unsigned int n = sptes_per_gpte(sp);
+
+	return (sp->gfn << PAGE_SHIFT) + gpte_size(sp) *
+	       (sp->role.quadrant * (PT64_ENT_PER_PAGE / n) + i / n);
+}
+
+static u64 gpte_of(struct shadowvmm_mmu *mmu, const struct shadowvmm_sp *sp,
+		   unsigned int i)
+{
+	return guest_read(mmu->gmem, gpte_gpa(sp, i), gpte_size(sp));
 }
 
 /**
@@ -265,13 +303,12 @@ static void unprotect_frame(struct shadowvmm_mmu *mmu, u64 gfn)
 static void drop_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 		      unsigned int i)
 {
-	u64 *sptep = &sp->spt[i];
+	u32 gfn = shadowvmm_leaf_gfn(mmu, sp, i);
 
-	if (__test_and_clear_bit(i, sp->mapped) &&
-	    sp->gfns[i] != SHADOWVMM_NO_GFN)
-		sptep_list_del(&mmu->frames[sp->gfns[i]].rmap, sptep);
-	sp->gfns[i] = SHADOWVMM_NO_GFN;
-	*sptep = mmu->trap_spte;
+	if (gfn != SHADOWVMM_NO_GFN)
+		sptep_list_del(&mmu->frames[gfn].rmap, &sp->spt[i]);
+	__clear_bit(i, sp->mapped);
+	sp->spt[i] = mmu->trap_spte;
 }
 
 /* Empty a leaf page: only its present entries are visited. */
@@ -279,7 +316,7 @@ static void drop_leaves(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
 	unsigned int i;
 
-	for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+	for_each_set_bit(i, sp->mapped, PT64_ENT_PER_PAGE)
 		drop_leaf(mmu, sp, i);
 }
 
@@ -347,13 +384,15 @@ static void set_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 {
 	u64 *sptep = &sp->spt[i];
 
-	if (!test_bit(i, sp->mapped) || sp->gfns[i] != gfn) {
+	if (!test_bit(i, sp->mapped) || shadowvmm_leaf_gfn(mmu, sp, i) != gfn) {
 		drop_leaf(mmu, sp, i);
-		if (frame_of(mmu, gfn)) {
+		if (frame_of(mmu, gfn))
 			sptep_list_add(&mmu->frames[gfn].rmap, sptep,
 				       &mmu->blocks);
+		else
+			gfn = SHADOWVMM_NO_GFN;
+		if (sp->gfns)
 			sp->gfns[i] = gfn;
-		}
 		__set_bit(i, sp->mapped);
 	}
 	*sptep = spte;
@@ -366,6 +405,12 @@ static struct hlist_head *bucket(struct shadowvmm_mmu *mmu, u64 gfn)
 	return &mmu->hash[hash_64(gfn, SHADOWVMM_MMU_HASH_BITS)];
 }
 
+/* Whether @sp shadows guest table @gfn (a direct page shadows none). */
+static bool shadows(const struct shadowvmm_sp *sp, u64 gfn)
+{
+	return sp->gfn == gfn && !sp->role.direct;
+}
+
 static void free_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
 	list_del(&sp->link);
@@ -375,6 +420,7 @@ static void free_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 			   mmu->nr_sps);
 	sptep_list_clear(&sp->parents);
 	free_page((unsigned long)sp->spt);
+	kfree(sp->gfns);
 	kfree(sp);
 }
 
@@ -421,7 +467,7 @@ static void zap_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 	if (sp->role.level == 1)
 		drop_leaves(mmu, sp);
 	else
-		for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+		for_each_set_bit(i, sp->mapped, PT64_ENT_PER_PAGE)
 			drop_nonleaf(mmu, &sp->spt[i], mmu->trap_spte);
 	for (sptep = sptep_first(&sp->parents, &it); sptep;
 	     sptep = sptep_next(&it))
@@ -472,53 +518,34 @@ static void make_room(struct shadowvmm_mmu *mmu)
  */
 static void fill_empty(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
-	const void *table = mmu->gmem->ram + (sp->gfn << PAGE_SHIFT);
-	const u32 *gpt32 = (const u32 *)table + sp->role.quadrant * 512;
-	const u64 *gpt64 = table;
-	bool wide = sp->role.guest_mode != SHADOWVMM_PAGING_32;
-	unsigned int i, end;
-	u64 gpte;
+	bool read = !sp->role.direct && sp->role.level == 1 && !sp->unsync &&
+		    frame_of(mmu, sp->gfn) && mmu->trap_spte;
+	const void *gpt = mmu->gmem->ram + gpte_gpa(sp, 0);
+	unsigned int i, size = gpte_size(sp);
 
-	if (sp->role.direct || sp->role.level != 1 || sp->unsync ||
-	    !frame_of(mmu, sp->gfn) || !mmu->trap_spte) {
-		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
-			if (!test_bit(i, sp->mapped))
-				sp->spt[i] = mmu->trap_spte;
-		return;
-	}
-	/* A word of the bitmap at a time: most have nothing mapped. */
-	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i = end) {
-		end = i + BITS_PER_LONG;
-		if (sp->mapped[i / BITS_PER_LONG]) {
-			for (; i < end; i++) {
-				gpte = wide ? gpt64[i] : gpt32[i];
-				if (!test_bit(i, sp->mapped))
-					sp->spt[i] = empty_spte(mmu, !(gpte & _PAGE_PRESENT));
-			}
-		} else if (wide) {
-			for (; i < end; i++)
-				sp->spt[i] = empty_spte(mmu, !(gpt64[i] & _PAGE_PRESENT));
-		} else {
-			for (; i < end; i++)
-				sp->spt[i] = empty_spte(mmu, !(gpt32[i] & _PAGE_PRESENT));
-		}
-	}
+	for (i = 0; i < PT64_ENT_PER_PAGE; i++)
+		if (!test_bit(i, sp->mapped))
+			sp->spt[i] = empty_spte(mmu, read &&
+						!(gpte_at(gpt + i * size, size) &
+						  _PAGE_PRESENT));
 }
 
 static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 				   union shadowvmm_sp_role role)
 {
 	struct shadowvmm_sp *sp;
-	unsigned int i;
 
 	hlist_for_each_entry(sp, bucket(mmu, gfn), hash)
 		if (sp->gfn == gfn && sp->role.word == role.word)
 			return sp;
 
 	count(mmu, SHADOWVMM_STAT_MMU_CACHE_MISS);
-	if (WARN_ON_ONCE(!mmu->nr_spare))
+	if (WARN_ON_ONCE(!mmu->nr_spare || !mmu->spare_gfns))
 		return NULL;
 	sp = mmu->spare[--mmu->nr_spare];
+	sp->gfns = NULL;
+	if (role.level == 1 && !role.direct)
+		swap(sp->gfns, mmu->spare_gfns);
 	sp->gfn = gfn;
 	sp->role = role;
 	sp->parents.head = NULL;
@@ -527,9 +554,7 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 	sp->last_store = NO_STORE;
 	sp->unsync = false;
 	INIT_LIST_HEAD(&sp->orphan_link);
-	for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
-		sp->gfns[i] = SHADOWVMM_NO_GFN;
-	bitmap_zero(sp->mapped, SHADOWVMM_SPT_ENTRIES);
+	bitmap_zero(sp->mapped, PT64_ENT_PER_PAGE);
 	fill_empty(mmu, sp);
 	hlist_add_head(&sp->hash, bucket(mmu, gfn));
 	list_add_tail(&sp->link, &mmu->sps);
@@ -563,15 +588,18 @@ static union shadowvmm_sp_role child_role(struct shadowvmm_mmu *mmu,
 					  int level, u32 rights, u64 *gfn)
 {
 	const struct shadowvmm_paging *pg = &mmu->pg;
-	union shadowvmm_sp_role role = { .word = paging_role(pg) };
+	union shadowvmm_sp_role role = paging_role(pg, level);
 
-	role.level = level;
 	if (walk->level && level >= walk->level) {
 		*gfn = walk->entry_gpa[level] >> PAGE_SHIFT;
 		role.access = access_above(pg, walk, level);
+		/*
+		 * A 32-bit guest table covers 2^level shadow tables of this
+		 * level: the address bits above one of ours pick which.
+		 */
 		if (pg->mode == SHADOWVMM_PAGING_32)
-			role.quadrant = level == 1 ? (walk->gva >> 21) & 1 :
-						     (walk->gva >> 30) & 3;
+			role.quadrant = (walk->gva >> PT64_LEVEL_SHIFT(level + 1)) &
+					(BIT(level) - 1);
 	} else {
 		/*
 		 * Inside a guest large page, or paging off. The rights are
@@ -580,8 +608,8 @@ static union shadowvmm_sp_role child_role(struct shadowvmm_mmu *mmu,
 		 * page only if they agree on both.
 		 */
 		role.direct = 1;
-		*gfn = (walk->gpa >> PAGE_SHIFT) &
-		       ~((1ULL << (9 * level)) - 1);
+		*gfn = round_down(walk->gpa, BIT_ULL(PT64_LEVEL_SHIFT(level + 1))) >>
+		       PAGE_SHIFT;
 		role.access = walk->level ? rights : ACC_ALL;
 		if (walk->level && !walk->dirty)
 			role.access &= ~ACC_WRITE;
@@ -610,7 +638,7 @@ static void empty_unsync_below(struct shadowvmm_mmu *mmu,
 			drop_leaves(mmu, sp);
 		return;
 	}
-	for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+	for_each_set_bit(i, sp->mapped, PT64_ENT_PER_PAGE)
 		empty_unsync_below(mmu, spte_to_sp(sp->spt[i]));
 }
 
@@ -672,7 +700,7 @@ static u64 *fill_path(struct shadowvmm_mmu *mmu,
  */
 bool shadowvmm_mmu_needs_topup(const struct shadowvmm_mmu *mmu)
 {
-	return mmu->nr_spare < SHADOWVMM_MAX_LEVEL ||
+	return mmu->nr_spare < SHADOWVMM_MAX_LEVEL || !mmu->spare_gfns ||
 	       mmu->blocks.nr < SHADOWVMM_MAX_LEVEL + 1;
 }
 
@@ -699,6 +727,11 @@ int shadowvmm_mmu_topup(struct shadowvmm_mmu *mmu)
 		set_page_private(virt_to_page(sp->spt), (unsigned long)sp);
 		mmu->spare[mmu->nr_spare++] = sp;
 	}
+	if (!mmu->spare_gfns)
+		mmu->spare_gfns = kmalloc_array(PT64_ENT_PER_PAGE, sizeof(u32),
+						GFP_KERNEL_ACCOUNT);
+	if (!mmu->spare_gfns)
+		return -ENOMEM;
 	return sptep_stock_fill(&mmu->blocks);
 }
 
@@ -716,16 +749,16 @@ static bool try_unsync(struct shadowvmm_mmu *mmu, u64 gfn)
 	if (!mmu->allow_unsync)
 		return false;
 	hlist_for_each_entry(sp, bucket(mmu, gfn), hash)
-		if (sp->gfn == gfn && !sp->role.direct && sp->role.level != 1)
+		if (shadows(sp, gfn) && sp->role.level != 1)
 			return false;
 	hlist_for_each_entry(sp, bucket(mmu, gfn), hash) {
-		if (sp->gfn != gfn || sp->role.direct || sp->unsync)
+		if (!shadows(sp, gfn) || sp->unsync)
 			continue;
 		/*
 		 * The guest may now make any entry present unseen: a fault
 		 * let through for it would come back for ever.
 		 */
-		for (i = 0; i < SHADOWVMM_SPT_ENTRIES; i++)
+		for (i = 0; i < PT64_ENT_PER_PAGE; i++)
 			if (!sp->spt[i])
 				sp->spt[i] = mmu->trap_spte;
 		sp->unsync = true;
@@ -765,14 +798,12 @@ static bool fill_in_place(struct shadowvmm_mmu *mmu, u64 gpa)
 {
 	u64 gfn = gpa >> PAGE_SHIFT;
 	struct shadowvmm_sp *sp;
-	unsigned int esize;
 
 	hlist_for_each_entry(sp, bucket(mmu, gfn), hash) {
-		if (sp->gfn != gfn || sp->role.direct)
+		if (!shadows(sp, gfn))
 			continue;
-		esize = sp->role.guest_mode == SHADOWVMM_PAGING_32 ? 4 : 8;
-		if (guest_read(mmu->gmem, gpa & ~(u64)(esize - 1), esize) &
-		    _PAGE_PRESENT)
+		if (guest_read(mmu->gmem, round_down(gpa, gpte_size(sp)),
+			       gpte_size(sp)) & _PAGE_PRESENT)
 			return false;
 		if (sp->last_store != NO_STORE &&
 		    !(sp->spt[sp->last_store] & _PAGE_ACCESSED))
@@ -783,8 +814,6 @@ static bool fill_in_place(struct shadowvmm_mmu *mmu, u64 gpa)
 
 static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 			unsigned int i, u64 gpte);
-static u64 gpte_of(struct shadowvmm_mmu *mmu, const struct shadowvmm_sp *sp,
-		   unsigned int i);
 
 /*
  * Map the neighbours of a fault's entry, in its aligned group of eight,
@@ -801,7 +830,7 @@ static void prefetch_around(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	unsigned int j, first = i & ~(PREFETCH - 1);
 
 	if (sp->role.direct ||
-	    bitmap_weight(sp->mapped, SHADOWVMM_SPT_ENTRIES) < 2)
+	    bitmap_weight(sp->mapped, PT64_ENT_PER_PAGE) < 2)
 		return;
 	for (j = first; j < first + PREFETCH; j++)
 		if (j != i && sp->spt[j] == mmu->trap_spte)
@@ -868,8 +897,8 @@ page_fault_locked(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 		count(mmu, SHADOWVMM_STAT_PF_SPURIOUS);
 		return SHADOWVMM_PF_SPURIOUS;
 	}
-	set_leaf(mmu, sp, spt_index(gva, 1), gfn, spte);
-	prefetch_around(mmu, sp, spt_index(gva, 1));
+	set_leaf(mmu, sp, PT64_INDEX(gva, 1), gfn, spte);
+	prefetch_around(mmu, sp, PT64_INDEX(gva, 1));
 	count(mmu, SHADOWVMM_STAT_PF_FIXED);
 	return SHADOWVMM_PF_FIXED;
 }
@@ -930,8 +959,8 @@ static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 		.maxphyaddr = mmu->pg.maxphyaddr,
 	};
 	const struct shadowvmm_paging *pg = &sp_pg;
-	u64 addr_mask = pg->mode == SHADOWVMM_PAGING_32 ? 0xfffff000ULL :
-			GENMASK_ULL(51, PAGE_SHIFT);
+	u64 addr_mask = pg->mode == SHADOWVMM_PAGING_32 ? PT32_ADDR_MASK :
+			PT64_ADDR_MASK;
 	u64 gfn = (gpte & addr_mask) >> PAGE_SHIFT;
 
 	/*
@@ -941,7 +970,7 @@ static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	 */
 	if (!(gpte & _PAGE_PRESENT) || !(gpte & _PAGE_ACCESSED) ||
 	    gpte_reserved(pg, gpte) || shadowvmm_mmu_is_mmio(mmu, gfn) ||
-	    ((!test_bit(i, sp->mapped) || sp->gfns[i] != gfn) &&
+	    ((!test_bit(i, sp->mapped) || shadowvmm_leaf_gfn(mmu, sp, i) != gfn) &&
 	     mmu->blocks.nr <= 2 * (SHADOWVMM_MAX_LEVEL + 1))) {
 		drop_leaf(mmu, sp, i);
 		if (!(gpte & _PAGE_PRESENT) && !sp->unsync)
@@ -951,18 +980,6 @@ static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	set_leaf(mmu, sp, i, gfn,
 		 make_leaf(mmu, gfn, sp->role.access & gpte_access(pg, gpte),
 			   gpte & _PAGE_DIRTY));
-}
-
-/* The guest entry that shadow entry @i of leaf page @sp stands for. */
-static u64 gpte_of(struct shadowvmm_mmu *mmu, const struct shadowvmm_sp *sp,
-		   unsigned int i)
-{
-	u64 table = sp->gfn << PAGE_SHIFT;
-
-	if (sp->role.guest_mode == SHADOWVMM_PAGING_32)
-		return guest_read(mmu->gmem,
-				  table + (sp->role.quadrant * 512 + i) * 4, 4);
-	return guest_read(mmu->gmem, table + i * 8, 8);
 }
 
 static void sync_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
@@ -979,7 +996,7 @@ static void sync_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 	 * a TLB would refill them: mapping every entry ahead here made a CR3
 	 * load cost more than fifty exits' worth.
 	 */
-	for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+	for_each_set_bit(i, sp->mapped, PT64_ENT_PER_PAGE)
 		update_leaf(mmu, sp, i, gpte_of(mmu, sp, i));
 	fill_empty(mmu, sp);
 	trace_shadowvmm_sp_sync(mmu->vm_id, sp->gfn, sp->role.word,
@@ -1023,7 +1040,7 @@ static void zap_orphans(struct shadowvmm_mmu *mmu)
 				      orphan_link);
 		list_del_init(&sp->orphan_link);
 		if (sp->role.level > 1)
-			for_each_set_bit(i, sp->mapped, SHADOWVMM_SPT_ENTRIES)
+			for_each_set_bit(i, sp->mapped, PT64_ENT_PER_PAGE)
 				unlink_child(mmu, &sp->spt[i], mmu->trap_spte);
 		zap_sp(mmu, sp);
 	}
@@ -1033,69 +1050,30 @@ static void zap_orphans(struct shadowvmm_mmu *mmu)
 static bool update_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 		      u64 gpa, unsigned int size)
 {
-	unsigned int esize = sp->role.guest_mode == SHADOWVMM_PAGING_32 ? 4 : 8;
-	unsigned int first = offset_in_page(gpa) / esize;
-	unsigned int last = (offset_in_page(gpa) + size - 1) / esize;
-	u64 table = gpa & PAGE_MASK;
-	unsigned int e, s, n;
-	u64 gpte;
+	int n = sptes_per_gpte(sp), per_sp = PT64_ENT_PER_PAGE / n;
+	/* The guest entries written, counted from the first @sp shadows. */
+	int base = sp->role.quadrant * per_sp;
+	int first = offset_in_page(gpa) / gpte_size(sp) - base;
+	int last = (offset_in_page(gpa) + size - 1) / gpte_size(sp) - base;
 	/* A demand fill's entry is used right after the store. */
 	bool used = sp->last_store != NO_STORE &&
 		    (sp->spt[sp->last_store] & _PAGE_ACCESSED);
+	int s;
+	u64 gpte;
 
-	for (e = first; e <= last && e < PAGE_SIZE / esize; e++) {
-		/* Which shadow entries this guest entry feeds. */
-		if (esize == 8) {
-			s = e;
-			n = 1;
-		} else if (sp->role.level == 1) {
-			if (e / 512 != sp->role.quadrant)
-				continue;
-			s = e % 512;
-			n = 1;
+	/* The shadow entries they feed, if any fall in this page. */
+	for (s = max(first, 0) * n; s < min(last + 1, per_sp) * n; s++) {
+		gpte = gpte_of(mmu, sp, s);
+		used |= sp->spt[s] & _PAGE_ACCESSED;
+		if (sp->role.level == 1) {
+			update_leaf(mmu, sp, s, gpte);
+			sp->last_store = s;
 		} else {
-			if (e / 256 != sp->role.quadrant)
-				continue;
-			s = (e % 256) * 2;
-			n = 2;
-		}
-		gpte = guest_read(mmu->gmem, table + e * esize, esize);
-		for (; n; n--, s++) {
-			used |= sp->spt[s] & _PAGE_ACCESSED;
-			if (sp->role.level == 1) {
-				update_leaf(mmu, sp, s, gpte);
-				sp->last_store = s;
-			} else {
-				unlink_child(mmu, &sp->spt[s],
-					     empty_spte(mmu, !(gpte & _PAGE_PRESENT)));
-			}
+			unlink_child(mmu, &sp->spt[s],
+				     empty_spte(mmu, !(gpte & _PAGE_PRESENT)));
 		}
 	}
 	return used;
-}
-
-static void pte_write_locked(struct shadowvmm_mmu *mmu, u64 gpa,
-			     unsigned int size)
-{
-	u64 gfn = gpa >> PAGE_SHIFT;
-	struct shadowvmm_sp *sp;
-	struct hlist_node *next;
-
-	count(mmu, SHADOWVMM_STAT_MMU_PTE_WRITE);
-	if (trace_shadowvmm_pte_write_enabled())
-		trace_shadowvmm_pte_write(mmu->vm_id, gpa, size,
-					  guest_read(mmu->gmem, gpa & ~7ULL, 8));
-	hlist_for_each_entry_safe(sp, next, bucket(mmu, gfn), hash) {
-		if (sp->gfn != gfn || sp->role.direct)
-			continue;
-		if (update_sp(mmu, sp, gpa, size)) {
-			sp->write_flood = 0;
-		} else if (++sp->write_flood >= FLOOD_LIMIT &&
-			   !sp->root_count) {
-			zap_sp(mmu, sp);
-			count(mmu, SHADOWVMM_STAT_MMU_FLOODED);
-		}
-	}
 }
 
 /**
@@ -1112,19 +1090,27 @@ static void pte_write_locked(struct shadowvmm_mmu *mmu, u64 gpa,
 void shadowvmm_mmu_pte_write(struct shadowvmm_mmu *mmu, u64 gpa,
 			     unsigned int size)
 {
-	spin_lock(&mmu->lock);
-	pte_write_locked(mmu, gpa, size);
-	spin_unlock(&mmu->lock);
-}
-
-static void unprotect_locked(struct shadowvmm_mmu *mmu, u64 gfn)
-{
+	u64 gfn = gpa >> PAGE_SHIFT;
 	struct shadowvmm_sp *sp;
 	struct hlist_node *next;
 
-	hlist_for_each_entry_safe(sp, next, bucket(mmu, gfn), hash)
-		if (sp->gfn == gfn && !sp->role.direct)
+	spin_lock(&mmu->lock);
+	count(mmu, SHADOWVMM_STAT_MMU_PTE_WRITE);
+	if (trace_shadowvmm_pte_write_enabled())
+		trace_shadowvmm_pte_write(mmu->vm_id, gpa, size,
+					  guest_read(mmu->gmem, gpa & ~7ULL, 8));
+	hlist_for_each_entry_safe(sp, next, bucket(mmu, gfn), hash) {
+		if (!shadows(sp, gfn))
+			continue;
+		if (update_sp(mmu, sp, gpa, size)) {
+			sp->write_flood = 0;
+		} else if (++sp->write_flood >= FLOOD_LIMIT &&
+			   !sp->root_count) {
 			zap_sp(mmu, sp);
+			count(mmu, SHADOWVMM_STAT_MMU_FLOODED);
+		}
+	}
+	spin_unlock(&mmu->lock);
 }
 
 /**
@@ -1137,8 +1123,13 @@ static void unprotect_locked(struct shadowvmm_mmu *mmu, u64 gfn)
  */
 void shadowvmm_mmu_unprotect(struct shadowvmm_mmu *mmu, u64 gfn)
 {
+	struct shadowvmm_sp *sp;
+	struct hlist_node *next;
+
 	spin_lock(&mmu->lock);
-	unprotect_locked(mmu, gfn);
+	hlist_for_each_entry_safe(sp, next, bucket(mmu, gfn), hash)
+		if (shadows(sp, gfn))
+			zap_sp(mmu, sp);
 	spin_unlock(&mmu->lock);
 }
 
@@ -1154,7 +1145,7 @@ void shadowvmm_mmu_unprotect(struct shadowvmm_mmu *mmu, u64 gfn)
 void shadowvmm_mmu_invlpg(struct shadowvmm_mmu *mmu, u64 gva)
 {
 	struct shadow_iter it;
-	unsigned int i = spt_index(gva, 1);
+	unsigned int i = PT64_INDEX(gva, 1);
 
 	count(mmu, SHADOWVMM_STAT_INVLPG);
 	spin_lock(&mmu->lock);
@@ -1182,7 +1173,7 @@ bool shadowvmm_mmu_mapped_gpa(struct shadowvmm_mmu *mmu, u64 gva, u64 *gpa)
 
 	spin_lock(&mmu->lock);
 	if (shadow_iter_to(mmu, gva, 1, &it) && spte_present(mmu, *it.sptep))
-		gfn = it.sp->gfns[spt_index(gva, 1)];
+		gfn = shadowvmm_leaf_gfn(mmu, it.sp, PT64_INDEX(gva, 1));
 	spin_unlock(&mmu->lock);
 	if (gfn == SHADOWVMM_NO_GFN)
 		return false;
@@ -1236,7 +1227,7 @@ static bool link_pdptes(struct shadowvmm_mmu *mmu)
 {
 	struct shadowvmm_mmu_root *root = &mmu->roots[0];
 	const struct shadowvmm_paging *pg = &mmu->pg;
-	union shadowvmm_sp_role role = { .word = paging_role(pg) };
+	union shadowvmm_sp_role role = paging_role(pg, 2);
 	struct shadowvmm_sp *child;
 	unsigned int i, missing = 0;
 	u64 table;
@@ -1252,16 +1243,14 @@ static bool link_pdptes(struct shadowvmm_mmu *mmu)
 	if (shadowvmm_mmu_needs_topup(mmu))
 		return false;
 	make_room(mmu);
-	role.level = 2;
-	role.access = ACC_ALL;
 	for (i = 0; i < 4; i++) {
 		if (root->pae[i])
 			continue;
 		if (pg->mode == SHADOWVMM_PAGING_32) {
 			role.quadrant = i;
-			table = pg->cr3 & 0xfffff000;
+			table = pg->cr3 & PT32_ADDR_MASK;
 		} else if (pg->pdpte[i] & _PAGE_PRESENT) {
-			table = pg->pdpte[i] & SPTE_ADDR;
+			table = pg->pdpte[i] & PT64_ADDR_MASK;
 		} else {
 			continue;
 		}
@@ -1276,7 +1265,7 @@ static bool link_pdptes(struct shadowvmm_mmu *mmu)
 static int load_locked(struct shadowvmm_mmu *mmu,
 		       const struct shadowvmm_paging *pg)
 {
-	u32 role = paging_role(pg);
+	u32 role = paging_role(pg, 0).word;
 	struct shadowvmm_mmu_root found;
 	unsigned int i;
 	bool hit;
@@ -1292,8 +1281,6 @@ static int load_locked(struct shadowvmm_mmu *mmu,
 	if (hit) {
 		count(mmu, SHADOWVMM_STAT_ROOT_CACHE_HIT);
 	} else {
-		union shadowvmm_sp_role sp_role = { .word = role };
-
 		/* The vCPU loads it before it enters again, after a top-up. */
 		if (shadowvmm_mmu_needs_topup(mmu)) {
 			mmu->reload = true;
@@ -1308,10 +1295,8 @@ static int load_locked(struct shadowvmm_mmu *mmu,
 		memcpy(mmu->roots[i].pdpte, pg->pdpte, sizeof(pg->pdpte));
 		if (pg->mode == SHADOWVMM_PAGING_4LEVEL) {
 			make_room(mmu);
-			sp_role.level = 4;
-			sp_role.access = ACC_ALL;
 			mmu->roots[i].sp = get_sp(mmu, pg->cr3 >> PAGE_SHIFT,
-						  sp_role);
+						  paging_role(pg, 4));
 			mmu->roots[i].sp->root_count++;
 		}
 	}
@@ -1442,6 +1427,7 @@ void shadowvmm_mmu_destroy(struct shadowvmm_mmu *mmu)
 		free_page((unsigned long)sp->spt);
 		kfree(sp);
 	}
+	kfree(mmu->spare_gfns);
 	sptep_stock_free(&mmu->blocks);
 	free_page((unsigned long)mmu->unbacked);
 	memset(mmu, 0, sizeof(*mmu));

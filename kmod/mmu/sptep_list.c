@@ -71,17 +71,6 @@ void sptep_list_del(struct sptep_list *list, u64 *sptep)
 		  sptep);
 }
 
-bool sptep_list_contains(const struct sptep_list *list, const u64 *sptep)
-{
-	struct sptep_iter it;
-	u64 *p;
-
-	for (p = sptep_first(list, &it); p; p = sptep_next(&it))
-		if (p == sptep)
-			return true;
-	return false;
-}
-
 void sptep_list_clear(struct sptep_list *list)
 {
 	struct sptep_block *block, *next;

@@ -30,7 +30,6 @@ struct sptep_stock {
 void sptep_list_add(struct sptep_list *list, u64 *sptep,
 		    struct sptep_stock *stock);
 void sptep_list_del(struct sptep_list *list, u64 *sptep);
-bool sptep_list_contains(const struct sptep_list *list, const u64 *sptep);
 void sptep_list_clear(struct sptep_list *list);
 
 int sptep_stock_init(struct sptep_stock *stock, unsigned int capacity);

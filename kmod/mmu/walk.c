@@ -9,20 +9,6 @@
 #include <linux/minmax.h>
 #include "mmu/walk.h"
 
-#define PT_PRESENT	BIT_ULL(0)
-#define PT_WRITABLE	BIT_ULL(1)
-#define PT_USER		BIT_ULL(2)
-#define PT_ACCESSED	BIT_ULL(5)
-#define PT_DIRTY	BIT_ULL(6)
-#define PT_LARGE	BIT_ULL(7)
-#define PT_XD		BIT_ULL(63)
-
-#define PAGE_OFFSET_BITS	12
-
-/* Only 32-bit paging has 4-byte entries; both other modes index 9 bits. */
-#define PT32_INDEX_BITS		10
-#define PT64_INDEX_BITS		9
-#define PT32_ADDR_MASK		GENMASK_ULL(31, PAGE_OFFSET_BITS)
 #define PT32_LARGE_ADDR_MASK	GENMASK_ULL(31, 22)
 #define PT32_PSE36_MASK		GENMASK_ULL(20, 13)
 #define PT32_PSE36_SHIFT	(32 - 13)
@@ -48,14 +34,14 @@ static unsigned int maxphyaddr(const struct shadowvmm_paging *pg)
 
 static u64 addr_mask(const struct shadowvmm_paging *pg)
 {
-	return GENMASK_ULL(maxphyaddr(pg) - 1, PAGE_OFFSET_BITS);
+	return GENMASK_ULL(maxphyaddr(pg) - 1, PAGE_SHIFT);
 }
 
 static bool is_leaf(const struct shadowvmm_paging *pg, int level, u64 pte)
 {
 	if (level == 1)
 		return true;
-	if (!(pte & PT_LARGE))
+	if (!(pte & _PAGE_PSE))
 		return false;
 	/* Without CR4.PSE, 32-bit paging ignores PDE.PS. */
 	return pg->mode != SHADOWVMM_PAGING_32 || pg->pse;
@@ -80,10 +66,10 @@ static u64 rsvd_bits(const struct shadowvmm_paging *pg, int level, u64 pte)
 	else
 		rsvd = m < 52 ? GENMASK_ULL(51, m) : 0;
 	if (!pg->nxe)
-		rsvd |= PT_XD;
-	if (pte & PT_LARGE) {
+		rsvd |= _PAGE_NX;
+	if (pte & _PAGE_PSE) {
 		if (level == 4 || (level == 3 && !pg->gbpages))
-			rsvd |= PT_LARGE;
+			rsvd |= _PAGE_PSE;
 		else if (level == 3)
 			rsvd |= GENMASK_ULL(29, 13);
 		else if (level == 2)
@@ -153,9 +139,9 @@ static int update_ad(const struct shadowvmm_paging *pg,
 		if (pg->mode == SHADOWVMM_PAGING_PAE && level == 3)
 			continue;
 		old = walk->entry[level];
-		new = old | PT_ACCESSED;
+		new = old | _PAGE_ACCESSED;
 		if (level == walk->level && (access & SHADOWVMM_PF_WRITE))
-			new |= PT_DIRTY;
+			new |= _PAGE_DIRTY;
 		if (new == old)
 			continue;
 		ret = mem->update(mem->ctx, walk->entry_gpa[level], size, old,
@@ -171,7 +157,7 @@ static int walk_once(const struct shadowvmm_paging *pg,
 		     const struct shadowvmm_walk_mem *mem, u64 gva, u32 access,
 		     struct shadowvmm_walk *walk)
 {
-	unsigned int index_bits = PT64_INDEX_BITS, size = 8, shift;
+	unsigned int index_bits = PT64_LEVEL_BITS, size = 8, shift;
 	u64 table, pte, gpa;
 	int level, ret;
 
@@ -187,7 +173,7 @@ static int walk_once(const struct shadowvmm_paging *pg,
 
 	switch (pg->mode) {
 	case SHADOWVMM_PAGING_32:
-		index_bits = PT32_INDEX_BITS;
+		index_bits = PT32_LEVEL_BITS;
 		size = 4;
 		gva = (u32)gva;
 		table = pg->cr3 & PT32_ADDR_MASK;
@@ -197,9 +183,10 @@ static int walk_once(const struct shadowvmm_paging *pg,
 	case SHADOWVMM_PAGING_PAE:
 		gva = (u32)gva;
 		walk->top_level = 3;
-		walk->entry[3] = pg->pdpte[gva >> 30];
-		walk->entry_gpa[3] = (pg->cr3 & PAE_CR3_MASK) + (gva >> 30) * 8;
-		if (!(walk->entry[3] & PT_PRESENT)) {
+		walk->entry[3] = pg->pdpte[PT64_INDEX(gva, 3)];
+		walk->entry_gpa[3] = (pg->cr3 & PAE_CR3_MASK) +
+				     PT64_INDEX(gva, 3) * 8;
+		if (!(walk->entry[3] & _PAGE_PRESENT)) {
 			walk->level = 3;
 			return fault(pg, access, 0, walk);
 		}
@@ -217,7 +204,7 @@ static int walk_once(const struct shadowvmm_paging *pg,
 	walk->writable = true;
 	walk->user = true;
 	for (;; level--) {
-		shift = PAGE_OFFSET_BITS + index_bits * (level - 1);
+		shift = PAGE_SHIFT + index_bits * (level - 1);
 		gpa = table + ((gva >> shift) & GENMASK_ULL(index_bits - 1, 0)) *
 			      size;
 		pte = mem->read(mem->ctx, gpa, size);
@@ -226,15 +213,15 @@ static int walk_once(const struct shadowvmm_paging *pg,
 		walk->level = level;
 		walk->entry[level] = pte;
 		walk->entry_gpa[level] = gpa;
-		if (!(pte & PT_PRESENT))
+		if (!(pte & _PAGE_PRESENT))
 			return fault(pg, access, 0, walk);
 		if (pte & rsvd_bits(pg, level, pte))
 			return fault(pg, access, SHADOWVMM_PF_PRESENT |
 					 SHADOWVMM_PF_RSVD, walk);
-		walk->writable &= !!(pte & PT_WRITABLE);
-		walk->user &= !!(pte & PT_USER);
+		walk->writable &= !!(pte & _PAGE_RW);
+		walk->user &= !!(pte & _PAGE_USER);
 		/* Without NXE, XD was a reserved bit. */
-		walk->nx |= !!(pte & PT_XD);
+		walk->nx |= !!(pte & _PAGE_NX);
 		if (is_leaf(pg, level, pte))
 			break;
 		table = pte & (size == 4 ? PT32_ADDR_MASK : addr_mask(pg));
@@ -246,7 +233,7 @@ static int walk_once(const struct shadowvmm_paging *pg,
 	ret = update_ad(pg, mem, access, size, walk);
 	if (ret)
 		return ret;
-	walk->dirty = walk->entry[level] & PT_DIRTY;
+	walk->dirty = walk->entry[level] & _PAGE_DIRTY;
 	return 0;
 }
 
@@ -301,7 +288,7 @@ int shadowvmm_walk(const struct shadowvmm_paging *pg,
  */
 bool shadowvmm_walk_pdpte_valid(const struct shadowvmm_paging *pg, u64 pdpte)
 {
-	if (!(pdpte & PT_PRESENT))
+	if (!(pdpte & _PAGE_PRESENT))
 		return true;
 	return !(pdpte & (PDPTE_RSVD_LOW | GENMASK_ULL(63, maxphyaddr(pg))));
 }

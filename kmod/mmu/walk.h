@@ -9,6 +9,8 @@
 
 #include <linux/bits.h>
 #include <linux/types.h>
+#include <asm/page_types.h>
+#include <asm/pgtable_types.h>
 
 /* enum shadowvmm_paging_mode is part of the netlink API. */
 #include <linux/shadowvmm.h>
@@ -46,6 +48,24 @@ struct shadowvmm_paging {
 
 /* Guest paging levels: 1 holds PTEs, 2 PDEs, 3 PDPTEs, 4 PML4Es. */
 #define SHADOWVMM_MAX_LEVEL	4
+
+/*
+ * Entry bits are the kernel's _PAGE_* (asm/pgtable_types.h), for guest and
+ * shadow entries alike: a 4-byte entry of 32-bit paging has the same low
+ * twelve bits as an 8-byte one, and lacks only XD (_PAGE_NX).
+ *
+ * Index bits per level: 10 for the 4-byte entries of 32-bit paging, 9 for
+ * every 8-byte one (PAE, 4-level paging and all our shadow tables).
+ */
+#define PT32_LEVEL_BITS		10
+#define PT64_LEVEL_BITS		9
+#define PT64_ENT_PER_PAGE	BIT(PT64_LEVEL_BITS)
+#define PT64_LEVEL_SHIFT(level)	(PAGE_SHIFT + PT64_LEVEL_BITS * ((level) - 1))
+#define PT64_INDEX(addr, level)	\
+	(((addr) >> PT64_LEVEL_SHIFT(level)) & (PT64_ENT_PER_PAGE - 1))
+/* The frame a guest's entry points at: 4-byte entries, then 8-byte ones. */
+#define PT32_ADDR_MASK		GENMASK_ULL(31, PAGE_SHIFT)
+#define PT64_ADDR_MASK		GENMASK_ULL(51, PAGE_SHIFT)
 
 /*
  * How the walker reaches guest memory. Reads of addresses outside guest
