@@ -152,12 +152,15 @@ static enum shadowvmm_paging_mode paging_mode(const struct shadowvmm_vcpu *vcpu)
 					 SHADOWVMM_PAGING_32;
 }
 
-/* PAE paging reads the four PDPTEs at CR3 when CR3, CR0 or CR4 load. */
-static int load_pdptes(struct shadowvmm_vcpu *vcpu, unsigned long cr3,
-		       u64 *pdpte)
+/*
+ * PAE paging reads the four PDPTEs at CR3 when CR3, CR0 or CR4 load; a
+ * reserved bit in one makes the load #GP and leaves the old ones.
+ */
+static int load_pdptes(struct shadowvmm_vcpu *vcpu, unsigned long cr3)
 {
 	struct shadowvmm_paging *pg = &vcpu->mmu.pg;
 	u64 gpa = cr3 & PAE_CR3_PDPT_MASK;
+	u64 pdpte[4];
 	unsigned int i;
 
 	for (i = 0; i < 4; i++) {
@@ -166,6 +169,7 @@ static int load_pdptes(struct shadowvmm_vcpu *vcpu, unsigned long cr3,
 		if (!shadowvmm_walk_pdpte_valid(pg, pdpte[i]))
 			return -EINVAL;
 	}
+	memcpy(vcpu->pdpte, pdpte, sizeof(pdpte));
 	return 0;
 }
 
@@ -259,7 +263,6 @@ int shadowvmm_set_cr0(struct shadowvmm_vcpu *vcpu, unsigned long value)
 {
 	bool pg_on = value & X86_CR0_PG, was_on = paging(vcpu);
 	u64 efer = vcpu->efer;
-	u64 pdpte[4];
 
 	if (value >> 32)
 		return -EINVAL;
@@ -285,9 +288,8 @@ int shadowvmm_set_cr0(struct shadowvmm_vcpu *vcpu, unsigned long value)
 	} else if (pg_on && !(efer & EFER_LMA) && (vcpu->cr4 & X86_CR4_PAE) &&
 		   (!was_on || ((value ^ vcpu->cr0) &
 				(X86_CR0_CD | X86_CR0_NW)))) {
-		if (load_pdptes(vcpu, vcpu->cr3, pdpte))
+		if (load_pdptes(vcpu, vcpu->cr3))
 			return -EINVAL;
-		memcpy(vcpu->pdpte, pdpte, sizeof(pdpte));
 	}
 	vcpu->cr0 = value;
 	vcpu->dirty |= VCPU_DIRTY_CR;	/* the read shadow */
@@ -305,8 +307,6 @@ int shadowvmm_set_cr0(struct shadowvmm_vcpu *vcpu, unsigned long value)
  */
 int shadowvmm_set_cr3(struct shadowvmm_vcpu *vcpu, unsigned long value)
 {
-	u64 pdpte[4];
-
 	if (shadowvmm_mmu_needs_topup(&vcpu->mmu))
 		return -EAGAIN;
 	if (vcpu->efer & EFER_LMA) {
@@ -316,9 +316,8 @@ int shadowvmm_set_cr3(struct shadowvmm_vcpu *vcpu, unsigned long value)
 		value = (u32)value;
 	}
 	if (paging_mode(vcpu) == SHADOWVMM_PAGING_PAE) {
-		if (load_pdptes(vcpu, value, pdpte))
+		if (load_pdptes(vcpu, value))
 			return -EINVAL;
-		memcpy(vcpu->pdpte, pdpte, sizeof(pdpte));
 	}
 	vcpu->cr3 = value;
 	if (paging(vcpu)) {
@@ -339,7 +338,6 @@ int shadowvmm_set_cr3(struct shadowvmm_vcpu *vcpu, unsigned long value)
 int shadowvmm_set_cr4(struct shadowvmm_vcpu *vcpu, unsigned long value)
 {
 	unsigned long changed = value ^ vcpu->cr4;
-	u64 pdpte[4];
 
 	if (value & ~guest_cr4_allowed())
 		return -EINVAL;
@@ -349,9 +347,8 @@ int shadowvmm_set_cr4(struct shadowvmm_vcpu *vcpu, unsigned long value)
 		return -EAGAIN;
 	if (paging(vcpu) && !(vcpu->efer & EFER_LMA) &&
 	    (value & X86_CR4_PAE) && (changed & CR4_PDPTE_BITS)) {
-		if (load_pdptes(vcpu, vcpu->cr3, pdpte))
+		if (load_pdptes(vcpu, vcpu->cr3))
 			return -EINVAL;
-		memcpy(vcpu->pdpte, pdpte, sizeof(pdpte));
 	}
 	vcpu->cr4 = value;
 	vcpu->dirty |= VCPU_DIRTY_CR;	/* the read shadow */
