@@ -34,7 +34,7 @@ static const struct {
 int shadowvmm_stats_for_each(const struct shadowvmm_stats *stats,
 			     shadowvmm_stat_fn fn, void *ctx)
 {
-	char name[SHADOWVMM_STAT_NAME_MAX];
+	char name[SHADOWVMM_STAT_NAME_MAX], reason[SHADOWVMM_EXIT_NAME_MAX];
 	unsigned int i;
 	int err;
 
@@ -49,14 +49,13 @@ int shadowvmm_stats_for_each(const struct shadowvmm_stats *stats,
 
 		if (!value)
 			continue;
-		snprintf(name, sizeof(name), "exits_%s",
-			 shadowvmm_exit_reason_name(i));
+		shadowvmm_exit_reason_name(i, reason);
+		snprintf(name, sizeof(name), "exits_%s", reason);
 		err = fn(ctx, name, value, SHADOWVMM_STAT_CUMULATIVE,
 			 SHADOWVMM_STAT_UNIT_NONE);
 		if (err)
 			return err;
-		snprintf(name, sizeof(name), "exit_cycles_%s",
-			 shadowvmm_exit_reason_name(i));
+		snprintf(name, sizeof(name), "exit_cycles_%s", reason);
 		err = fn(ctx, name, READ_ONCE(stats->exit_cycles_by_reason[i]),
 			 SHADOWVMM_STAT_CUMULATIVE, SHADOWVMM_STAT_UNIT_CYCLES);
 		if (err)
