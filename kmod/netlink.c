@@ -111,13 +111,7 @@ static int put_stop(struct sk_buff *skb, const struct shadowvmm_stop *stop)
 static int put_vm(struct sk_buff *skb, struct shadowvmm_vm *vm)
 {
 	struct shadowvmm_stop stop;
-	u32 state;
-
-	mutex_lock(&vm->lock);
-	state = vm->state;
-	stop = state == SHADOWVMM_VM_STOPPED ? vm->vcpu.stop :
-					       (struct shadowvmm_stop){};
-	mutex_unlock(&vm->lock);
+	u32 state = shadowvmm_vm_status(vm, &stop);
 
 	if (nla_put_u32(skb, SHADOWVMM_A_VM_ID, vm->id) ||
 	    nla_put_u64_64bit(skb, SHADOWVMM_A_VM_SERIAL, vm->serial,
@@ -578,6 +572,7 @@ static int translate(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *access = info->attrs[SHADOWVMM_A_ACCESS];
 	struct shadowvmm_translation *t;
+	struct shadowvmm_why why = {};
 	struct shadowvmm_vm *vm;
 	struct sk_buff *msg;
 	void *hdr;
@@ -595,12 +590,10 @@ static int translate(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!t || !msg)
 		goto out;
-	err = -EINVAL;
-	if (!shadowvmm_vm_started(vm) ||
-	    shadowvmm_mmu_translate(&vm->vcpu.mmu, gva,
-				    access ? nla_get_u32(access) : 0, t)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SHADOWVMM_A_VM_ID],
-				    "VM_ID: VM has not started: no page tables yet");
+	err = shadowvmm_vm_translate(vm, gva, access ? nla_get_u32(access) : 0,
+				     t, &why);
+	if (err) {
+		set_err(info, &why);
 		goto out;
 	}
 	err = -EMSGSIZE;
