@@ -152,7 +152,7 @@ int cmd_list(int argc, char **argv)
 
 static void print_vm_lines(const struct vm_info *vm)
 {
-	char mem[32], why[256];
+	char mem[32], why[256], exit_name[VMX_EXIT_NAME_MAX];
 
 	format_size(vm->mem_size, mem, sizeof(mem));
 	printf("%-19s %" PRIu32 "\n", "vm_id:", vm->id);
@@ -172,7 +172,7 @@ static void print_vm_lines(const struct vm_info *vm)
 	if (vm->has_exit_reason)
 		printf("%-19s %" PRIu32 " (%s)\n", "exit_reason:", vm->exit_reason,
 		       vm->stop_reason == SHADOWVMM_STOP_ENTRY_FAILED ?
-		       "VM-instruction error" : vmx_exit_name(vm->exit_reason));
+		       "VM-instruction error" : vmx_exit_name(vm->exit_reason, exit_name));
 	if (vm->has_qualification)
 		printf("%-19s %#" PRIx64 "\n", "exit_qualification:", vm->qualification);
 	if (vm->has_rip)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Turning the family's attributes into words people and scripts read. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <asm/vmx.h>
 #include <linux/shadowvmm.h>
 #include "output.h"
 
@@ -127,39 +129,32 @@ const char *paging_mode_name(uint32_t mode)
 	return mode < ARRAY_SIZE(names) ? names[mode] : "unknown";
 }
 
-/* VMX basic exit reasons (SDM vol. 3, appendix C). */
-const char *vmx_exit_name(uint32_t reason)
+/**
+ * vmx_exit_name() - a VMX basic exit reason's name
+ * @reason: the exit reason field; flag bits above 15 are ignored
+ * @buf: where the name goes
+ *
+ * The kernel's list (VMX_EXIT_REASONS, which KVM's tracepoints print) in
+ * lower case: the module's counters spell them so ("exits_cr_access").
+ *
+ * Return: @buf, or "unknown" in it for a reason the kernel's list lacks.
+ */
+const char *vmx_exit_name(uint32_t reason, char buf[VMX_EXIT_NAME_MAX])
 {
-	static const char *const names[] = {
-		[0] = "exception or NMI", [1] = "external interrupt",
-		[2] = "triple fault", [3] = "INIT signal", [4] = "SIPI",
-		[5] = "I/O SMI", [6] = "other SMI", [7] = "interrupt window",
-		[8] = "NMI window", [9] = "task switch", [10] = "CPUID",
-		[11] = "GETSEC", [12] = "HLT", [13] = "INVD", [14] = "INVLPG",
-		[15] = "RDPMC", [16] = "RDTSC", [17] = "RSM", [18] = "VMCALL",
-		[19] = "VMCLEAR", [20] = "VMLAUNCH", [21] = "VMPTRLD",
-		[22] = "VMPTRST", [23] = "VMREAD", [24] = "VMRESUME",
-		[25] = "VMWRITE", [26] = "VMXOFF", [27] = "VMXON",
-		[28] = "CR access", [29] = "MOV DR", [30] = "I/O instruction",
-		[31] = "RDMSR", [32] = "WRMSR",
-		[33] = "entry failure: invalid guest state",
-		[34] = "entry failure: MSR loading", [36] = "MWAIT",
-		[37] = "monitor trap flag", [39] = "MONITOR", [40] = "PAUSE",
-		[41] = "entry failure: machine check",
-		[43] = "TPR below threshold", [44] = "APIC access",
-		[45] = "virtualized EOI", [46] = "GDTR/IDTR access",
-		[47] = "LDTR/TR access", [48] = "EPT violation",
-		[49] = "EPT misconfiguration", [50] = "INVEPT", [51] = "RDTSCP",
-		[52] = "VMX-preemption timer", [53] = "INVVPID",
-		[54] = "WBINVD", [55] = "XSETBV", [56] = "APIC write",
-		[57] = "RDRAND", [58] = "INVPCID", [59] = "VMFUNC",
-		[60] = "ENCLS", [61] = "RDSEED", [62] = "PML full",
-		[63] = "XSAVES", [64] = "XRSTORS", [67] = "UMWAIT",
-		[68] = "TPAUSE",
-	};
-	uint32_t basic = reason & 0xffff;
+	static const struct {
+		uint32_t reason;
+		const char *name;
+	} names[] = { VMX_EXIT_REASONS };
+	const char *name = "unknown";
+	size_t i;
 
-	return basic < ARRAY_SIZE(names) && names[basic] ? names[basic] : "unknown";
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].reason == (reason & 0xffff))
+			name = names[i].name;
+	for (i = 0; name[i] && i < VMX_EXIT_NAME_MAX - 1; i++)
+		buf[i] = tolower((unsigned char)name[i]);
+	buf[i] = '\0';
+	return buf;
 }
 
 /* VM-instruction errors (SDM vol. 3, 31.4) a VM entry can end with. */
@@ -186,6 +181,7 @@ static const char *vm_insn_error_name(uint32_t err)
 /* Why a VM stopped, as one phrase: "triple fault at rip 0x100234". */
 void describe_stop(const struct vm_info *vm, char *buf, size_t len)
 {
+	char exit_name[VMX_EXIT_NAME_MAX];
 	const char *what;
 
 	switch (vm->stop_reason) {
@@ -200,7 +196,7 @@ void describe_stop(const struct vm_info *vm, char *buf, size_t len)
 		break;
 	case SHADOWVMM_STOP_UNHANDLED_EXIT:
 		snprintf(buf, len, "unhandled exit reason %" PRIu32 " (%s) qualification %#" PRIx64 " at rip %#" PRIx64,
-			 vm->exit_reason & 0xffff, vmx_exit_name(vm->exit_reason),
+			 vm->exit_reason & 0xffff, vmx_exit_name(vm->exit_reason, exit_name),
 			 vm->qualification, vm->rip);
 		break;
 	case SHADOWVMM_STOP_ENTRY_FAILED:

@@ -32,7 +32,9 @@ const char *stop_reason_name(uint32_t reason);
 const char *stat_kind_name(uint32_t kind);
 const char *stat_unit_name(uint32_t unit);
 const char *paging_mode_name(uint32_t mode);
-const char *vmx_exit_name(uint32_t reason);
+/* Room for the longest exit reason name, "tpr_below_threshold". */
+#define VMX_EXIT_NAME_MAX	24
+const char *vmx_exit_name(uint32_t reason, char buf[VMX_EXIT_NAME_MAX]);
 void describe_stop(const struct vm_info *vm, char *buf, size_t len);
 
 void json_string(FILE *f, const char *s);

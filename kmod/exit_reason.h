@@ -4,9 +4,12 @@
 
 #include <linux/types.h>
 
-/* Basic exit reasons are below this; the SDM defines 0..69 so far. */
+/* Basic exit reasons below this are counted one by one (6.1 names 0..75). */
 #define SHADOWVMM_EXIT_REASONS	80
+/* Room for the longest name, "tpr_below_threshold", and more to come. */
+#define SHADOWVMM_EXIT_NAME_MAX	24
 
-const char *shadowvmm_exit_reason_name(u32 exit_reason);
+const char *shadowvmm_exit_reason_name(u32 exit_reason,
+				       char buf[SHADOWVMM_EXIT_NAME_MAX]);
 
 #endif

@@ -5,6 +5,7 @@
  * allowed, and says why not in a message we hand back as the extack.
  */
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <net/genetlink.h>
 #include "console.h"
@@ -22,22 +23,27 @@ static const struct shadowvmm_why no_such_vm = {
 };
 
 /*
- * A required attribute the request lacks is named twice in the extended
- * ACK: by type (NLMSGERR_ATTR_MISS_TYPE, for tools that decode it) and in
- * words, @msg.
+ * A required attribute the request lacks, at its top level or in @tb, the
+ * attributes of @nest, is named twice in the extended ACK: by type
+ * (NLMSGERR_ATTR_MISS_TYPE, for tools that decode it) and in words, @msg.
  */
-static bool missing(struct genl_info *info, int type, const char *msg)
+static bool missing(struct genl_info *info, const struct nlattr *nest,
+		    struct nlattr **tb, int type, const char *msg)
 {
-	if (!GENL_REQ_ATTR_CHECK(info, type))
+	if (!NL_REQ_ATTR_CHECK(info->extack, nest, nest ? tb : info->attrs,
+			       type))
 		return false;
 	if (info->extack)
 		info->extack->_msg = msg;
 	return true;
 }
 
-/* True when the request lacks SHADOWVMM_A_<name>. */
-#define MISSING(info, name) \
-	missing(info, SHADOWVMM_A_##name, "missing attribute " #name)
+/* Whether the request (or @nest, in @tb) lacks SHADOWVMM_A_<name>. */
+#define MISSING(info, name)						\
+	missing(info, NULL, NULL, SHADOWVMM_A_##name,			\
+		"missing attribute " #name)
+#define MISSING_IN(info, nest, tb, name)				\
+	missing(info, nest, tb, SHADOWVMM_A_##name, "missing attribute " #name)
 
 /* The @nth (from 0) top-level attribute of @type in the request. */
 static const struct nlattr *nth_attr(struct genl_info *info, int type,
@@ -62,20 +68,54 @@ static void set_err(struct genl_info *info, const struct shadowvmm_why *why)
 	}
 }
 
-/* Return: the VM named by the request's VM_ID with a reference, or ERR_PTR. */
-static struct shadowvmm_vm *lookup_vm(struct genl_info *info)
+static int put_u64(struct sk_buff *skb, int type, u64 value)
 {
-	struct nlattr *attr = info->attrs[SHADOWVMM_A_VM_ID];
-	struct shadowvmm_vm *vm;
+	return nla_put_u64_64bit(skb, type, value, SHADOWVMM_A_PAD);
+}
 
-	if (MISSING(info, VM_ID))
-		return ERR_PTR(-EINVAL);
-	vm = shadowvmm_vm_get(nla_get_u32(attr));
-	if (!vm) {
-		set_err(info, &no_such_vm);
-		return ERR_PTR(-ENOENT);
+/* Attributes of a message about @vm, after its VM_ID; @arg is the caller's. */
+typedef int (*fill_fn)(struct sk_buff *skb, struct shadowvmm_vm *vm,
+		       const void *arg);
+
+/*
+ * Every message we send is about one VM: a header, VM_ID, then what @fill
+ * adds. Replies, events and each VM of a dump differ only in the header.
+ *
+ * Return: the message's header, or NULL when @skb has no room for it (the
+ * part already written is taken back).
+ */
+static void *put_msg(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		     u8 cmd, fill_fn fill, struct shadowvmm_vm *vm,
+		     const void *arg)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &shadowvmm_family, flags, cmd);
+	if (!hdr)
+		return NULL;
+	if (nla_put_u32(skb, SHADOWVMM_A_VM_ID, vm->id) || fill(skb, vm, arg)) {
+		genlmsg_cancel(skb, hdr);
+		return NULL;
 	}
-	return vm;
+	genlmsg_end(skb, hdr);
+	return hdr;
+}
+
+/* The reply to @info: a message about @vm that @fill completes. */
+static int send_reply(struct genl_info *info, fill_fn fill,
+		      struct shadowvmm_vm *vm, const void *arg)
+{
+	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!skb)
+		return -ENOMEM;
+	if (!put_msg(skb, info->snd_portid, info->snd_seq, 0,
+		     info->genlhdr->cmd, fill, vm, arg)) {
+		nlmsg_free(skb);
+		GENL_SET_ERR_MSG(info, "cannot build the reply");
+		return -EMSGSIZE;
+	}
+	return genlmsg_reply(skb, info);
 }
 
 static int put_stop(struct sk_buff *skb, const struct shadowvmm_stop *stop)
@@ -93,108 +133,63 @@ static int put_stop(struct sk_buff *skb, const struct shadowvmm_stop *stop)
 	case SHADOWVMM_STOP_ENTRY_FAILED:
 	case SHADOWVMM_STOP_TRIPLE_FAULT:
 		if (nla_put_u32(skb, SHADOWVMM_A_EXIT_REASON, stop->exit_reason) ||
-		    nla_put_u64_64bit(skb, SHADOWVMM_A_EXIT_QUALIFICATION,
-				      stop->qualification, SHADOWVMM_A_PAD))
+		    put_u64(skb, SHADOWVMM_A_EXIT_QUALIFICATION,
+			    stop->qualification))
 			return -EMSGSIZE;
 		break;
 	case SHADOWVMM_STOP_BAD_ACCESS:
-		if (nla_put_u64_64bit(skb, SHADOWVMM_A_GUEST_ADDR,
-				      stop->guest_addr, SHADOWVMM_A_PAD))
+		if (put_u64(skb, SHADOWVMM_A_GUEST_ADDR, stop->guest_addr))
 			return -EMSGSIZE;
 		break;
 	}
-	return nla_put_u64_64bit(skb, SHADOWVMM_A_GUEST_RIP, stop->rip,
-				 SHADOWVMM_A_PAD);
+	return put_u64(skb, SHADOWVMM_A_GUEST_RIP, stop->rip);
 }
 
-/* One VM's description: VM_GET replies, dumps and events share it. */
-static int put_vm(struct sk_buff *skb, struct shadowvmm_vm *vm)
+/* One VM's description: VM_GET and VM_CREATE replies, dumps and events. */
+static int put_vm(struct sk_buff *skb, struct shadowvmm_vm *vm,
+		  const void *unused)
 {
 	struct shadowvmm_stop stop;
-	u32 state;
+	u32 state = shadowvmm_vm_status(vm, &stop);
 
-	mutex_lock(&vm->lock);
-	state = vm->state;
-	stop = state == SHADOWVMM_VM_STOPPED ? vm->vcpu.stop :
-					       (struct shadowvmm_stop){};
-	mutex_unlock(&vm->lock);
-
-	if (nla_put_u32(skb, SHADOWVMM_A_VM_ID, vm->id) ||
-	    nla_put_u64_64bit(skb, SHADOWVMM_A_VM_SERIAL, vm->serial,
-			      SHADOWVMM_A_PAD) ||
+	if (put_u64(skb, SHADOWVMM_A_VM_SERIAL, vm->serial) ||
 	    nla_put_u32(skb, SHADOWVMM_A_VM_STATE, state) ||
-	    nla_put_u64_64bit(skb, SHADOWVMM_A_MEM_SIZE, vm->gmem.size,
-			      SHADOWVMM_A_PAD) ||
+	    put_u64(skb, SHADOWVMM_A_MEM_SIZE, vm->gmem.size) ||
 	    nla_put_u32(skb, SHADOWVMM_A_MMU_PAGES_MAX, vm->mmu_pages_max) ||
 	    put_stop(skb, &stop))
 		return -EMSGSIZE;
 	return 0;
 }
 
-/* A message describing @vm; @cb is the dump's, checked for consistency. */
-static int fill_vm(struct sk_buff *skb, struct shadowvmm_vm *vm, u8 cmd,
-		   u32 portid, u32 seq, int flags, struct netlink_callback *cb)
+/* @event: the enum shadowvmm_vm_event to send with the VM's description. */
+static int put_event(struct sk_buff *skb, struct shadowvmm_vm *vm,
+		     const void *event)
 {
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &shadowvmm_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (cb)
-		genl_dump_check_consistent(cb, hdr);
-	if (put_vm(skb, vm)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
-}
-
-static int reply_vm(struct genl_info *info, struct shadowvmm_vm *vm)
-{
-	struct sk_buff *skb;
-	int err;
-
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return -ENOMEM;
-	err = fill_vm(skb, vm, info->genlhdr->cmd, info->snd_portid,
-		      info->snd_seq, 0, NULL);
-	if (err) {
-		nlmsg_free(skb);
-		return err;
-	}
-	return genlmsg_reply(skb, info);
+	return put_vm(skb, vm, NULL) ?:
+	       nla_put_u32(skb, SHADOWVMM_A_EVENT, *(const u32 *)event) ?:
+	       put_u64(skb, SHADOWVMM_A_TIMESTAMP, ktime_get_real_ns());
 }
 
 /* Multicast a step in a VM's life to "events", if anyone listens. */
 static void notify(struct shadowvmm_vm *vm, u32 event)
 {
-	u64 now = ktime_get_real_ns();
 	struct sk_buff *skb;
-	void *hdr;
 
 	if (!genl_has_listeners(&shadowvmm_family, &init_net, 0))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return;
-	hdr = genlmsg_put(skb, 0, 0, &shadowvmm_family, 0,
-			  SHADOWVMM_CMD_VM_NOTIFY);
-	if (!hdr || put_vm(skb, vm) ||
-	    nla_put_u32(skb, SHADOWVMM_A_EVENT, event) ||
-	    nla_put_u64_64bit(skb, SHADOWVMM_A_TIMESTAMP, now, SHADOWVMM_A_PAD))
-		goto free;
-	genlmsg_end(skb, hdr);
-	genlmsg_multicast(&shadowvmm_family, skb, 0, 0, GFP_KERNEL);
-	return;
-free:
-	nlmsg_free(skb);
+	if (put_msg(skb, 0, 0, 0, SHADOWVMM_CMD_VM_NOTIFY, put_event, vm,
+		    &event))
+		genlmsg_multicast(&shadowvmm_family, skb, 0, 0, GFP_KERNEL);
+	else
+		nlmsg_free(skb);
 }
 
 static int vm_create(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *attr = info->attrs[SHADOWVMM_A_MEM_SIZE];
+	struct nlattr *size = info->attrs[SHADOWVMM_A_MEM_SIZE];
 	struct nlattr *pages = info->attrs[SHADOWVMM_A_MMU_PAGES_MAX];
 	struct shadowvmm_why why = {};
 	struct shadowvmm_vm *vm;
@@ -202,7 +197,7 @@ static int vm_create(struct sk_buff *skb, struct genl_info *info)
 
 	if (MISSING(info, MEM_SIZE))
 		return -EINVAL;
-	err = shadowvmm_vm_create(nla_get_u64(attr),
+	err = shadowvmm_vm_create(nla_get_u64(size),
 				  pages ? nla_get_u32(pages) : 0, &vm, &why);
 	if (err) {
 		set_err(info, &why);
@@ -210,7 +205,7 @@ static int vm_create(struct sk_buff *skb, struct genl_info *info)
 	}
 	/* Before the reply: nobody can start the VM before it is announced. */
 	notify(vm, SHADOWVMM_EVENT_CREATED);
-	err = reply_vm(info, vm);
+	err = send_reply(info, put_vm, vm, NULL);
 	if (err) {
 		GENL_SET_ERR_MSG(info, "no room for the reply: VM destroyed");
 		shadowvmm_vm_destroy(vm->id);
@@ -219,30 +214,19 @@ static int vm_create(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/*
+ * By id, not through vm_doit()'s lookup: between that lookup and a destroy
+ * by id, another request could destroy the VM and a new one take its id.
+ */
 static int vm_destroy(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *attr = info->attrs[SHADOWVMM_A_VM_ID];
 	int err;
 
 	if (MISSING(info, VM_ID))
 		return -EINVAL;
-	err = shadowvmm_vm_destroy(nla_get_u32(attr));
+	err = shadowvmm_vm_destroy(nla_get_u32(info->attrs[SHADOWVMM_A_VM_ID]));
 	if (err == -ENOENT)
 		set_err(info, &no_such_vm);
-	return err;
-}
-
-static int vm_get(struct sk_buff *skb, struct genl_info *info)
-{
-	struct shadowvmm_vm *vm = lookup_vm(info);
-	int err;
-
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
-	err = reply_vm(info, vm);
-	if (err)
-		GENL_SET_ERR_MSG(info, "cannot build the reply");
-	shadowvmm_vm_put(vm);
 	return err;
 }
 
@@ -256,41 +240,21 @@ static int vm_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	/* cb->args[0]: the lowest VM id not dumped yet. */
 	u32 next = cb->args[0] ? cb->args[0] : 1;
 	struct shadowvmm_vm *vm;
-	int err = 0;
+	void *hdr;
 
 	cb->seq = shadowvmm_vm_generation();
 	while ((vm = shadowvmm_vm_get_next(&next))) {
-		err = fill_vm(skb, vm, SHADOWVMM_CMD_VM_GET,
-			      NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			      NLM_F_MULTI, cb);
+		hdr = put_msg(skb, NETLINK_CB(cb->skb).portid,
+			      cb->nlh->nlmsg_seq, NLM_F_MULTI,
+			      SHADOWVMM_CMD_VM_GET, put_vm, vm, NULL);
 		shadowvmm_vm_put(vm);
-		if (err)
+		/* A full buffer ends this part; user space asks for more. */
+		if (!hdr)
 			break;
+		genl_dump_check_consistent(cb, hdr);
 		cb->args[0] = ++next;
 	}
-	/* A full message ends this part of the dump; user space asks again. */
-	return err == -EMSGSIZE ? skb->len : err;
-}
-
-static int mem_write(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *data = info->attrs[SHADOWVMM_A_DATA];
-	struct shadowvmm_why why = {};
-	struct shadowvmm_vm *vm;
-	int err;
-
-	if (MISSING(info, GPA) || MISSING(info, DATA))
-		return -EINVAL;
-	vm = lookup_vm(info);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
-	err = shadowvmm_vm_write_mem(vm,
-				     nla_get_u64(info->attrs[SHADOWVMM_A_GPA]),
-				     nla_data(data), nla_len(data), &why);
-	if (err)
-		set_err(info, &why);
-	shadowvmm_vm_put(vm);
-	return err;
+	return skb->len;
 }
 
 /* One BOOT_MODULE, already validated against its policy. */
@@ -304,14 +268,9 @@ static int parse_module(struct genl_info *info, struct nlattr *nest,
 			       shadowvmm_boot_module_policy, info->extack);
 	if (err)
 		return err;
-	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, SHADOWVMM_A_MODULE_ADDR)) {
-		NL_SET_ERR_MSG(info->extack, "missing attribute MODULE_ADDR");
+	if (MISSING_IN(info, nest, tb, MODULE_ADDR) ||
+	    MISSING_IN(info, nest, tb, MODULE_SIZE))
 		return -EINVAL;
-	}
-	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, SHADOWVMM_A_MODULE_SIZE)) {
-		NL_SET_ERR_MSG(info->extack, "missing attribute MODULE_SIZE");
-		return -EINVAL;
-	}
 	m->addr = nla_get_u64(tb[SHADOWVMM_A_MODULE_ADDR]);
 	m->size = nla_get_u64(tb[SHADOWVMM_A_MODULE_SIZE]);
 	if (tb[SHADOWVMM_A_MODULE_CMDLINE]) {
@@ -352,68 +311,29 @@ static int parse_boot(struct genl_info *info, struct shadowvmm_boot *boot)
 	return 0;
 }
 
-static int boot_set(struct sk_buff *skb, struct genl_info *info)
+static int boot_set(struct genl_info *info, struct shadowvmm_vm *vm,
+		    struct shadowvmm_why *why)
 {
 	struct shadowvmm_boot boot = {};
-	struct shadowvmm_why why = {};
-	struct shadowvmm_vm *vm;
 	int err;
 
 	if (MISSING(info, BOOT_ENTRY))
 		return -EINVAL;
-	vm = lookup_vm(info);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
 	err = parse_boot(info, &boot);
-	if (!err) {
-		err = shadowvmm_vm_set_boot(vm, &boot, &why);
-		if (err)
-			set_err(info, &why);
-	}
+	if (!err)
+		err = shadowvmm_vm_set_boot(vm, &boot, why);
 	shadowvmm_boot_free(&boot);
-	shadowvmm_vm_put(vm);
 	return err;
-}
-
-/* VM_START and VM_STOP: an operation on one VM that only acks. */
-static int vm_control(struct genl_info *info,
-		      int (*op)(struct shadowvmm_vm *vm,
-				struct shadowvmm_why *why))
-{
-	struct shadowvmm_vm *vm = lookup_vm(info);
-	struct shadowvmm_why why = {};
-	int err;
-
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
-	err = op(vm, &why);
-	if (err)
-		set_err(info, &why);
-	shadowvmm_vm_put(vm);
-	return err;
-}
-
-static int vm_start(struct sk_buff *skb, struct genl_info *info)
-{
-	return vm_control(info, shadowvmm_vm_start);
-}
-
-static int vm_stop(struct sk_buff *skb, struct genl_info *info)
-{
-	return vm_control(info, shadowvmm_vm_stop);
 }
 
 static int put_stat(void *ctx, const char *name, u64 value, u32 kind,
 		    u32 unit)
 {
 	struct sk_buff *skb = ctx;
-	struct nlattr *stat;
+	struct nlattr *stat = nla_nest_start(skb, SHADOWVMM_A_STAT);
 
-	stat = nla_nest_start(skb, SHADOWVMM_A_STAT);
-	if (!stat ||
-	    nla_put_string(skb, SHADOWVMM_A_STAT_NAME, name) ||
-	    nla_put_u64_64bit(skb, SHADOWVMM_A_STAT_VALUE, value,
-			      SHADOWVMM_A_PAD) ||
+	if (!stat || nla_put_string(skb, SHADOWVMM_A_STAT_NAME, name) ||
+	    put_u64(skb, SHADOWVMM_A_STAT_VALUE, value) ||
 	    nla_put_u32(skb, SHADOWVMM_A_STAT_KIND, kind) ||
 	    nla_put_u32(skb, SHADOWVMM_A_STAT_UNIT, unit))
 		return -EMSGSIZE;
@@ -421,233 +341,208 @@ static int put_stat(void *ctx, const char *name, u64 value, u32 kind,
 	return 0;
 }
 
-static int stats_get(struct sk_buff *skb, struct genl_info *info)
+static int put_stats(struct sk_buff *skb, struct shadowvmm_vm *vm,
+		     const void *unused)
 {
-	struct shadowvmm_vm *vm = lookup_vm(info);
-	struct sk_buff *msg;
-	struct nlattr *stats;
-	void *hdr;
-	int err = -EMSGSIZE;
+	struct nlattr *stats = nla_nest_start(skb, SHADOWVMM_A_STATS);
 
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg) {
-		err = -ENOMEM;
-		goto out;
+	if (!stats || shadowvmm_stats_for_each(&vm->stats, put_stat, skb))
+		return -EMSGSIZE;
+	nla_nest_end(skb, stats);
+	return 0;
+}
+
+/* @offset: CONSOLE_OFFSET, where the reader is in the output; NULL: 0. */
+static int put_console(struct sk_buff *skb, struct shadowvmm_vm *vm,
+		       const void *offset)
+{
+	u64 from = offset ? nla_get_u64(offset) : 0, next, dropped;
+	struct nlattr *data;
+	size_t len;
+
+	data = nla_reserve(skb, SHADOWVMM_A_DATA, CONSOLE_READ_MAX);
+	if (!data)
+		return -EMSGSIZE;
+	len = shadowvmm_console_get(&vm->console, from, nla_data(data),
+				    CONSOLE_READ_MAX, &next, &dropped);
+	/* Give back what the reservation did not use. */
+	nlmsg_trim(skb, (u8 *)data + nla_total_size(len));
+	data->nla_len = nla_attr_size(len);
+	return put_u64(skb, SHADOWVMM_A_CONSOLE_OFFSET, next) ?:
+	       put_u64(skb, SHADOWVMM_A_CONSOLE_DROPPED, dropped);
+}
+
+/* TRANSLATE's answer: the address asked about, seen by both tables. */
+struct translate_reply {
+	u64 gva;
+	struct shadowvmm_translation t;
+};
+
+static int put_walk_entry(struct sk_buff *skb, int level, u64 value,
+			  const u64 *addr)
+{
+	struct nlattr *nest = nla_nest_start(skb, SHADOWVMM_A_WALK_ENTRY);
+
+	if (!nest || nla_put_u32(skb, SHADOWVMM_A_WALK_LEVEL, level) ||
+	    put_u64(skb, SHADOWVMM_A_WALK_VALUE, value) ||
+	    (addr && put_u64(skb, SHADOWVMM_A_WALK_ADDR, *addr)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_translation(struct sk_buff *skb, struct shadowvmm_vm *vm,
+			   const void *arg)
+{
+	const struct translate_reply *r = arg;
+	const struct shadowvmm_translation *t = &r->t;
+	const struct shadowvmm_walk *walk = &t->walk;
+	int level, bottom = max(walk->level, 1);
+	struct nlattr *nest;
+
+	if (put_u64(skb, SHADOWVMM_A_GVA, r->gva) ||
+	    nla_put_u32(skb, SHADOWVMM_A_PAGING_MODE, t->mode))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, SHADOWVMM_A_GUEST_WALK);
+	if (!nest)
+		return -EMSGSIZE;
+	for (level = walk->top_level; level && level >= bottom; level--) {
+		bool in_cpu = t->mode == SHADOWVMM_PAGING_PAE && level == 3;
+
+		if (put_walk_entry(skb, level, walk->entry[level],
+				   in_cpu ? NULL : &walk->entry_gpa[level]))
+			return -EMSGSIZE;
 	}
-	hdr = genlmsg_put_reply(msg, info, &shadowvmm_family, 0,
-				info->genlhdr->cmd);
-	if (!hdr || nla_put_u32(msg, SHADOWVMM_A_VM_ID, vm->id))
-		goto free;
-	stats = nla_nest_start(msg, SHADOWVMM_A_STATS);
-	if (!stats || shadowvmm_stats_for_each(&vm->stats, put_stat, msg))
-		goto free;
-	nla_nest_end(msg, stats);
-	genlmsg_end(msg, hdr);
-	err = genlmsg_reply(msg, info);
-	goto out;
-free:
-	GENL_SET_ERR_MSG(info, "the counters do not fit in one reply");
-	nlmsg_free(msg);
-out:
-	shadowvmm_vm_put(vm);
+	nla_nest_end(skb, nest);
+	if (t->walk_err ?
+	    nla_put_u32(skb, SHADOWVMM_A_PF_ERROR_CODE, walk->error_code) :
+	    put_u64(skb, SHADOWVMM_A_GPA, walk->gpa))
+		return -EMSGSIZE;
+
+	nest = nla_nest_start(skb, SHADOWVMM_A_SHADOW_WALK);
+	if (!nest)
+		return -EMSGSIZE;
+	for (level = t->shadow_top; level >= t->shadow_bottom; level--)
+		if (put_walk_entry(skb, level, t->shadow[level], NULL))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	if (t->mapped && put_u64(skb, SHADOWVMM_A_HPA, t->hpa))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int translate(struct genl_info *info, struct shadowvmm_vm *vm,
+		     struct shadowvmm_why *why)
+{
+	struct nlattr *access = info->attrs[SHADOWVMM_A_ACCESS];
+	struct translate_reply *r;
+	int err;
+
+	if (MISSING(info, GVA))
+		return -EINVAL;
+	r = kmalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->gva = nla_get_u64(info->attrs[SHADOWVMM_A_GVA]);
+	err = shadowvmm_vm_translate(vm, r->gva,
+				     access ? nla_get_u32(access) : 0,
+				     &r->t, why);
+	if (!err)
+		err = send_reply(info, put_translation, vm, r);
+	kfree(r);
 	return err;
 }
 
-static int console_write(struct sk_buff *skb, struct genl_info *info)
+/*
+ * Every operation but VM_CREATE and VM_DESTROY acts on one VM that exists:
+ * look it up once, then one switch. What vm.c refuses comes back in @why,
+ * the message and the attribute at fault for the extack.
+ */
+static int vm_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *data = info->attrs[SHADOWVMM_A_DATA];
+	struct nlattr **attrs = info->attrs, *data = attrs[SHADOWVMM_A_DATA];
+	struct nlattr *gpa = attrs[SHADOWVMM_A_GPA];
 	struct shadowvmm_why why = {};
 	struct shadowvmm_vm *vm;
 	int err;
 
-	if (MISSING(info, DATA))
+	if (MISSING(info, VM_ID))
 		return -EINVAL;
-	vm = lookup_vm(info);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
-	err = shadowvmm_vm_console_write(vm, nla_data(data), nla_len(data), &why);
+	vm = shadowvmm_vm_get(nla_get_u32(attrs[SHADOWVMM_A_VM_ID]));
+	if (!vm) {
+		set_err(info, &no_such_vm);
+		return -ENOENT;
+	}
+	switch (info->genlhdr->cmd) {
+	case SHADOWVMM_CMD_VM_GET:
+		err = send_reply(info, put_vm, vm, NULL);
+		break;
+	case SHADOWVMM_CMD_MEM_WRITE:
+		if (MISSING(info, GPA) || MISSING(info, DATA))
+			err = -EINVAL;
+		else
+			err = shadowvmm_vm_write_mem(vm, nla_get_u64(gpa),
+						     nla_data(data),
+						     nla_len(data), &why);
+		break;
+	case SHADOWVMM_CMD_BOOT_SET:
+		err = boot_set(info, vm, &why);
+		break;
+	case SHADOWVMM_CMD_VM_START:
+		err = shadowvmm_vm_start(vm, &why);
+		break;
+	case SHADOWVMM_CMD_VM_STOP:
+		err = shadowvmm_vm_stop(vm, &why);
+		break;
+	case SHADOWVMM_CMD_STATS_GET:
+		err = send_reply(info, put_stats, vm, NULL);
+		if (err == -EMSGSIZE)
+			GENL_SET_ERR_MSG(info,
+					 "the counters do not fit in one reply");
+		break;
+	case SHADOWVMM_CMD_CONSOLE_WRITE:
+		if (MISSING(info, DATA))
+			err = -EINVAL;
+		else
+			err = shadowvmm_vm_console_write(vm, nla_data(data),
+							 nla_len(data), &why);
+		break;
+	case SHADOWVMM_CMD_CONSOLE_READ:
+		err = send_reply(info, put_console, vm,
+				 attrs[SHADOWVMM_A_CONSOLE_OFFSET]);
+		break;
+	case SHADOWVMM_CMD_TRANSLATE:
+		err = translate(info, vm, &why);
+		break;
+	default:
+		err = -EOPNOTSUPP;
+		break;
+	}
 	if (err)
 		set_err(info, &why);
 	shadowvmm_vm_put(vm);
 	return err;
 }
 
-static int console_read(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *offset_attr = info->attrs[SHADOWVMM_A_CONSOLE_OFFSET];
-	u64 offset = offset_attr ? nla_get_u64(offset_attr) : 0;
-	struct shadowvmm_vm *vm = lookup_vm(info);
-	u64 next, dropped;
-	struct sk_buff *msg;
-	struct nlattr *data;
-	size_t len;
-	void *hdr;
-	int err = -EMSGSIZE;
-
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg) {
-		err = -ENOMEM;
-		goto out;
-	}
-	hdr = genlmsg_put_reply(msg, info, &shadowvmm_family, 0,
-				info->genlhdr->cmd);
-	if (!hdr || nla_put_u32(msg, SHADOWVMM_A_VM_ID, vm->id))
-		goto free;
-	data = nla_reserve(msg, SHADOWVMM_A_DATA, CONSOLE_READ_MAX);
-	if (!data)
-		goto free;
-	len = shadowvmm_console_get(&vm->console, offset, nla_data(data),
-				    CONSOLE_READ_MAX, &next, &dropped);
-	/* Give back what the reservation did not use. */
-	nlmsg_trim(msg, (u8 *)data + nla_total_size(len));
-	data->nla_len = nla_attr_size(len);
-	if (nla_put_u64_64bit(msg, SHADOWVMM_A_CONSOLE_OFFSET, next,
-			      SHADOWVMM_A_PAD) ||
-	    nla_put_u64_64bit(msg, SHADOWVMM_A_CONSOLE_DROPPED, dropped,
-			      SHADOWVMM_A_PAD))
-		goto free;
-	genlmsg_end(msg, hdr);
-	err = genlmsg_reply(msg, info);
-	goto out;
-free:
-	GENL_SET_ERR_MSG(info, "cannot build the reply");
-	nlmsg_free(msg);
-out:
-	shadowvmm_vm_put(vm);
-	return err;
-}
-
-static int put_walk_entry(struct sk_buff *msg, int level, u64 value,
-			  const u64 *addr)
-{
-	struct nlattr *nest = nla_nest_start(msg, SHADOWVMM_A_WALK_ENTRY);
-
-	if (!nest || nla_put_u32(msg, SHADOWVMM_A_WALK_LEVEL, level) ||
-	    nla_put_u64_64bit(msg, SHADOWVMM_A_WALK_VALUE, value,
-			      SHADOWVMM_A_PAD) ||
-	    (addr && nla_put_u64_64bit(msg, SHADOWVMM_A_WALK_ADDR, *addr,
-				       SHADOWVMM_A_PAD)))
-		return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-static int put_translation(struct sk_buff *msg,
-			   const struct shadowvmm_translation *t)
-{
-	const struct shadowvmm_walk *walk = &t->walk;
-	int level, bottom = max(walk->level, 1);
-	struct nlattr *nest;
-
-	if (nla_put_u32(msg, SHADOWVMM_A_PAGING_MODE, t->mode))
-		return -EMSGSIZE;
-	nest = nla_nest_start(msg, SHADOWVMM_A_GUEST_WALK);
-	if (!nest)
-		return -EMSGSIZE;
-	for (level = walk->top_level; level && level >= bottom; level--) {
-		bool in_cpu = t->mode == SHADOWVMM_PAGING_PAE && level == 3;
-
-		if (put_walk_entry(msg, level, walk->entry[level],
-				   in_cpu ? NULL : &walk->entry_gpa[level]))
-			return -EMSGSIZE;
-	}
-	nla_nest_end(msg, nest);
-	if (t->walk_err ?
-	    nla_put_u32(msg, SHADOWVMM_A_PF_ERROR_CODE, walk->error_code) :
-	    nla_put_u64_64bit(msg, SHADOWVMM_A_GPA, walk->gpa, SHADOWVMM_A_PAD))
-		return -EMSGSIZE;
-
-	nest = nla_nest_start(msg, SHADOWVMM_A_SHADOW_WALK);
-	if (!nest)
-		return -EMSGSIZE;
-	for (level = t->shadow_top; level >= t->shadow_bottom; level--)
-		if (put_walk_entry(msg, level, t->shadow[level], NULL))
-			return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	if (t->mapped &&
-	    nla_put_u64_64bit(msg, SHADOWVMM_A_HPA, t->hpa, SHADOWVMM_A_PAD))
-		return -EMSGSIZE;
-	return 0;
-}
-
-static int translate(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *access = info->attrs[SHADOWVMM_A_ACCESS];
-	struct shadowvmm_translation *t;
-	struct shadowvmm_vm *vm;
-	struct sk_buff *msg;
-	void *hdr;
-	u64 gva;
-	int err;
-
-	if (MISSING(info, GVA))
-		return -EINVAL;
-	vm = lookup_vm(info);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
-	gva = nla_get_u64(info->attrs[SHADOWVMM_A_GVA]);
-	err = -ENOMEM;
-	t = kmalloc(sizeof(*t), GFP_KERNEL);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!t || !msg)
-		goto out;
-	err = -EINVAL;
-	if (!shadowvmm_vm_started(vm) ||
-	    shadowvmm_mmu_translate(&vm->vcpu.mmu, gva,
-				    access ? nla_get_u32(access) : 0, t)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SHADOWVMM_A_VM_ID],
-				    "VM_ID: VM has not started: no page tables yet");
-		goto out;
-	}
-	err = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, &shadowvmm_family, 0,
-				info->genlhdr->cmd);
-	if (!hdr || nla_put_u32(msg, SHADOWVMM_A_VM_ID, vm->id) ||
-	    nla_put_u64_64bit(msg, SHADOWVMM_A_GVA, gva, SHADOWVMM_A_PAD) ||
-	    put_translation(msg, t)) {
-		GENL_SET_ERR_MSG(info, "cannot build the reply");
-		goto out;
-	}
-	genlmsg_end(msg, hdr);
-	err = genlmsg_reply(msg, info);
-	msg = NULL;
-out:
-	nlmsg_free(msg);
-	kfree(t);
-	shadowvmm_vm_put(vm);
-	return err;
-}
-
-#define OP(_cmd, _doit, _policy) {					\
+#define OP(_cmd, _doit, _policy, ...) {					\
 	.cmd = _cmd, .doit = _doit, .policy = _policy,			\
-	.maxattr = SHADOWVMM_A_MAX, .flags = GENL_ADMIN_PERM,		\
+	.maxattr = SHADOWVMM_A_MAX, .flags = GENL_ADMIN_PERM, __VA_ARGS__ \
 }
 
 static const struct genl_ops shadowvmm_ops[] = {
 	OP(SHADOWVMM_CMD_VM_CREATE, vm_create, shadowvmm_vm_create_policy),
 	OP(SHADOWVMM_CMD_VM_DESTROY, vm_destroy, shadowvmm_vm_id_policy),
-	{
-		.cmd = SHADOWVMM_CMD_VM_GET,
-		.doit = vm_get,
-		.dumpit = vm_dump,
-		.policy = shadowvmm_vm_id_policy,
-		.maxattr = SHADOWVMM_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	OP(SHADOWVMM_CMD_MEM_WRITE, mem_write, shadowvmm_mem_write_policy),
-	OP(SHADOWVMM_CMD_BOOT_SET, boot_set, shadowvmm_boot_set_policy),
-	OP(SHADOWVMM_CMD_VM_START, vm_start, shadowvmm_vm_id_policy),
-	OP(SHADOWVMM_CMD_VM_STOP, vm_stop, shadowvmm_vm_id_policy),
-	OP(SHADOWVMM_CMD_STATS_GET, stats_get, shadowvmm_vm_id_policy),
-	OP(SHADOWVMM_CMD_CONSOLE_WRITE, console_write,
+	OP(SHADOWVMM_CMD_VM_GET, vm_doit, shadowvmm_vm_id_policy,
+	   .dumpit = vm_dump),
+	OP(SHADOWVMM_CMD_MEM_WRITE, vm_doit, shadowvmm_mem_write_policy),
+	OP(SHADOWVMM_CMD_BOOT_SET, vm_doit, shadowvmm_boot_set_policy),
+	OP(SHADOWVMM_CMD_VM_START, vm_doit, shadowvmm_vm_id_policy),
+	OP(SHADOWVMM_CMD_VM_STOP, vm_doit, shadowvmm_vm_id_policy),
+	OP(SHADOWVMM_CMD_STATS_GET, vm_doit, shadowvmm_vm_id_policy),
+	OP(SHADOWVMM_CMD_CONSOLE_WRITE, vm_doit,
 	   shadowvmm_console_write_policy),
-	OP(SHADOWVMM_CMD_CONSOLE_READ, console_read,
-	   shadowvmm_console_read_policy),
-	OP(SHADOWVMM_CMD_TRANSLATE, translate, shadowvmm_translate_policy),
+	OP(SHADOWVMM_CMD_CONSOLE_READ, vm_doit, shadowvmm_console_read_policy),
+	OP(SHADOWVMM_CMD_TRANSLATE, vm_doit, shadowvmm_translate_policy),
 };
 
 /*

@@ -534,3 +534,46 @@ void shadowvmm_vm_stop_all(void)
 		id++;
 	}
 }
+
+/**
+ * shadowvmm_vm_status() - what a VM is doing, and how its guest ended
+ * @vm: the VM
+ * @stop: set to how the guest stopped once the VM is STOPPED, else zeroed
+ *
+ * Return: the VM's enum shadowvmm_vm_state.
+ */
+u32 shadowvmm_vm_status(struct shadowvmm_vm *vm, struct shadowvmm_stop *stop)
+{
+	u32 state;
+
+	mutex_lock(&vm->lock);
+	state = vm->state;
+	*stop = state == SHADOWVMM_VM_STOPPED ? vm->vcpu.stop :
+						(struct shadowvmm_stop){};
+	mutex_unlock(&vm->lock);
+	return state;
+}
+
+/**
+ * shadowvmm_vm_translate() - how the guest's tables and the shadow map @gva
+ * @vm: the VM
+ * @gva: the guest virtual address
+ * @access: SHADOWVMM_ACCESS_* bits, the access to check the guest walk for
+ * @t: the answer
+ * @why: set when refused
+ *
+ * The VM may be running: the MMU's lock keeps the walk consistent.
+ *
+ * Return: 0, or -EINVAL before the first start: the MMU does not exist yet.
+ */
+int shadowvmm_vm_translate(struct shadowvmm_vm *vm, u64 gva, u32 access,
+			   struct shadowvmm_translation *t,
+			   struct shadowvmm_why *why)
+{
+	if (shadowvmm_vm_started(vm) &&
+	    !shadowvmm_mmu_translate(&vm->vcpu.mmu, gva, access, t))
+		return 0;
+	set_why(why, SHADOWVMM_A_VM_ID,
+		"VM_ID: VM has not started: no page tables yet");
+	return -EINVAL;
+}

@@ -33,5 +33,9 @@ int shadowvmm_vm_destroy(u32 id);
 void shadowvmm_vm_destroy_all(void);
 void shadowvmm_vm_stop_all(void);
 void shadowvmm_vm_refuse_starts(void);
+u32 shadowvmm_vm_status(struct shadowvmm_vm *vm, struct shadowvmm_stop *stop);
+int shadowvmm_vm_translate(struct shadowvmm_vm *vm, u64 gva, u32 access,
+			   struct shadowvmm_translation *t,
+			   struct shadowvmm_why *why);
 
 #endif

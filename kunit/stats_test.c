@@ -83,7 +83,53 @@ static void names_fit(struct kunit *test)
 	}
 }
 
+/*
+ * The fixed counters' names are a contract: the CLI, tests/e2e and
+ * tests/bench parse them. Pinned here as user space sees them.
+ */
+static void fixed_names_stay(struct kunit *test)
+{
+	static const char *const names[] = {
+		"exits", "io_exits", "console_bytes", "console_input_bytes",
+		"msr_unhandled", "guest_cycles", "bursts", "vmlaunches",
+		"vmcs_moves", "halt_exits", "halt_wakeup", "irq_injections",
+		"irq_window_exits", "nmi_injections", "nmi_window_exits",
+		"mmio_exits", "ioapic_irqs", "pf_fixed", "pf_guest",
+		"pf_spurious", "pf_emulated", "invlpg", "tlb_flush",
+		"cr3_switch", "root_cache_hit", "root_cache_miss",
+		"mmu_pte_write", "mmu_unsync", "mmu_unprotect",
+		"mmu_shadow_zapped", "mmu_flooded", "mmu_recycled",
+		"mmu_cache_miss", "mmu_shadow_pages",
+	};
+	struct shadowvmm_stats *stats = kunit_kzalloc(test, sizeof(*stats),
+						      GFP_KERNEL);
+	struct seen *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, stats);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, shadowvmm_stats_for_each(stats, record, s), 0);
+	KUNIT_ASSERT_EQ(test, s->nr, ARRAY_SIZE(names));
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		KUNIT_EXPECT_STREQ(test, s->name[i], names[i]);
+	KUNIT_EXPECT_EQ(test, s->unit[SHADOWVMM_STAT_CONSOLE_BYTES],
+			SHADOWVMM_STAT_UNIT_BYTES);
+	KUNIT_EXPECT_EQ(test, s->unit[SHADOWVMM_STAT_CONSOLE_INPUT_BYTES],
+			SHADOWVMM_STAT_UNIT_BYTES);
+	KUNIT_EXPECT_EQ(test, s->unit[SHADOWVMM_STAT_GUEST_CYCLES],
+			SHADOWVMM_STAT_UNIT_CYCLES);
+	KUNIT_EXPECT_EQ(test, s->unit[SHADOWVMM_STAT_EXITS],
+			SHADOWVMM_STAT_UNIT_NONE);
+	KUNIT_EXPECT_EQ(test, s->kind[SHADOWVMM_STAT_EXITS],
+			SHADOWVMM_STAT_CUMULATIVE);
+	KUNIT_EXPECT_EQ(test, s->kind[SHADOWVMM_STAT_MMU_SHADOW_PAGES],
+			SHADOWVMM_STAT_INSTANT);
+	KUNIT_EXPECT_EQ(test, s->unit[SHADOWVMM_STAT_MMU_SHADOW_PAGES],
+			SHADOWVMM_STAT_UNIT_PAGES);
+}
+
 static struct kunit_case stats_cases[] = {
+	KUNIT_CASE(fixed_names_stay),
 	KUNIT_CASE(exit_cycles_follow_exits),
 	KUNIT_CASE(names_fit),
 	{}

@@ -1028,6 +1028,30 @@ static void test_event_matching(void)
 	free(out);
 }
 
+/*
+ * Exit reasons are the kernel's names in lower case, as the module's
+ * exits_<reason> counters spell them: "show" and "stats" agree.
+ */
+static void test_exit_names(void)
+{
+	struct vm_info vm = { .stop_reason = SHADOWVMM_STOP_UNHANDLED_EXIT,
+			      .exit_reason = 28, .qualification = 3,
+			      .rip = 0x100010 };
+	char buf[VMX_EXIT_NAME_MAX], why[256];
+
+	check_str("exit-name-cr-access", vmx_exit_name(28, buf), "cr_access");
+	check_str("exit-name-longest", vmx_exit_name(43, buf),
+		  "tpr_below_threshold");
+	check_str("exit-name-flags-ignored",
+		  vmx_exit_name(0x80000000 | 33, buf), "invalid_state");
+	/* GETSEC: the kernel's list has no name for it. */
+	check_str("exit-name-unknown", vmx_exit_name(11, buf), "unknown");
+	check_str("exit-name-beyond", vmx_exit_name(0xffff, buf), "unknown");
+	describe_stop(&vm, why, sizeof(why));
+	check_str("exit-name-in-stop", why,
+		  "unhandled exit reason 28 (cr_access) qualification 0x3 at rip 0x100010");
+}
+
 static int write_image(const char *path)
 {
 	struct img *img = build(1);
@@ -1060,5 +1084,6 @@ int main(int argc, char **argv)
 	test_stats_output();
 	test_table_and_vm_json();
 	test_event_matching();
+	test_exit_names();
 	return failed;
 }

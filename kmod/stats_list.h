@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The fixed counters, each once, in the order user space sees them:
+ *
+ *   SHADOWVMM_STAT(ID, name, KIND, UNIT)
+ *
+ * for SHADOWVMM_STAT_<ID>, the name as user space reads it, enum
+ * shadowvmm_stat_kind SHADOWVMM_STAT_<KIND> and enum shadowvmm_stat_unit
+ * SHADOWVMM_STAT_UNIT_<UNIT>. Names follow KVM's where the meaning is the
+ * same; the CLI and scripts parse them, so a name, once out, stays.
+ *
+ * Not a header of its own: define SHADOWVMM_STAT(), then include this file
+ * to build a list from it (stats.h's enum, stats.c's table), as KVM builds
+ * its ops from kvm-x86-ops.h. It undefines SHADOWVMM_STAT() at the end.
+ */
+#ifndef SHADOWVMM_STAT
+#error "define SHADOWVMM_STAT(id, name, kind, unit) before including stats_list.h"
+#endif
+SHADOWVMM_STAT(EXITS, exits, CUMULATIVE, NONE)
+SHADOWVMM_STAT(IO_EXITS, io_exits, CUMULATIVE, NONE)
+SHADOWVMM_STAT(CONSOLE_BYTES, console_bytes, CUMULATIVE, BYTES)
+SHADOWVMM_STAT(CONSOLE_INPUT_BYTES, console_input_bytes, CUMULATIVE, BYTES)
+SHADOWVMM_STAT(MSR_UNHANDLED, msr_unhandled, CUMULATIVE, NONE)
+SHADOWVMM_STAT(GUEST_CYCLES, guest_cycles, CUMULATIVE, CYCLES)
+SHADOWVMM_STAT(BURSTS, bursts, CUMULATIVE, NONE)
+SHADOWVMM_STAT(VMLAUNCHES, vmlaunches, CUMULATIVE, NONE)
+SHADOWVMM_STAT(VMCS_MOVES, vmcs_moves, CUMULATIVE, NONE)
+SHADOWVMM_STAT(HALT_EXITS, halt_exits, CUMULATIVE, NONE)
+SHADOWVMM_STAT(HALT_WAKEUP, halt_wakeup, CUMULATIVE, NONE)
+SHADOWVMM_STAT(IRQ_INJECTIONS, irq_injections, CUMULATIVE, NONE)
+SHADOWVMM_STAT(IRQ_WINDOW_EXITS, irq_window_exits, CUMULATIVE, NONE)
+SHADOWVMM_STAT(NMI_INJECTIONS, nmi_injections, CUMULATIVE, NONE)
+SHADOWVMM_STAT(NMI_WINDOW_EXITS, nmi_window_exits, CUMULATIVE, NONE)
+SHADOWVMM_STAT(MMIO_EXITS, mmio_exits, CUMULATIVE, NONE)
+SHADOWVMM_STAT(IOAPIC_IRQS, ioapic_irqs, CUMULATIVE, NONE)
+SHADOWVMM_STAT(PF_FIXED, pf_fixed, CUMULATIVE, NONE)
+SHADOWVMM_STAT(PF_GUEST, pf_guest, CUMULATIVE, NONE)
+SHADOWVMM_STAT(PF_SPURIOUS, pf_spurious, CUMULATIVE, NONE)
+SHADOWVMM_STAT(PF_EMULATED, pf_emulated, CUMULATIVE, NONE)
+SHADOWVMM_STAT(INVLPG, invlpg, CUMULATIVE, NONE)
+SHADOWVMM_STAT(TLB_FLUSH, tlb_flush, CUMULATIVE, NONE)
+SHADOWVMM_STAT(CR3_SWITCH, cr3_switch, CUMULATIVE, NONE)
+SHADOWVMM_STAT(ROOT_CACHE_HIT, root_cache_hit, CUMULATIVE, NONE)
+SHADOWVMM_STAT(ROOT_CACHE_MISS, root_cache_miss, CUMULATIVE, NONE)
+SHADOWVMM_STAT(MMU_PTE_WRITE, mmu_pte_write, CUMULATIVE, NONE)
+SHADOWVMM_STAT(MMU_UNSYNC, mmu_unsync, CUMULATIVE, NONE)
+SHADOWVMM_STAT(MMU_UNPROTECT, mmu_unprotect, CUMULATIVE, NONE)
+SHADOWVMM_STAT(MMU_SHADOW_ZAPPED, mmu_shadow_zapped, CUMULATIVE, NONE)
+SHADOWVMM_STAT(MMU_FLOODED, mmu_flooded, CUMULATIVE, NONE)
+SHADOWVMM_STAT(MMU_RECYCLED, mmu_recycled, CUMULATIVE, NONE)
+SHADOWVMM_STAT(MMU_CACHE_MISS, mmu_cache_miss, CUMULATIVE, NONE)
+SHADOWVMM_STAT(MMU_SHADOW_PAGES, mmu_shadow_pages, INSTANT, PAGES)
+
+#undef SHADOWVMM_STAT
