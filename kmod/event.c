@@ -20,7 +20,7 @@ u32 shadowvmm_stop_vcpu(struct shadowvmm_vcpu *vcpu,
 			const struct shadowvmm_exit *exit, u32 reason)
 {
 	vcpu->stop.reason = reason;
-	vcpu->stop.exit_reason = shadowvmm_exit_basic(exit);
+	vcpu->stop.exit_reason = shadowvmm_exit_basic(exit->reason);
 	vcpu->stop.qualification = exit->qualification;
 	vcpu->stop.rip = vcpu->rip;
 	return reason;

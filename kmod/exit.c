@@ -351,14 +351,14 @@ static u32 handle_basic_exit(struct shadowvmm_vcpu *vcpu,
 	if (exit->reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
 		return shadowvmm_stop_vcpu(vcpu, exit, SHADOWVMM_STOP_ENTRY_FAILED);
 
-	switch (shadowvmm_exit_basic(exit)) {
+	switch (shadowvmm_exit_basic(exit->reason)) {
 	case EXIT_REASON_EXCEPTION_NMI:
 		return handle_exception(vcpu, exit);
 	case EXIT_REASON_INTERRUPT_WINDOW:
 	case EXIT_REASON_NMI_WINDOW:
 		/* The guest can take what is pending: run.c injects it. */
 		shadowvmm_stat_add(&vcpu->vm->stats,
-				   shadowvmm_exit_basic(exit) ==
+				   shadowvmm_exit_basic(exit->reason) ==
 				   EXIT_REASON_INTERRUPT_WINDOW ?
 				   SHADOWVMM_STAT_IRQ_WINDOW_EXITS :
 				   SHADOWVMM_STAT_NMI_WINDOW_EXITS, 1);

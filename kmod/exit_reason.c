@@ -26,7 +26,7 @@ static const struct {
 const char *shadowvmm_exit_reason_name(u32 exit_reason,
 				       char buf[SHADOWVMM_EXIT_NAME_MAX])
 {
-	u16 basic = exit_reason & 0xffff;
+	u16 basic = shadowvmm_exit_basic(exit_reason);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(vmx_exit_reasons); i++)

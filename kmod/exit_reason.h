@@ -9,6 +9,12 @@
 /* Room for the longest name, "tpr_below_threshold", and more to come. */
 #define SHADOWVMM_EXIT_NAME_MAX	24
 
+/* Bits 15:0 of an exit reason: the basic reason, an EXIT_REASON_*. */
+static inline u16 shadowvmm_exit_basic(u32 exit_reason)
+{
+	return exit_reason & 0xffff;
+}
+
 const char *shadowvmm_exit_reason_name(u32 exit_reason,
 				       char buf[SHADOWVMM_EXIT_NAME_MAX]);
 

@@ -406,7 +406,7 @@ static void recover_nmi_blocking(const struct shadowvmm_exit *exit)
 	u8 vector = exit->intr_info & INTR_INFO_VECTOR_MASK;
 
 	if (!shadowvmm_vmx.virtual_nmis ||
-	    shadowvmm_exit_basic(exit) != EXIT_REASON_EXCEPTION_NMI ||
+	    shadowvmm_exit_basic(exit->reason) != EXIT_REASON_EXCEPTION_NMI ||
 	    !(exit->intr_info & INTR_INFO_UNBLOCK_NMI) || vector == X86_TRAP_DF)
 		return;
 	vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
@@ -416,7 +416,7 @@ static void recover_nmi_blocking(const struct shadowvmm_exit *exit)
 
 static bool exit_is_nmi(const struct shadowvmm_exit *exit)
 {
-	return shadowvmm_exit_basic(exit) == EXIT_REASON_EXCEPTION_NMI &&
+	return shadowvmm_exit_basic(exit->reason) == EXIT_REASON_EXCEPTION_NMI &&
 	       (exit->intr_info & INTR_INFO_VALID_MASK) &&
 	       (exit->intr_info & INTR_INFO_INTR_TYPE_MASK) ==
 	       INTR_TYPE_NMI_INTR;

@@ -38,7 +38,7 @@ static inline void shadowvmm_stat_set(struct shadowvmm_stats *stats,
 static inline void shadowvmm_stat_count_exit(struct shadowvmm_stats *stats,
 					     u32 exit_reason)
 {
-	u16 basic = exit_reason & 0xffff;
+	u16 basic = shadowvmm_exit_basic(exit_reason);
 
 	shadowvmm_stat_add(stats, SHADOWVMM_STAT_EXITS, 1);
 	if (basic < SHADOWVMM_EXIT_REASONS)
@@ -50,7 +50,7 @@ static inline void shadowvmm_stat_count_exit(struct shadowvmm_stats *stats,
 static inline void shadowvmm_stat_exit_cycles(struct shadowvmm_stats *stats,
 					      u32 exit_reason, u64 cycles)
 {
-	u16 basic = exit_reason & 0xffff;
+	u16 basic = shadowvmm_exit_basic(exit_reason);
 
 	if (basic < SHADOWVMM_EXIT_REASONS)
 		WRITE_ONCE(stats->exit_cycles_by_reason[basic],

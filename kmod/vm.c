@@ -198,7 +198,7 @@ fail:
 }
 
 /* Return: whether the VM ever started, so that its vCPU and MMU exist. */
-bool shadowvmm_vm_started(struct shadowvmm_vm *vm)
+static bool ever_started(struct shadowvmm_vm *vm)
 {
 	bool started;
 
@@ -570,7 +570,7 @@ int shadowvmm_vm_translate(struct shadowvmm_vm *vm, u64 gva, u32 access,
 			   struct shadowvmm_translation *t,
 			   struct shadowvmm_why *why)
 {
-	if (shadowvmm_vm_started(vm) &&
+	if (ever_started(vm) &&
 	    !shadowvmm_mmu_translate(&vm->vcpu.mmu, gva, access, t))
 		return 0;
 	set_why(why, SHADOWVMM_A_VM_ID,

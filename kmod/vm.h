@@ -16,7 +16,6 @@ int shadowvmm_vm_register_notifier(struct notifier_block *nb);
 void shadowvmm_vm_unregister_notifier(struct notifier_block *nb);
 int shadowvmm_vm_create(u64 mem_size, u32 mmu_pages_max,
 			struct shadowvmm_vm **out, struct shadowvmm_why *why);
-bool shadowvmm_vm_started(struct shadowvmm_vm *vm);
 struct shadowvmm_vm *shadowvmm_vm_get(u32 id);
 struct shadowvmm_vm *shadowvmm_vm_get_next(u32 *id);
 unsigned int shadowvmm_vm_generation(void);

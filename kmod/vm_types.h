@@ -58,12 +58,6 @@ struct shadowvmm_exit {
 	u32 idt_vectoring_error_code;
 };
 
-/* Bits 15:0 of the exit reason: the basic reason, an EXIT_REASON_*. */
-static inline u16 shadowvmm_exit_basic(const struct shadowvmm_exit *exit)
-{
-	return exit->reason & 0xffff;
-}
-
 /* Why a VM stopped, for VM_GET and the exit event. */
 struct shadowvmm_stop {
 	u32 reason;		/* enum shadowvmm_stop_reason */
