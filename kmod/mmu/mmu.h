@@ -144,7 +144,9 @@ struct shadowvmm_mmu {
 	/* Enough for a few faults that each build a whole path. */
 	struct shadowvmm_sp *spare[3 * SHADOWVMM_MAX_LEVEL];
 	unsigned int nr_spare;
-	u32 *spare_gfns;		/* a fault makes one leaf page at most */
+	/* Frame arrays for leaf pages that shadow a guest table. */
+	u32 *spare_gfns[3 * SHADOWVMM_MAX_LEVEL];
+	unsigned int nr_spare_gfns;
 	struct sptep_stock blocks;
 
 	/*

@@ -540,12 +540,12 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 			return sp;
 
 	count(mmu, SHADOWVMM_STAT_MMU_CACHE_MISS);
-	if (WARN_ON_ONCE(!mmu->nr_spare || !mmu->spare_gfns))
+	if (WARN_ON_ONCE(!mmu->nr_spare || !mmu->nr_spare_gfns))
 		return NULL;
 	sp = mmu->spare[--mmu->nr_spare];
 	sp->gfns = NULL;
 	if (role.level == 1 && !role.direct)
-		swap(sp->gfns, mmu->spare_gfns);
+		sp->gfns = mmu->spare_gfns[--mmu->nr_spare_gfns];
 	sp->gfn = gfn;
 	sp->role = role;
 	sp->parents.head = NULL;
@@ -700,7 +700,8 @@ static u64 *fill_path(struct shadowvmm_mmu *mmu,
  */
 bool shadowvmm_mmu_needs_topup(const struct shadowvmm_mmu *mmu)
 {
-	return mmu->nr_spare < SHADOWVMM_MAX_LEVEL || !mmu->spare_gfns ||
+	/* A fault makes a page per level, and one leaf page at most. */
+	return mmu->nr_spare < SHADOWVMM_MAX_LEVEL || !mmu->nr_spare_gfns ||
 	       mmu->blocks.nr < SHADOWVMM_MAX_LEVEL + 1;
 }
 
@@ -727,11 +728,14 @@ int shadowvmm_mmu_topup(struct shadowvmm_mmu *mmu)
 		set_page_private(virt_to_page(sp->spt), (unsigned long)sp);
 		mmu->spare[mmu->nr_spare++] = sp;
 	}
-	if (!mmu->spare_gfns)
-		mmu->spare_gfns = kmalloc_array(PT64_ENT_PER_PAGE, sizeof(u32),
-						GFP_KERNEL_ACCOUNT);
-	if (!mmu->spare_gfns)
-		return -ENOMEM;
+	while (mmu->nr_spare_gfns < ARRAY_SIZE(mmu->spare_gfns)) {
+		u32 *gfns = kmalloc_array(PT64_ENT_PER_PAGE, sizeof(u32),
+					  GFP_KERNEL_ACCOUNT);
+
+		if (!gfns)
+			return -ENOMEM;
+		mmu->spare_gfns[mmu->nr_spare_gfns++] = gfns;
+	}
 	return sptep_stock_fill(&mmu->blocks);
 }
 
@@ -1427,7 +1431,8 @@ void shadowvmm_mmu_destroy(struct shadowvmm_mmu *mmu)
 		free_page((unsigned long)sp->spt);
 		kfree(sp);
 	}
-	kfree(mmu->spare_gfns);
+	while (mmu->nr_spare_gfns)
+		kfree(mmu->spare_gfns[--mmu->nr_spare_gfns]);
 	sptep_stock_free(&mmu->blocks);
 	free_page((unsigned long)mmu->unbacked);
 	memset(mmu, 0, sizeof(*mmu));
