@@ -13,6 +13,7 @@
 #include <linux/kernel.h>
 #include <linux/math.h>
 #include <linux/string.h>
+#include <asm/cpufeatures.h>
 #include <asm/processor.h>
 #include <asm/tsc.h>
 #include "cpuid.h"
@@ -21,36 +22,20 @@
 #define MAX_BASIC_LEAF		0x16	/* TSC and bus frequencies */
 #define MAX_EXTENDED_LEAF	0x80000008
 
-#define LEAF1_ECX_KEEP	(BIT(0) /* SSE3 */ | BIT(1) /* PCLMULQDQ */ | \
-			 BIT(9) /* SSSE3 */ | BIT(13) /* CMPXCHG16B */ | \
-			 BIT(19) /* SSE4.1 */ | BIT(20) /* SSE4.2 */ | \
-			 BIT(22) /* MOVBE */ | BIT(23) /* POPCNT */ | \
-			 BIT(25) /* AES */ | BIT(30) /* RDRAND */)
-#define LEAF1_ECX_HYPERVISOR	BIT(31)
-/* Emulated whatever the host has: the local APIC and its deadline timer. */
-#define LEAF1_ECX_TSC_DEADLINE	BIT(24)
-#define LEAF1_EDX_APIC		BIT(9)
-#define LEAF6_EAX_ARAT		BIT(2)	/* the APIC timer runs in deep C-states */
-#define LEAF1_EDX_KEEP	(BIT(0) /* FPU */ | BIT(2) /* DE */ | \
-			 BIT(3) /* PSE */ | BIT(4) /* TSC */ | \
-			 BIT(5) /* MSR */ | BIT(6) /* PAE */ | \
-			 BIT(8) /* CX8 */ | BIT(11) /* SEP */ | \
-			 BIT(12) /* MTRR */ | \
-			 BIT(13) /* PGE */ | BIT(15) /* CMOV */ | \
-			 BIT(16) /* PAT */ | BIT(17) /* PSE36 */ | \
-			 BIT(19) /* CLFSH */ | BIT(23) /* MMX */ | \
-			 BIT(24) /* FXSR */ | BIT(25) /* SSE */ | \
-			 BIT(26) /* SSE2 */)
-#define LEAF7_EBX_KEEP	(BIT(3) /* BMI1 */ | BIT(7) /* SMEP */ | \
-			 BIT(8) /* BMI2 */ | BIT(20) /* SMAP */ | \
-			 BIT(9) /* ERMS */ | BIT(18) /* RDSEED */ | \
-			 BIT(19) /* ADX */ | BIT(23) /* CLFLUSHOPT */ | \
-			 BIT(29) /* SHA */)
-#define EXT1_ECX_KEEP	(BIT(0) /* LAHF/SAHF */ | BIT(5) /* LZCNT */ | \
-			 BIT(8) /* PREFETCHW */)
-#define EXT1_EDX_KEEP	(BIT(11) /* SYSCALL */ | BIT(20) /* NX */ | \
-			 BIT(26) /* 1 GiB pages */ | \
-			 BIT(29) /* long mode */)
+/* A feature's bit in its CPUID register, as KVM's F() has it. */
+#define F(name)		BIT(X86_FEATURE_##name & 31)
+
+#define LEAF1_ECX_KEEP	(F(XMM3) | F(PCLMULQDQ) | F(SSSE3) | F(CX16) | \
+			 F(XMM4_1) | F(XMM4_2) | F(MOVBE) | F(POPCNT) | \
+			 F(AES) | F(RDRAND))
+#define LEAF1_EDX_KEEP	(F(FPU) | F(DE) | F(PSE) | F(TSC) | F(MSR) | \
+			 F(PAE) | F(CX8) | F(SEP) | F(MTRR) | F(PGE) | \
+			 F(CMOV) | F(PAT) | F(PSE36) | F(CLFLUSH) | F(MMX) | \
+			 F(FXSR) | F(XMM) | F(XMM2))
+#define LEAF7_EBX_KEEP	(F(BMI1) | F(SMEP) | F(BMI2) | F(SMAP) | F(ERMS) | \
+			 F(RDSEED) | F(ADX) | F(CLFLUSHOPT) | F(SHA_NI))
+#define EXT1_ECX_KEEP	(F(LAHF_LM) | F(ABM) | F(3DNOWPREFETCH))
+#define EXT1_EDX_KEEP	(F(SYSCALL) | F(NX) | F(GBPAGES) | F(LM))
 
 /*
  * Linux 6.1 works leaf 0x15 out as crystal_khz * EBX / EAX in 32 bits,
@@ -110,9 +95,10 @@ void shadowvmm_cpuid_filter(u32 leaf, u32 subleaf,
 	case 1:
 		/* One vCPU, APIC ID 0, no hyper-threading. */
 		regs->ebx = (regs->ebx & 0xffff) | BIT(16);
-		regs->ecx = (regs->ecx & LEAF1_ECX_KEEP) | LEAF1_ECX_HYPERVISOR |
-			    LEAF1_ECX_TSC_DEADLINE;
-		regs->edx = (regs->edx & LEAF1_EDX_KEEP) | LEAF1_EDX_APIC;
+		/* Emulated whatever the host has: the APIC and its deadline. */
+		regs->ecx = (regs->ecx & LEAF1_ECX_KEEP) | F(HYPERVISOR) |
+			    F(TSC_DEADLINE_TIMER);
+		regs->edx = (regs->edx & LEAF1_EDX_KEEP) | F(APIC);
 		break;
 	case 2:
 		break;
@@ -132,7 +118,7 @@ void shadowvmm_cpuid_filter(u32 leaf, u32 subleaf,
 		break;
 	case 6:
 		zero(regs);
-		regs->eax = LEAF6_EAX_ARAT;
+		regs->eax = F(ARAT);	/* the APIC timer runs in deep C-states */
 		break;
 	case 0x15:
 		/*

@@ -38,16 +38,17 @@ enum em_src {
 	EM_SRC_REG,	/* ModRM.reg */
 	EM_SRC_ACC,	/* AL, AX, EAX or RAX */
 	EM_SRC_IMM8,	/* sign-extended to the operand size */
-	EM_SRC_IMMZ,	/* imm16 or imm32, sign-extended to 64 bits */
+	EM_SRC_IMM,	/* operand-sized, but at most 32 bits sign-extended */
 	EM_SRC_NONE,
 };
 
-#define EM_BYTE		BIT(0)	/* an 8-bit operand whatever the prefixes */
+#define EM_W		BIT(0)	/* opcode is the 8-bit form, opcode | 1 the full one */
 #define EM_LOCK		BIT(1)	/* LOCK allowed; anywhere else it is #UD */
 #define EM_0F		BIT(2)	/* behind the 0F escape */
 #define EM_MOFFS	BIT(3)	/* no ModRM: an address-sized offset follows */
-#define EM_WORD		BIT(4)	/* a 16-bit memory operand (MOVZX) */
-#define EM_WIDEN	BIT(5)	/* the register is wider than memory: MOVZX */
+/* MOVZX: an 8- or 16-bit memory operand, the register operand-sized. */
+#define EM_BYTE		BIT(4)
+#define EM_WORD		BIT(5)
 
 struct em_form {
 	u8 opcode;
@@ -66,49 +67,32 @@ struct em_form {
  * a kernel writes its page tables with, comes first.
  */
 static const struct em_form em_forms[] = {
-	{ 0x88, -1, EM_BYTE,			EM_MOV,		EM_SRC_REG },
-	{ 0x89, -1, 0,				EM_MOV,		EM_SRC_REG },
-	{ 0xc6,  0, EM_BYTE,			EM_MOV,		EM_SRC_IMM8 },
-	{ 0xc7,  0, 0,				EM_MOV,		EM_SRC_IMMZ },
-	{ 0x00, -1, EM_BYTE | EM_LOCK,		EM_ADD,		EM_SRC_REG },
-	{ 0x01, -1, EM_LOCK,			EM_ADD,		EM_SRC_REG },
-	{ 0x08, -1, EM_BYTE | EM_LOCK,		EM_OR,		EM_SRC_REG },
-	{ 0x09, -1, EM_LOCK,			EM_OR,		EM_SRC_REG },
-	{ 0x20, -1, EM_BYTE | EM_LOCK,		EM_AND,		EM_SRC_REG },
-	{ 0x21, -1, EM_LOCK,			EM_AND,		EM_SRC_REG },
-	{ 0x28, -1, EM_BYTE | EM_LOCK,		EM_SUB,		EM_SRC_REG },
-	{ 0x29, -1, EM_LOCK,			EM_SUB,		EM_SRC_REG },
-	{ 0x30, -1, EM_BYTE | EM_LOCK,		EM_XOR,		EM_SRC_REG },
-	{ 0x31, -1, EM_LOCK,			EM_XOR,		EM_SRC_REG },
-	{ 0x80,  0, EM_BYTE | EM_LOCK,		EM_ADD,		EM_SRC_IMM8 },
-	{ 0x80,  1, EM_BYTE | EM_LOCK,		EM_OR,		EM_SRC_IMM8 },
-	{ 0x80,  4, EM_BYTE | EM_LOCK,		EM_AND,		EM_SRC_IMM8 },
-	{ 0x80,  5, EM_BYTE | EM_LOCK,		EM_SUB,		EM_SRC_IMM8 },
-	{ 0x80,  6, EM_BYTE | EM_LOCK,		EM_XOR,		EM_SRC_IMM8 },
-	{ 0x81,  0, EM_LOCK,			EM_ADD,		EM_SRC_IMMZ },
-	{ 0x81,  1, EM_LOCK,			EM_OR,		EM_SRC_IMMZ },
-	{ 0x81,  4, EM_LOCK,			EM_AND,		EM_SRC_IMMZ },
-	{ 0x81,  5, EM_LOCK,			EM_SUB,		EM_SRC_IMMZ },
-	{ 0x81,  6, EM_LOCK,			EM_XOR,		EM_SRC_IMMZ },
+	{ 0x88, -1, EM_W,			EM_MOV,		EM_SRC_REG },
+	{ 0xc6,  0, EM_W,			EM_MOV,		EM_SRC_IMM },
+	{ 0x00, -1, EM_W | EM_LOCK,		EM_ADD,		EM_SRC_REG },
+	{ 0x08, -1, EM_W | EM_LOCK,		EM_OR,		EM_SRC_REG },
+	{ 0x20, -1, EM_W | EM_LOCK,		EM_AND,		EM_SRC_REG },
+	{ 0x28, -1, EM_W | EM_LOCK,		EM_SUB,		EM_SRC_REG },
+	{ 0x30, -1, EM_W | EM_LOCK,		EM_XOR,		EM_SRC_REG },
+	{ 0x80,  0, EM_W | EM_LOCK,		EM_ADD,		EM_SRC_IMM },
+	{ 0x80,  1, EM_W | EM_LOCK,		EM_OR,		EM_SRC_IMM },
+	{ 0x80,  4, EM_W | EM_LOCK,		EM_AND,		EM_SRC_IMM },
+	{ 0x80,  5, EM_W | EM_LOCK,		EM_SUB,		EM_SRC_IMM },
+	{ 0x80,  6, EM_W | EM_LOCK,		EM_XOR,		EM_SRC_IMM },
 	{ 0x83,  0, EM_LOCK,			EM_ADD,		EM_SRC_IMM8 },
 	{ 0x83,  1, EM_LOCK,			EM_OR,		EM_SRC_IMM8 },
 	{ 0x83,  4, EM_LOCK,			EM_AND,		EM_SRC_IMM8 },
 	{ 0x83,  5, EM_LOCK,			EM_SUB,		EM_SRC_IMM8 },
 	{ 0x83,  6, EM_LOCK,			EM_XOR,		EM_SRC_IMM8 },
-	{ 0x86, -1, EM_BYTE | EM_LOCK,		EM_XCHG,	EM_SRC_REG },
-	{ 0x87, -1, EM_LOCK,			EM_XCHG,	EM_SRC_REG },
-	{ 0x8a, -1, EM_BYTE,			EM_LOAD,	EM_SRC_REG },
-	{ 0x8b, -1, 0,				EM_LOAD,	EM_SRC_REG },
-	{ 0xa0, -1, EM_BYTE | EM_MOFFS,		EM_LOAD,	EM_SRC_ACC },
-	{ 0xa1, -1, EM_MOFFS,			EM_LOAD,	EM_SRC_ACC },
-	{ 0xb6, -1, EM_0F | EM_BYTE | EM_WIDEN,	EM_LOAD,	EM_SRC_REG },
-	{ 0xb7, -1, EM_0F | EM_WORD | EM_WIDEN,	EM_LOAD,	EM_SRC_REG },
-	{ 0xa2, -1, EM_BYTE | EM_MOFFS,		EM_MOV,		EM_SRC_ACC },
-	{ 0xa3, -1, EM_MOFFS,			EM_MOV,		EM_SRC_ACC },
+	{ 0x86, -1, EM_W | EM_LOCK,		EM_XCHG,	EM_SRC_REG },
+	{ 0x8a, -1, EM_W,			EM_LOAD,	EM_SRC_REG },
+	{ 0xa0, -1, EM_W | EM_MOFFS,		EM_LOAD,	EM_SRC_ACC },
+	{ 0xb6, -1, EM_0F | EM_BYTE,		EM_LOAD,	EM_SRC_REG },
+	{ 0xb7, -1, EM_0F | EM_WORD,		EM_LOAD,	EM_SRC_REG },
+	{ 0xa2, -1, EM_W | EM_MOFFS,		EM_MOV,		EM_SRC_ACC },
 	{ 0xab, -1, EM_0F | EM_LOCK,		EM_BTS,		EM_SRC_REG },
 	{ 0xb3, -1, EM_0F | EM_LOCK,		EM_BTR,		EM_SRC_REG },
-	{ 0xb0, -1, EM_0F | EM_BYTE | EM_LOCK,	EM_CMPXCHG,	EM_SRC_REG },
-	{ 0xb1, -1, EM_0F | EM_LOCK,		EM_CMPXCHG,	EM_SRC_REG },
+	{ 0xb0, -1, EM_0F | EM_W | EM_LOCK,	EM_CMPXCHG,	EM_SRC_REG },
 	{ 0xba,  5, EM_0F | EM_LOCK,		EM_BTS,		EM_SRC_IMM8 },
 	{ 0xba,  6, EM_0F | EM_LOCK,		EM_BTR,		EM_SRC_IMM8 },
 	{ 0xc7,  1, EM_0F | EM_LOCK,		EM_CMPXCHG8B,	EM_SRC_NONE },
@@ -143,6 +127,15 @@ static u64 em_trunc(u64 v, unsigned int size)
 	return size >= 8 ? v : v & (BIT_ULL(size * 8) - 1);
 }
 
+/* @ea as an address-sized offset into the segment at @base. */
+static u64 em_linear(const struct em_insn *d, u64 base, u64 ea)
+{
+	u64 gva = base + em_trunc(ea, d->asize);
+
+	/* Outside 64-bit mode linear addresses wrap at 4 GiB. */
+	return d->mode == SHADOWVMM_MODE_64 ? gva : (u32)gva;
+}
+
 /* @n bytes of the instruction, little-endian and sign-extended. */
 static int em_fetch(struct em_insn *d, unsigned int n, u64 *val)
 {
@@ -156,6 +149,12 @@ static int em_fetch(struct em_insn *d, unsigned int n, u64 *val)
 	d->len += n;
 	*val = sign_extend64(v, 8 * n - 1);
 	return 0;
+}
+
+/* The next instruction byte. */
+static int em_next(struct em_insn *d)
+{
+	return d->len < d->limit ? d->bytes[d->len++] : -EOPNOTSUPP;
 }
 
 /* Segment override prefixes, by enum shadowvmm_seg. */
@@ -184,13 +183,12 @@ int shadowvmm_emulate_seg_prefix(u8 b)
 /* Returns the opcode byte after the prefixes, or an error. */
 static int em_prefixes(struct em_insn *d)
 {
-	int seg;
-	u64 b;
+	int b, seg;
 
 	for (;;) {
-		if (em_fetch(d, 1, &b))
-			return -EOPNOTSUPP;
-		b = (u8)b;
+		b = em_next(d);
+		if (b < 0)
+			return b;
 		seg = shadowvmm_emulate_seg_prefix(b);
 		if (seg >= 0) {
 			/* Two different overrides: not worth guessing. */
@@ -223,7 +221,8 @@ static const struct em_form *em_find_form(bool escaped, u8 opcode, u8 modrm)
 	for (i = 0; i < ARRAY_SIZE(em_forms); i++) {
 		const struct em_form *f = &em_forms[i];
 
-		if (!!(f->flags & EM_0F) == escaped && f->opcode == opcode &&
+		if (!!(f->flags & EM_0F) == escaped &&
+		    f->opcode == (f->flags & EM_W ? opcode & ~1 : opcode) &&
 		    (f->ext < 0 || f->ext == ((modrm >> 3) & 7)))
 			return f;
 	}
@@ -238,11 +237,10 @@ static int em_decode_ea16(struct em_insn *d, const unsigned long *gpr)
 
 	if (mod == 0 && rm == 6) {
 		base = -1;
-		if (em_fetch(d, 2, &disp))
-			return -EOPNOTSUPP;
-	} else if (mod && em_fetch(d, mod == 1 ? 1 : 2, &disp)) {
-		return -EOPNOTSUPP;
+		mod = 2;	/* no register: a 16-bit displacement alone */
 	}
+	if (mod && em_fetch(d, mod == 1 ? 1 : 2, &disp))
+		return -EOPNOTSUPP;
 	d->ea = disp;
 	if (base >= 0)
 		d->ea += gpr[base];
@@ -276,13 +274,8 @@ static int em_decode_ea32(struct em_insn *d, const unsigned long *gpr)
 		base = -1;
 		d->rip_rel = d->mode == SHADOWVMM_MODE_64;
 	}
-	if (mod == 1) {
-		if (em_fetch(d, 1, &disp))
-			return -EOPNOTSUPP;
-	} else if (mod == 2 || base < 0) {
-		if (em_fetch(d, 4, &disp))
-			return -EOPNOTSUPP;
-	}
+	if ((mod || base < 0) && em_fetch(d, mod == 1 ? 1 : 4, &disp))
+		return -EOPNOTSUPP;
 	d->ea += disp;
 	if (base >= 0)
 		d->ea += gpr[base];
@@ -299,66 +292,64 @@ static unsigned int em_operand_size(const struct em_insn *d)
 	return (d->mode == SHADOWVMM_MODE_16) != d->opsize_prefix ? 2 : 4;
 }
 
-static unsigned int em_address_size(const struct em_insn *d)
+/**
+ * shadowvmm_emulate_address_size() - an instruction's address size
+ * @mode: the code segment's default sizes
+ * @prefix: whether the instruction has the 67h prefix
+ *
+ * Return: the size in bytes.
+ */
+unsigned int shadowvmm_emulate_address_size(enum shadowvmm_cpu_mode mode,
+					    bool prefix)
 {
-	switch (d->mode) {
-	case SHADOWVMM_MODE_16:
-		return d->asize_prefix ? 4 : 2;
-	case SHADOWVMM_MODE_32:
-		return d->asize_prefix ? 2 : 4;
-	default:
-		return d->asize_prefix ? 4 : 8;
-	}
+	static const u8 asize[][2] = {
+		[SHADOWVMM_MODE_16] = { 2, 4 },
+		[SHADOWVMM_MODE_32] = { 4, 2 },
+		[SHADOWVMM_MODE_64] = { 8, 4 },
+	};
+
+	return asize[mode][prefix];
 }
 
 static int em_decode(struct em_insn *d, const struct shadowvmm_emulate *em)
 {
 	const struct em_form *f;
 	bool escaped = false;
-	u64 b;
-	int op;
+	int op, modrm;
 
 	op = em_prefixes(d);
-	if (op < 0)
-		return op;
 	if (op == 0x0f) {
-		if (em_fetch(d, 1, &b))
-			return -EOPNOTSUPP;
-		op = (u8)b;
+		op = em_next(d);
 		escaped = true;
 	}
+	if (op < 0)
+		return op;
 	/* A0h-A3h, MOV moffs: the only forms here without a ModRM. */
 	if (!escaped && (op & ~3) == 0xa0) {
 		f = em_find_form(escaped, op, 0);
 	} else {
-		if (em_fetch(d, 1, &b))
-			return -EOPNOTSUPP;
-		d->modrm = b;
+		modrm = em_next(d);
 		/* Every form here accesses memory; mod 11b never faults. */
-		if ((d->modrm >> 6) == 3)
+		if (modrm < 0 || (modrm >> 6) == 3)
 			return -EOPNOTSUPP;
-		f = em_find_form(escaped, op, d->modrm);
+		d->modrm = modrm;
+		f = em_find_form(escaped, op, modrm);
 	}
 	if (!f || (d->lock && !(f->flags & EM_LOCK)))
 		return -EOPNOTSUPP;
 	d->form = f;
 
-	d->reg_size = em_operand_size(d);
 	if (f->op == EM_CMPXCHG8B && d->opsize_prefix)
 		return -EOPNOTSUPP;	/* the SDM does not say: decline */
+	d->reg_size = em_operand_size(d);
+	if ((f->flags & EM_W) && !(op & 1))
+		d->reg_size = 1;
 	if (f->op == EM_CMPXCHG8B)
 		d->size = d->rex & REX_W ? 16 : 8;
-	else if (f->flags & EM_WORD)
-		d->size = 2;
 	else
-		d->size = d->reg_size;
-	if (f->flags & EM_BYTE) {
-		d->size = 1;
-		if (!(f->flags & EM_WIDEN))
-			d->reg_size = 1;
-	}
+		d->size = f->flags & EM_BYTE ? 1 : f->flags & EM_WORD ? 2 : d->reg_size;
 
-	d->asize = em_address_size(d);
+	d->asize = shadowvmm_emulate_address_size(d->mode, d->asize_prefix);
 
 	if (f->flags & EM_MOFFS) {
 		/* The offset is as wide as an address: 8 bytes in 64-bit mode. */
@@ -371,8 +362,7 @@ static int em_decode(struct em_insn *d, const struct shadowvmm_emulate *em)
 
 	if (f->src == EM_SRC_IMM8 && em_fetch(d, 1, &d->imm))
 		return -EOPNOTSUPP;
-	if (f->src == EM_SRC_IMMZ &&
-	    em_fetch(d, d->size == 2 ? 2 : 4, &d->imm))
+	if (f->src == EM_SRC_IMM && em_fetch(d, min(d->size, 4U), &d->imm))
 		return -EOPNOTSUPP;
 
 	/* Relative to the next instruction, so after any immediate. */
@@ -396,31 +386,31 @@ static u64 em_reg_read(const unsigned long *gpr, unsigned int reg, bool high8,
 	return em_trunc(high8 ? gpr[reg] >> 8 : gpr[reg], size);
 }
 
-/*
- * 8- and 16-bit results merge into the register; 32-bit ones zero-extend.
+/**
+ * shadowvmm_emulate_set_reg() - write a result, address or count to a GPR
+ * @reg: the register
+ * @size: the operand or address size in bytes
+ * @val: the value
+ *
+ * 8- and 16-bit values merge into the register; 32-bit ones zero-extend.
  * Outside 64-bit mode the upper half is undefined, so zero-extending there
  * too is as right as anything (and what KVM does).
  */
+void shadowvmm_emulate_set_reg(unsigned long *reg, unsigned int size, u64 val)
+{
+	if (size < 4)
+		*reg = (*reg & ~em_trunc(~0ULL, size)) | em_trunc(val, size);
+	else
+		*reg = em_trunc(val, size);
+}
+
 static void em_reg_write(unsigned long *gpr, unsigned int reg, bool high8,
 			 unsigned int size, u64 val)
 {
-	switch (size) {
-	case 1:
-		if (high8)
-			gpr[reg] = (gpr[reg] & ~0xff00UL) | (val & 0xff) << 8;
-		else
-			gpr[reg] = (gpr[reg] & ~0xffUL) | (val & 0xff);
-		break;
-	case 2:
-		gpr[reg] = (gpr[reg] & ~0xffffUL) | (val & 0xffff);
-		break;
-	case 4:
-		gpr[reg] = (u32)val;
-		break;
-	default:
-		gpr[reg] = val;
-		break;
-	}
+	if (high8)
+		gpr[reg] = (gpr[reg] & ~0xff00UL) | (val & 0xff) << 8;
+	else
+		shadowvmm_emulate_set_reg(&gpr[reg], size, val);
 }
 
 #define EM_ARITH_FLAGS	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
@@ -540,8 +530,6 @@ static int em_execute(struct shadowvmm_emulate *em,
 			     high8, d->reg_size, old);
 		return 0;
 	case EM_MOV:
-		val = src;
-		break;
 	case EM_XCHG:
 		val = src;
 		break;
@@ -567,12 +555,10 @@ static int em_execute(struct shadowvmm_emulate *em,
 		*flags = em_logic_flags(*flags, val, size);
 		break;
 	case EM_ADD:
-		val = em_trunc(old + src, size);
-		*flags = em_add_sub_flags(*flags, old, src, false, size);
-		break;
 	case EM_SUB:
-		val = em_trunc(old - src, size);
-		*flags = em_add_sub_flags(*flags, old, src, true, size);
+		val = em_trunc(d->form->op == EM_SUB ? old - src : old + src, size);
+		*flags = em_add_sub_flags(*flags, old, src,
+					  d->form->op == EM_SUB, size);
 		break;
 	default:	/* BTS, BTR: OF, SF, AF and PF are undefined: kept */
 		val = d->form->op == EM_BTS ? old | BIT_ULL(bit) :
@@ -643,16 +629,12 @@ int shadowvmm_emulate_access(struct shadowvmm_emulate *em,
 		d.ea += (off >> (3 + ilog2(d.size))) * d.size;
 	}
 
-	seg = d.def_seg;
-	if (d.seg >= 0)
-		seg = d.seg;
+	seg = d.seg >= 0 ? d.seg : d.def_seg;
 	/* 64-bit mode ignores every base but FS and GS. */
 	if (d.mode != SHADOWVMM_MODE_64 || seg == SHADOWVMM_SEG_FS ||
 	    seg == SHADOWVMM_SEG_GS)
 		base = ops->seg_base(ops->ctx, seg);
-	em->gva = base + em_trunc(d.ea, d.asize);
-	if (d.mode != SHADOWVMM_MODE_64)
-		em->gva = (u32)em->gva;
+	em->gva = em_linear(&d, base, d.ea);
 	em->size = d.size;
 	/* Misaligned CMPXCHG16B is #GP: let the guest take it natively. */
 	if (d.size == 16 && ((em->gva | d.ea) & 15))
@@ -668,16 +650,6 @@ int shadowvmm_emulate_access(struct shadowvmm_emulate *em,
 	*em->rflags = flags;
 	em->insn_len = d.len;
 	return 0;
-}
-
-/* An address-sized register update: 16 bits merge, 32 zero-extend. */
-static void em_set_addr_reg(unsigned long *gpr, unsigned int reg, u64 val,
-			    unsigned int asize)
-{
-	if (asize == 2)
-		gpr[reg] = (gpr[reg] & ~0xffffUL) | (val & 0xffff);
-	else
-		gpr[reg] = em_trunc(val, asize);
 }
 
 /**
@@ -726,7 +698,7 @@ int shadowvmm_emulate_stos(struct shadowvmm_emulate *em,
 	if ((op != 0xaa && op != 0xab) || d.lock)
 		return -EOPNOTSUPP;
 	size = op == 0xaa ? 1 : em_operand_size(&d);
-	d.asize = em_address_size(&d);
+	d.asize = shadowvmm_emulate_address_size(d.mode, d.asize_prefix);
 
 	/* The destination is always ES:rDI; overrides do not apply. */
 	if (d.mode != SHADOWVMM_MODE_64)
@@ -738,19 +710,15 @@ int shadowvmm_emulate_stos(struct shadowvmm_emulate *em,
 	step = *em->rflags & X86_EFLAGS_DF ? -(s64)size : size;
 	val = em_trunc(gpr[EM_RAX], size);
 	em->size = size;
-	em->gva = base + di;
-	if (d.mode != SHADOWVMM_MODE_64)
-		em->gva = (u32)em->gva;
+	em->gva = em_linear(&d, base, di);
 	page = em->gva & PAGE_MASK;
 	err = ops->read(ops->ctx, em->gva, &first, size);
 	if (err)
 		return err;
 
 	do {
-		u64 gva = base + em_trunc(di, d.asize);
+		u64 gva = em_linear(&d, base, di);
 
-		if (d.mode != SHADOWVMM_MODE_64)
-			gva = (u32)gva;
 		if ((gva & PAGE_MASK) != page ||
 		    (gva & ~PAGE_MASK) + size > PAGE_SIZE)
 			break;
@@ -764,9 +732,9 @@ int shadowvmm_emulate_stos(struct shadowvmm_emulate *em,
 	if (em_trunc(di, d.asize) == em_trunc(gpr[EM_RDI], d.asize))
 		return err ?: -EOPNOTSUPP;
 
-	em_set_addr_reg(gpr, EM_RDI, di, d.asize);
+	shadowvmm_emulate_set_reg(&gpr[EM_RDI], d.asize, di);
 	if (rep)
-		em_set_addr_reg(gpr, EM_RCX, count, d.asize);
+		shadowvmm_emulate_set_reg(&gpr[EM_RCX], d.asize, count);
 	em->insn_len = count ? 0 : d.len;
 	return 0;
 }

@@ -68,6 +68,9 @@ struct shadowvmm_emulate {
 };
 
 int shadowvmm_emulate_seg_prefix(u8 b);
+unsigned int shadowvmm_emulate_address_size(enum shadowvmm_cpu_mode mode,
+					    bool prefix);
+void shadowvmm_emulate_set_reg(unsigned long *reg, unsigned int size, u64 val);
 int shadowvmm_emulate_access(struct shadowvmm_emulate *em,
 			     const struct shadowvmm_emulate_ops *ops);
 int shadowvmm_emulate_stos(struct shadowvmm_emulate *em,

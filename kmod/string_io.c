@@ -14,6 +14,7 @@
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 #include "dev/pio.h"
+#include "emulate.h"
 #include "event.h"
 #include "linear.h"
 #include "string_io.h"
@@ -52,31 +53,13 @@ static int decode(struct shadowvmm_vcpu *vcpu, struct string_insn *d)
 	if (i == n)
 		return -EOPNOTSUPP;	/* the guest changed the code under us */
 	d->len = i + 1;
-	if (mode == SHADOWVMM_MODE_64)
-		d->asize = asize_prefix ? 4 : 8;
-	else if (mode == SHADOWVMM_MODE_32)
-		d->asize = asize_prefix ? 2 : 4;
-	else
-		d->asize = asize_prefix ? 4 : 2;
+	d->asize = shadowvmm_emulate_address_size(mode, asize_prefix);
 	return 0;
 }
 
 static u64 asize_mask(unsigned int asize)
 {
 	return asize == 8 ? ~0ULL : (1ULL << (asize * 8)) - 1;
-}
-
-/*
- * A register used as an address or count, updated to @value within the
- * address size: 16 bits merge, 32 bits zero-extend (in 64-bit mode; the
- * upper half is not visible elsewhere), 64 bits replace.
- */
-static void set_addr_reg(unsigned long *reg, unsigned int asize, u64 value)
-{
-	if (asize == 2)
-		*reg = (*reg & ~0xffffUL) | (value & 0xffff);
-	else
-		*reg = value & asize_mask(asize);
 }
 
 static u64 seg_base(struct shadowvmm_vcpu *vcpu, enum shadowvmm_seg seg)
@@ -143,11 +126,12 @@ int shadowvmm_string_io(struct shadowvmm_vcpu *vcpu,
 		}
 		if (err)
 			break;
-		set_addr_reg(index, d.asize, vcpu->rflags & X86_EFLAGS_DF ?
-			     *index - size : *index + size);
+		shadowvmm_emulate_set_reg(index, d.asize,
+					  vcpu->rflags & X86_EFLAGS_DF ?
+					  *index - size : *index + size);
 		left--;
 		if (rep)
-			set_addr_reg(count, d.asize, left);
+			shadowvmm_emulate_set_reg(count, d.asize, left);
 		if (*stop != SHADOWVMM_STOP_NONE)
 			break;
 	}

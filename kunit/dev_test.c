@@ -200,6 +200,11 @@ static void ioapic_delivery(struct kunit *test)
 	ioapic_write_reg(&io, 0x18, 0x931);		/* lowest, logical */
 	KUNIT_EXPECT_TRUE(test, shadowvmm_ioapic_set_line(&io, 4, true, &apic));
 	KUNIT_EXPECT_TRUE(test, irr_has(&apic, 0x31));
+	/* Logical FFh is a broadcast, whatever the LDR holds. */
+	shadowvmm_ioapic_set_line(&io, 4, false, &apic);
+	apic.ldr = 0;
+	ioapic_write_reg(&io, 0x19, 0xff000000);
+	KUNIT_EXPECT_TRUE(test, shadowvmm_ioapic_set_line(&io, 4, true, &apic));
 
 	/* NMI delivery; and a software-disabled APIC takes no vector. */
 	ioapic_write_reg(&io, 0x10 + 2 * 5, 0x400);

@@ -21,19 +21,16 @@
 #define REG_ARB			0x02
 #define REG_REDIR		0x10
 
-#define REDIR_VECTOR		0xffULL
-#define REDIR_DELIVERY_MODE	(7ULL << 8)
-#define REDIR_DEST_LOGICAL	BIT_ULL(11)
-#define REDIR_MASKED		BIT_ULL(16)
+/*
+ * A redirection entry's low half is laid out as the local APIC's LVT
+ * entries and ICR are, so asm/apicdef.h names its bits.
+ */
 #define REDIR_DEST_SHIFT	56
 /* Writable: all but delivery status (12), remote IRR (14), bits 17-55. */
-#define REDIR_WRITABLE		(0xff000000000000ffULL | (7ULL << 8) | \
-				 BIT_ULL(11) | BIT_ULL(13) | BIT_ULL(15) | \
-				 BIT_ULL(16))
-
-#define MODE_FIXED		0
-#define MODE_LOWEST		1
-#define MODE_NMI		4
+#define REDIR_WRITABLE		(GENMASK_ULL(63, REDIR_DEST_SHIFT) | \
+				 APIC_VECTOR_MASK | APIC_MODE_MASK | \
+				 APIC_DEST_LOGICAL | APIC_INPUT_POLARITY | \
+				 APIC_LVT_LEVEL_TRIGGER | APIC_LVT_MASKED)
 
 /**
  * shadowvmm_ioapic_reset() - the state at power-on: every pin masked
@@ -45,7 +42,7 @@ void shadowvmm_ioapic_reset(struct shadowvmm_ioapic *ioapic)
 
 	*ioapic = (struct shadowvmm_ioapic){ .id = SHADOWVMM_IOAPIC_ID };
 	for (i = 0; i < SHADOWVMM_IOAPIC_PINS; i++)
-		ioapic->redir[i] = REDIR_MASKED;
+		ioapic->redir[i] = APIC_LVT_MASKED;
 }
 
 static u32 read_register(struct shadowvmm_ioapic *ioapic, u32 reg)
@@ -112,19 +109,6 @@ void shadowvmm_ioapic_write(struct shadowvmm_ioapic *ioapic, u32 offset,
 	ioapic->redir[pin] = half & REDIR_WRITABLE;
 }
 
-/* Whether a destination field names the one local APIC, ID 0. */
-static bool to_our_apic(const struct shadowvmm_lapic *apic, u64 redir)
-{
-	u8 dest = redir >> REDIR_DEST_SHIFT, ldr = apic->ldr >> 24;
-
-	if (!(redir & REDIR_DEST_LOGICAL))
-		return dest == 0 || dest == 0xff;
-	/* The flat model: one bit each; the cluster model: 4 per cluster. */
-	if ((apic->dfr >> 28) == 0xf)
-		return dest & ldr;
-	return (dest >> 4) == (ldr >> 4) && (dest & ldr & 0xf);
-}
-
 /**
  * shadowvmm_ioapic_set_line() - drive an interrupt line into a pin
  * @ioapic: the I/O APIC
@@ -145,13 +129,15 @@ bool shadowvmm_ioapic_set_line(struct shadowvmm_ioapic *ioapic,
 		ioapic->level |= BIT(pin);
 	else
 		ioapic->level &= ~BIT(pin);
-	if (!rising || (redir & REDIR_MASKED) || !to_our_apic(apic, redir))
+	if (!rising || (redir & APIC_LVT_MASKED) ||
+	    !shadowvmm_lapic_match_dest(apic, redir & APIC_DEST_LOGICAL,
+					redir >> REDIR_DEST_SHIFT))
 		return false;
-	switch ((redir & REDIR_DELIVERY_MODE) >> 8) {
-	case MODE_FIXED:
-	case MODE_LOWEST:
-		return shadowvmm_lapic_set_irq(apic, redir & REDIR_VECTOR);
-	case MODE_NMI:
+	switch (redir & APIC_MODE_MASK) {
+	case APIC_DM_FIXED:
+	case APIC_DM_LOWEST:
+		return shadowvmm_lapic_set_irq(apic, redir & APIC_VECTOR_MASK);
+	case APIC_DM_NMI:
 		apic->nmi_pending = true;
 		return true;
 	}

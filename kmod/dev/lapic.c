@@ -21,15 +21,14 @@
 #define LAPIC_LVR		(SHADOWVMM_LAPIC_VERSION | (SHADOWVMM_LAPIC_NR_LVT - 1) << 16)
 /* Delivery status and remote IRR are the APIC's own: never written. */
 #define LVT_BASIC		(APIC_VECTOR_MASK | APIC_LVT_MASKED)
-#define LVT_TIMER_MODE		(3 << 17)
+#define LVT_TIMER_MODE		(3 << 17)	/* APIC_LVT_TIMER_* */
 #define LVT_LINT		(LVT_BASIC | APIC_MODE_MASK | \
 				 APIC_INPUT_POLARITY | APIC_LVT_LEVEL_TRIGGER)
 #define SPIV_WRITABLE		0x3ff	/* vector, enable, focus checking */
-#define ICR_LOW_WRITABLE	0xccfff /* all but delivery status */
+#define ICR_LOW_WRITABLE	0xccfff /* all but delivery and remote read status */
 #define ICR_SHORTHAND		(3 << 18)
 #define TIMER_IRQ_PENDING	BIT(8)	/* in timer_irq, beside the vector */
-#define DFR_FIXED_1		0x0fffffff
-#define TDCR_WRITABLE		0xb
+#define TDCR_WRITABLE		0xb	/* the divide value: bits 3, 1 and 0 */
 /* A guest cannot make the host take timer interrupts faster than this. */
 #define LAPIC_MIN_PERIOD_NS	200000
 
@@ -57,7 +56,7 @@ static int highest_vector(const u32 *reg)
 {
 	int i;
 
-	for (i = 7; i >= 0; i--)
+	for (i = APIC_ISR_NR - 1; i >= 0; i--)
 		if (reg[i])
 			return i * 32 + __fls(reg[i]);
 	return -1;
@@ -117,17 +116,25 @@ static void deliver_to_self(struct shadowvmm_lapic *apic, u32 icr)
 	}
 }
 
-/* Whether a destination without shorthand names this APIC (ID 0). */
-static bool is_destination(const struct shadowvmm_lapic *apic, u32 icr,
-			   u8 dest)
+/**
+ * shadowvmm_lapic_match_dest() - whether a destination names this APIC
+ * @apic: the APIC, ID 0
+ * @logical: the destination mode is logical
+ * @dest: the destination field, of an IPI or an I/O APIC message
+ *
+ * Return: true for ID 0, a logical match, or FFh, a broadcast in either
+ * mode (as KVM has it).
+ */
+bool shadowvmm_lapic_match_dest(const struct shadowvmm_lapic *apic,
+				bool logical, u8 dest)
 {
-	u8 logical_id = apic->ldr >> 24;
+	u8 logical_id = GET_APIC_LOGICAL_ID(apic->ldr);
 
-	if (!(icr & APIC_DEST_LOGICAL))
-		return dest == 0 || dest == 0xff;
-	if (dest == 0xff)
+	if (dest == APIC_ALL_CPUS)
 		return true;
-	if ((apic->dfr >> 28) == 0xf)		/* flat model */
+	if (!logical)
+		return dest == 0;
+	if (apic->dfr == APIC_DFR_FLAT)
 		return dest & logical_id;
 	/* Cluster model: the high nibble selects the cluster. */
 	return (dest >> 4) == (logical_id >> 4) && (dest & logical_id & 0xf);
@@ -136,6 +143,7 @@ static bool is_destination(const struct shadowvmm_lapic *apic, u32 icr,
 static void send_ipi(struct shadowvmm_lapic *apic)
 {
 	u32 icr = apic->icr_low;
+	u8 dest = GET_XAPIC_DEST_FIELD(apic->icr_high);
 
 	switch (icr & ICR_SHORTHAND) {
 	case APIC_DEST_SELF:
@@ -145,7 +153,8 @@ static void send_ipi(struct shadowvmm_lapic *apic)
 	case APIC_DEST_ALLBUT:
 		break;		/* there is no other CPU */
 	default:
-		if (is_destination(apic, icr, apic->icr_high >> 24))
+		if (shadowvmm_lapic_match_dest(apic, icr & APIC_DEST_LOGICAL,
+					       dest))
 			deliver_to_self(apic, icr);
 		break;
 	}
@@ -352,7 +361,7 @@ void shadowvmm_lapic_write(struct shadowvmm_lapic *apic, u32 offset, u32 val,
 
 	switch (offset) {
 	case APIC_TASKPRI:
-		apic->tpr = val & 0xff;
+		shadowvmm_lapic_set_tpr(apic, val);
 		break;
 	case APIC_EOI:
 		eoi(apic);
@@ -361,7 +370,7 @@ void shadowvmm_lapic_write(struct shadowvmm_lapic *apic, u32 offset, u32 val,
 		apic->ldr = val & APIC_LDR_MASK;
 		break;
 	case APIC_DFR:
-		apic->dfr = val | DFR_FIXED_1;
+		apic->dfr = val | APIC_DFR_CLUSTER;	/* bits 27:0 read 1 */
 		break;
 	case APIC_SPIV:
 		write_spiv(apic, val);
@@ -376,7 +385,7 @@ void shadowvmm_lapic_write(struct shadowvmm_lapic *apic, u32 offset, u32 val,
 		send_ipi(apic);
 		break;
 	case APIC_ICR2:
-		apic->icr_high = val & 0xff000000;
+		apic->icr_high = val & SET_XAPIC_DEST_FIELD(0xff);
 		break;
 	case APIC_LVTT ... APIC_LVTERR:
 		lvt = (offset - APIC_LVTT) / 16;
@@ -448,7 +457,7 @@ void shadowvmm_lapic_set_tsc_deadline(struct shadowvmm_lapic *apic,
  */
 void shadowvmm_lapic_set_tpr(struct shadowvmm_lapic *apic, u32 tpr)
 {
-	apic->tpr = tpr & 0xff;
+	apic->tpr = tpr & APIC_TPRI_MASK;
 }
 
 /**
@@ -519,23 +528,13 @@ void shadowvmm_lapic_reset(struct shadowvmm_lapic *apic)
 	unsigned int i;
 
 	shadowvmm_lapic_stop_timer(apic);
-	apic->tpr = 0;
-	apic->spiv = 0xff;
-	apic->ldr = 0;
-	apic->dfr = 0xffffffff;
-	apic->esr = 0;
-	apic->esr_pending = 0;
-	apic->icr_low = 0;
-	apic->icr_high = 0;
+	memset(apic, 0, offsetofend(struct shadowvmm_lapic, nmi_pending));
+	apic->spiv = APIC_VECTOR_MASK;		/* software-disabled */
+	apic->dfr = APIC_DFR_FLAT;
 	for (i = 0; i < SHADOWVMM_LAPIC_NR_LVT; i++)
 		apic->lvt[i] = APIC_LVT_MASKED;
 	apic->timer_mode = APIC_LVT_TIMER_ONESHOT;
-	apic->divide_config = 0;
-	apic->initial_count = 0;
 	apic->tsc_deadline = 0;
-	memset(apic->isr, 0, sizeof(apic->isr));
-	memset(apic->irr, 0, sizeof(apic->irr));
-	apic->nmi_pending = false;
 	atomic_set(&apic->timer_irq, 0);
 }
 

@@ -12,6 +12,7 @@
 #include <linux/atomic.h>
 #include <linux/hrtimer.h>
 #include <linux/types.h>
+#include <asm/apicdef.h>
 
 #define SHADOWVMM_LAPIC_BASE		0xfee00000ULL
 /* IA32_APIC_BASE of the boot CPU: the base, enabled (bit 11), BSP (8). */
@@ -32,11 +33,12 @@ enum shadowvmm_lapic_lvt {
 };
 
 struct shadowvmm_lapic {
+	/* The registers, up to nmi_pending: RESET clears them but a few. */
 	u32 tpr, spiv, ldr, dfr, esr, esr_pending, icr_low, icr_high;
 	u32 lvt[SHADOWVMM_LAPIC_NR_LVT];
 	u32 divide_config, initial_count;
 	/* 256-bit vectors, as the APIC's eight 32-bit registers each. */
-	u32 isr[8], irr[8];
+	u32 isr[APIC_ISR_NR], irr[APIC_ISR_NR];
 	bool nmi_pending;
 
 	/* The timer: when the count was loaded and what one period lasts. */
@@ -66,6 +68,8 @@ void shadowvmm_lapic_sync_timer(struct shadowvmm_lapic *apic);
 int shadowvmm_lapic_pending_vector(const struct shadowvmm_lapic *apic);
 void shadowvmm_lapic_accept(struct shadowvmm_lapic *apic, u8 vector);
 bool shadowvmm_lapic_set_irq(struct shadowvmm_lapic *apic, u8 vector);
+bool shadowvmm_lapic_match_dest(const struct shadowvmm_lapic *apic,
+				bool logical, u8 dest);
 bool shadowvmm_lapic_has_event(const struct shadowvmm_lapic *apic);
 
 #endif

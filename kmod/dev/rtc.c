@@ -5,30 +5,15 @@
  */
 #include <linux/bcd.h>
 #include <linux/math64.h>
+#include <linux/mc146818rtc.h>
 #include <linux/time.h>
 #include "dev/rtc.h"
 
-#define RTC_SECONDS		0x00
-#define RTC_MINUTES		0x02
-#define RTC_HOURS		0x04
-#define RTC_DAY_OF_WEEK		0x06
-#define RTC_DAY_OF_MONTH	0x07
-#define RTC_MONTH		0x08
-#define RTC_YEAR		0x09
-#define RTC_REG_A		0x0a
-#define RTC_REG_B		0x0b
-#define RTC_REG_C		0x0c
-#define RTC_REG_D		0x0d
 /* The century, in the RAM where IBM put it and ACPI's FADT points. */
 #define RTC_CENTURY		0x32
 
-#define A_UIP			0x80
-#define A_RESET			0x26	/* 32.768 kHz time base, 1024 Hz rate */
-#define B_SET			0x80
-#define B_BINARY		0x04
-#define B_24H			0x02
-#define B_RESET			B_24H	/* BCD, 24-hour: what PC firmware sets */
-#define D_VRT			0x80
+#define A_RESET			(RTC_REF_CLCK_32KHZ | 6)	/* rate 1024 Hz */
+#define B_RESET			RTC_24H	/* BCD, 24-hour: what PC firmware sets */
 #define HOUR_PM			0x80
 /* The update cycle starts this long before each second ends. */
 #define UIP_NS			(244 * NSEC_PER_USEC)
@@ -62,17 +47,17 @@ static bool time_reg(u8 reg)
 
 static bool stopped(const struct shadowvmm_rtc *rtc)
 {
-	return rtc->ram[RTC_REG_B] & B_SET;
+	return rtc->ram[RTC_REG_B] & RTC_SET;
 }
 
 static u8 encode(const struct shadowvmm_rtc *rtc, unsigned int value)
 {
-	return rtc->ram[RTC_REG_B] & B_BINARY ? value : bin2bcd(value);
+	return rtc->ram[RTC_REG_B] & RTC_DM_BINARY ? value : bin2bcd(value);
 }
 
 static unsigned int decode(const struct shadowvmm_rtc *rtc, u8 value)
 {
-	return rtc->ram[RTC_REG_B] & B_BINARY ? value : bcd2bin(value);
+	return rtc->ram[RTC_REG_B] & RTC_DM_BINARY ? value : bcd2bin(value);
 }
 
 static time64_t guest_seconds(const struct shadowvmm_rtc *rtc, u64 now)
@@ -93,7 +78,7 @@ static u8 clock_reg(const struct shadowvmm_rtc *rtc, u8 reg, u64 now)
 	case RTC_MINUTES:
 		return encode(rtc, tm.tm_min);
 	case RTC_HOURS:
-		if (rtc->ram[RTC_REG_B] & B_24H)
+		if (rtc->ram[RTC_REG_B] & RTC_24H)
 			return encode(rtc, tm.tm_hour);
 		hour = tm.tm_hour % 12 ? tm.tm_hour % 12 : 12;
 		return encode(rtc, hour) | (tm.tm_hour >= 12 ? HOUR_PM : 0);
@@ -125,7 +110,7 @@ static void thaw(struct shadowvmm_rtc *rtc, u64 now)
 	unsigned int hour;
 	time64_t t;
 
-	if (r[RTC_REG_B] & B_24H)
+	if (r[RTC_REG_B] & RTC_24H)
 		hour = decode(rtc, r[RTC_HOURS]);
 	else	/* 12 AM is midnight, 12 PM noon */
 		hour = decode(rtc, r[RTC_HOURS] & ~HOUR_PM) % 12 +
@@ -147,12 +132,12 @@ u8 shadowvmm_rtc_read(struct shadowvmm_rtc *rtc, u64 now)
 	case RTC_REG_A:
 		div_u64_rem(now, NSEC_PER_SEC, &ns);
 		if (!stopped(rtc) && ns >= NSEC_PER_SEC - UIP_NS)
-			return rtc->ram[reg] | A_UIP;
+			return rtc->ram[reg] | RTC_UIP;
 		return rtc->ram[reg];
 	case RTC_REG_C:
 		return 0;	/* no interrupt flags: none is ever raised */
 	case RTC_REG_D:
-		return D_VRT;
+		return RTC_VRT;
 	}
 	return rtc->ram[reg];
 }
@@ -173,7 +158,7 @@ void shadowvmm_rtc_write(struct shadowvmm_rtc *rtc, u8 value, u64 now)
 	}
 	switch (reg) {
 	case RTC_REG_A:
-		rtc->ram[reg] = value & ~A_UIP;
+		rtc->ram[reg] = value & ~RTC_UIP;
 		return;
 	case RTC_REG_B:
 		rtc->ram[reg] = value;

@@ -3,31 +3,10 @@
  * COM1 as a 16550A (uart.h). The divisor is kept only so it reads back
  * what was set: bytes move at the speed of the VMM, not the baud rate.
  */
+#include <linux/serial_reg.h>
 #include "dev/uart.h"
 
-#define UART_RBR_THR	0	/* DLAB=1: divisor latch low */
-#define UART_IER	1	/* DLAB=1: divisor latch high */
-#define UART_IIR_FCR	2
-#define UART_LCR	3
-#define UART_MCR	4
-#define UART_LSR	5
-#define UART_MSR	6
-#define UART_SCR	7
-
-#define LCR_DLAB	0x80
-#define MCR_OUT2	0x08
-#define MCR_LOOP	0x10
-#define FCR_ENABLE	0x01
-#define FCR_CLEAR_RX	0x02
-#define IER_RDI		0x01	/* received data available */
-#define IER_THRI	0x02	/* THR empty */
-#define IIR_NO_INT	0x01
-#define IIR_THRI	0x02
-#define IIR_RDI		0x04
-#define IIR_FIFO_ON	0xc0
-#define LSR_DR		0x01
-#define LSR_THRE_TEMT	0x60
-#define MSR_DCD_DSR_CTS	0xb0
+#define IIR_FIFO_ON	0xc0	/* the 16550A's FIFOs, in IIR bits 7:6 */
 
 void shadowvmm_uart_reset(struct shadowvmm_uart *uart)
 {
@@ -37,11 +16,11 @@ void shadowvmm_uart_reset(struct shadowvmm_uart *uart)
 /* The pending interrupt of highest priority, as IIR's low nibble says. */
 static u8 pending_interrupt(const struct shadowvmm_uart *uart)
 {
-	if ((uart->ier & IER_RDI) && uart->rx_count)
-		return IIR_RDI;
-	if ((uart->ier & IER_THRI) && uart->thre_pending)
-		return IIR_THRI;
-	return IIR_NO_INT;
+	if ((uart->ier & UART_IER_RDI) && uart->rx_count)
+		return UART_IIR_RDI;
+	if ((uart->ier & UART_IER_THRI) && uart->thre_pending)
+		return UART_IIR_THRI;
+	return UART_IIR_NO_INT;
 }
 
 /**
@@ -53,8 +32,8 @@ static u8 pending_interrupt(const struct shadowvmm_uart *uart)
  */
 bool shadowvmm_uart_irq(const struct shadowvmm_uart *uart)
 {
-	return (uart->mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2 &&
-	       pending_interrupt(uart) != IIR_NO_INT;
+	return (uart->mcr & (UART_MCR_OUT2 | UART_MCR_LOOP)) == UART_MCR_OUT2 &&
+	       pending_interrupt(uart) != UART_IIR_NO_INT;
 }
 
 /*
@@ -68,9 +47,9 @@ bool shadowvmm_uart_irq(const struct shadowvmm_uart *uart)
  */
 unsigned int shadowvmm_uart_rx_room(const struct shadowvmm_uart *uart)
 {
-	unsigned int size = uart->fcr & FCR_ENABLE ? SHADOWVMM_UART_FIFO : 1;
+	unsigned int size = uart->fcr & UART_FCR_ENABLE_FIFO ? SHADOWVMM_UART_FIFO : 1;
 
-	if (!(uart->ier & IER_RDI) || !(uart->mcr & MCR_OUT2))
+	if (!(uart->ier & UART_IER_RDI) || !(uart->mcr & UART_MCR_OUT2))
 		return 0;
 	return uart->rx_count < size ? size - uart->rx_count : 0;
 }
@@ -95,33 +74,34 @@ static u8 receive_pop(struct shadowvmm_uart *uart)
 
 u8 shadowvmm_uart_read(struct shadowvmm_uart *uart, unsigned int reg)
 {
-	bool dlab = uart->lcr & LCR_DLAB;
+	bool dlab = uart->lcr & UART_LCR_DLAB;
 	u8 iir;
 
 	switch (reg) {
-	case UART_RBR_THR:
+	case UART_RX:
 		return dlab ? uart->dll : receive_pop(uart);
 	case UART_IER:
 		return dlab ? uart->dlm : uart->ier;
-	case UART_IIR_FCR:
+	case UART_IIR:
 		iir = pending_interrupt(uart);
 		/* Identifying a THR-empty interrupt is what clears it. */
-		if (iir == IIR_THRI)
+		if (iir == UART_IIR_THRI)
 			uart->thre_pending = false;
-		return iir | ((uart->fcr & FCR_ENABLE) ? IIR_FIFO_ON : 0);
+		return iir | ((uart->fcr & UART_FCR_ENABLE_FIFO) ? IIR_FIFO_ON : 0);
 	case UART_LCR:
 		return uart->lcr;
 	case UART_MCR:
 		return uart->mcr;
 	case UART_LSR:
-		return LSR_THRE_TEMT | (uart->rx_count ? LSR_DR : 0);
+		return UART_LSR_THRE | UART_LSR_TEMT |
+		       (uart->rx_count ? UART_LSR_DR : 0);
 	case UART_MSR:
 		/* In loopback the modem inputs follow MCR, as on the chip. */
-		if (uart->mcr & MCR_LOOP)
+		if (uart->mcr & UART_MCR_LOOP)
 			return ((uart->mcr & 0x0c) << 4) |
 			       ((uart->mcr & 0x01) << 5) |
 			       ((uart->mcr & 0x02) << 3);
-		return MSR_DCD_DSR_CTS;
+		return UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS;
 	case UART_SCR:
 		return uart->scr;
 	}
@@ -131,10 +111,10 @@ u8 shadowvmm_uart_read(struct shadowvmm_uart *uart, unsigned int reg)
 bool shadowvmm_uart_write(struct shadowvmm_uart *uart, unsigned int reg,
 			  u8 value)
 {
-	bool dlab = uart->lcr & LCR_DLAB;
+	bool dlab = uart->lcr & UART_LCR_DLAB;
 
 	switch (reg) {
-	case UART_RBR_THR:
+	case UART_TX:
 		if (dlab) {
 			uart->dll = value;
 			return false;
@@ -142,25 +122,25 @@ bool shadowvmm_uart_write(struct shadowvmm_uart *uart, unsigned int reg,
 		/* Sent at once: the THR is empty again. */
 		uart->thre_pending = true;
 		/* Loopback output never reaches the line. */
-		return !(uart->mcr & MCR_LOOP);
+		return !(uart->mcr & UART_MCR_LOOP);
 	case UART_IER:
 		if (dlab) {
 			uart->dlm = value;
 			break;
 		}
 		/* Enabling it with the THR empty raises the interrupt. */
-		if (value & ~uart->ier & IER_THRI)
+		if (value & ~uart->ier & UART_IER_THRI)
 			uart->thre_pending = true;
 		uart->ier = value & 0x0f;
 		break;
-	case UART_IIR_FCR:
+	case UART_FCR:
 		/*
 		 * Only an explicit reset empties the receiver. The chip also
 		 * empties it when the FIFO is turned on or off, but Linux's
 		 * 8250 driver turns it on after it has enabled received-data
 		 * interrupts, and the first bytes typed would be lost.
 		 */
-		if (value & FCR_CLEAR_RX)
+		if (value & UART_FCR_CLEAR_RCVR)
 			uart->rx_count = 0;
 		uart->fcr = value & 0xc9;
 		break;
