@@ -1363,7 +1363,6 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 {
 	struct shadowvmm_paging off = { .mode = SHADOWVMM_PAGING_OFF };
 	unsigned int i;
-	int err;
 
 	spin_lock_init(&mmu->lock);
 	mmu->gmem = gmem;
@@ -1396,12 +1395,7 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 		/* No shadow page holds its entries: see sptep_holder(). */
 		set_page_private(virt_to_page(mmu->roots[i].pae), 0);
 	}
-	err = sptep_stock_init(&mmu->blocks, 64);
-	if (!err)
-		err = shadowvmm_mmu_topup(mmu);
-	if (!err)
-		err = shadowvmm_mmu_load(mmu, &off);
-	return err;
+	return shadowvmm_mmu_topup(mmu) ?: shadowvmm_mmu_load(mmu, &off);
 }
 
 void shadowvmm_mmu_destroy(struct shadowvmm_mmu *mmu)
