@@ -1430,29 +1430,6 @@ void shadowvmm_mmu_destroy(struct shadowvmm_mmu *mmu)
 
 /* --- looking from outside ----------------------------------------------- */
 
-/* A walk that must not leave A/D bits behind: the guest did not access. */
-static int no_update(void *ctx, u64 gpa, unsigned int size, u64 old, u64 new)
-{
-	return 0;
-}
-
-static void shadow_walk(struct shadowvmm_mmu *mmu, u64 gva,
-			struct shadowvmm_translation *t)
-{
-	struct shadow_iter it;
-
-	shadow_iter_start(mmu, gva, &it);
-	t->shadow_top = it.level;
-	do {
-		t->shadow[it.level] = *it.sptep;
-		t->shadow_bottom = it.level;
-	} while (shadow_iter_down(mmu, &it));
-	if (it.level == 1 && spte_present(mmu, *it.sptep)) {
-		t->mapped = true;
-		t->hpa = (*it.sptep & SPTE_ADDR) | offset_in_page(gva);
-	}
-}
-
 /**
  * shadowvmm_mmu_translate() - how the guest and the shadow map an address
  * @mmu: the MMU of a VM that has started
@@ -1469,8 +1446,8 @@ static void shadow_walk(struct shadowvmm_mmu *mmu, u64 gva,
 int shadowvmm_mmu_translate(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 			    struct shadowvmm_translation *t)
 {
-	struct shadowvmm_walk_mem mem;
-	int level;
+	struct shadowvmm_walk_mem look;
+	struct shadow_iter it;
 
 	memset(t, 0, sizeof(*t));
 	spin_lock(&mmu->lock);
@@ -1478,19 +1455,22 @@ int shadowvmm_mmu_translate(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 		spin_unlock(&mmu->lock);
 		return -ENODATA;
 	}
-	mem = mmu->walk_mem;
-	mem.update = no_update;
+	/* The guest did not access: leave no A/D bits behind. */
+	look = mmu->walk_mem;
+	look.update = NULL;
 	t->mode = mmu->pg.mode;
-	t->walk_err = shadowvmm_walk(&mmu->pg, &mem, gva, access, &t->walk);
-	for (level = t->walk.top_level;
-	     level && level >= max(t->walk.level, 1); level--) {
-		if (mmu->pg.mode == SHADOWVMM_PAGING_PAE && level == 3)
-			continue;
-		t->walk.entry[level] =
-			guest_read(mmu->gmem, t->walk.entry_gpa[level],
-				   mmu->pg.mode == SHADOWVMM_PAGING_32 ? 4 : 8);
+	t->walk_err = shadowvmm_walk(&mmu->pg, &look, gva, access, &t->walk);
+
+	shadow_iter_start(mmu, gva, &it);
+	t->shadow_top = it.level;
+	do {
+		t->shadow[it.level] = *it.sptep;
+		t->shadow_bottom = it.level;
+	} while (shadow_iter_down(mmu, &it));
+	if (it.level == 1 && spte_present(mmu, *it.sptep)) {
+		t->mapped = true;
+		t->hpa = (*it.sptep & SPTE_ADDR) | offset_in_page(gva);
 	}
-	shadow_walk(mmu, gva, t);
 	spin_unlock(&mmu->lock);
 	return 0;
 }
