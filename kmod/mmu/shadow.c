@@ -142,7 +142,12 @@ static union shadowvmm_sp_role paging_role(const struct shadowvmm_paging *pg,
 	return role;
 }
 
-static u32 gpte_access(const struct shadowvmm_paging *pg, u64 gpte)
+/*
+ * The rights a guest entry grants, read as the paging mode of @role does:
+ * a shadow page may belong to a cached root of another mode than the one
+ * loaded.
+ */
+static u32 gpte_access(union shadowvmm_sp_role role, u64 gpte)
 {
 	u32 access = ACC_EXEC;
 
@@ -150,21 +155,22 @@ static u32 gpte_access(const struct shadowvmm_paging *pg, u64 gpte)
 		access |= ACC_WRITE;
 	if (gpte & _PAGE_USER)
 		access |= ACC_USER;
-	if (pg->nxe && pg->mode != SHADOWVMM_PAGING_32 && (gpte & _PAGE_NX))
+	if (role.nxe && role.guest_mode != SHADOWVMM_PAGING_32 &&
+	    (gpte & _PAGE_NX))
 		access &= ~ACC_EXEC;
 	return access;
 }
 
 /* Rights the guest's entries above @level grant, as the walk found them. */
-static u32 access_above(const struct shadowvmm_paging *pg,
+static u32 access_above(union shadowvmm_sp_role role,
 			const struct shadowvmm_walk *walk, int level)
 {
 	u32 access = ACC_ALL;
 	int l;
 
 	for (l = walk->top_level; l > level; l--)
-		if (pg->mode != SHADOWVMM_PAGING_PAE || l != 3)
-			access &= gpte_access(pg, walk->entry[l]);
+		if (role.guest_mode != SHADOWVMM_PAGING_PAE || l != 3)
+			access &= gpte_access(role, walk->entry[l]);
 	return access;
 }
 
@@ -398,6 +404,52 @@ static void set_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	*sptep = spte;
 }
 
+/* Bits a guest PTE may not set: the walker faults on them with RSVD. */
+static bool gpte_reserved(struct shadowvmm_mmu *mmu,
+			  union shadowvmm_sp_role role, u64 gpte)
+{
+	/* PAE reserves up to bit 62; four-level paging ignores 62:52. */
+	unsigned int top = role.guest_mode == SHADOWVMM_PAGING_PAE ? 62 : 51;
+
+	if (role.guest_mode == SHADOWVMM_PAGING_32)
+		return false;
+	if (gpte & GENMASK_ULL(top, mmu->pg.maxphyaddr))
+		return true;
+	return !role.nxe && (gpte & _PAGE_NX);
+}
+
+/*
+ * Bring one leaf entry in line with the guest's new PTE. When the new PTE
+ * is one the hardware could use as it stands (present, accessed, nothing
+ * reserved), map it at once: the guest's next access then needs no exit.
+ */
+static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
+			unsigned int i, u64 gpte)
+{
+	u64 addr_mask = gpte_size(sp) == 4 ? PT32_ADDR_MASK : PT64_ADDR_MASK;
+	u64 gfn = (gpte & addr_mask) >> PAGE_SHIFT;
+
+	/*
+	 * Mapping ahead is optional: it must never eat the stock a fault or
+	 * root load counts on, or a resync of many entries would. An entry
+	 * that keeps its frame keeps its reverse-map slot (set_leaf()).
+	 */
+	if (!(gpte & _PAGE_PRESENT) || !(gpte & _PAGE_ACCESSED) ||
+	    gpte_reserved(mmu, sp->role, gpte) ||
+	    shadowvmm_mmu_is_mmio(mmu, gfn) ||
+	    ((!test_bit(i, sp->mapped) || shadowvmm_leaf_gfn(mmu, sp, i) != gfn) &&
+	     mmu->blocks.nr <= 2 * (SHADOWVMM_MAX_LEVEL + 1))) {
+		drop_leaf(mmu, sp, i);
+		if (!(gpte & _PAGE_PRESENT) && !sp->unsync)
+			sp->spt[i] = empty_spte(mmu, true);
+		return;
+	}
+	set_leaf(mmu, sp, i, gfn,
+		 make_leaf(mmu, gfn,
+			   sp->role.access & gpte_access(sp->role, gpte),
+			   gpte & _PAGE_DIRTY));
+}
+
 /* --- the shadow page cache --------------------------------------------- */
 
 static struct hlist_head *bucket(struct shadowvmm_mmu *mmu, u64 gfn)
@@ -592,7 +644,7 @@ static union shadowvmm_sp_role child_role(struct shadowvmm_mmu *mmu,
 
 	if (walk->level && level >= walk->level) {
 		*gfn = walk->entry_gpa[level] >> PAGE_SHIFT;
-		role.access = access_above(pg, walk, level);
+		role.access = access_above(role, walk, level);
 		/*
 		 * A 32-bit guest table covers 2^level shadow tables of this
 		 * level: the address bits above one of ours pick which.
@@ -812,9 +864,6 @@ static bool fill_in_place(struct shadowvmm_mmu *mmu, u64 gpa)
 	return true;
 }
 
-static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
-			unsigned int i, u64 gpte);
-
 /*
  * Map the neighbours of a fault's entry, in its aligned group of eight,
  * that the guest has set up (present, A set) but that still trap: code
@@ -927,60 +976,6 @@ enum shadowvmm_pf_result shadowvmm_mmu_page_fault(struct shadowvmm_mmu *mmu,
 }
 
 /* --- guest stores to its tables ------------------------------------------ */
-
-/* Bits a guest PTE may not set: the walker faults on them with RSVD. */
-static bool gpte_reserved(const struct shadowvmm_paging *pg, u64 gpte)
-{
-	/* PAE reserves up to bit 62; four-level paging ignores 62:52. */
-	unsigned int top = pg->mode == SHADOWVMM_PAGING_PAE ? 62 : 51;
-
-	if (pg->mode == SHADOWVMM_PAGING_32)
-		return false;
-	if (gpte & GENMASK_ULL(top, pg->maxphyaddr))
-		return true;
-	return !pg->nxe && (gpte & _PAGE_NX);
-}
-
-/*
- * Bring one leaf entry in line with the guest's new PTE. When the new PTE
- * is one the hardware could use as it stands (present, accessed, nothing
- * reserved), map it at once: the guest's next access then needs no exit.
- */
-static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
-			unsigned int i, u64 gpte)
-{
-	/*
-	 * @sp may belong to a cached root of another mode than the one
-	 * loaded: read the entry as @sp's own mode does.
-	 */
-	const struct shadowvmm_paging sp_pg = {
-		.mode = sp->role.guest_mode,
-		.nxe = sp->role.nxe,
-		.maxphyaddr = mmu->pg.maxphyaddr,
-	};
-	const struct shadowvmm_paging *pg = &sp_pg;
-	u64 addr_mask = pg->mode == SHADOWVMM_PAGING_32 ? PT32_ADDR_MASK :
-			PT64_ADDR_MASK;
-	u64 gfn = (gpte & addr_mask) >> PAGE_SHIFT;
-
-	/*
-	 * Mapping ahead is optional: it must never eat the stock a fault or
-	 * root load counts on, or a resync of many entries would. An entry
-	 * that keeps its frame keeps its reverse-map slot (set_leaf()).
-	 */
-	if (!(gpte & _PAGE_PRESENT) || !(gpte & _PAGE_ACCESSED) ||
-	    gpte_reserved(pg, gpte) || shadowvmm_mmu_is_mmio(mmu, gfn) ||
-	    ((!test_bit(i, sp->mapped) || shadowvmm_leaf_gfn(mmu, sp, i) != gfn) &&
-	     mmu->blocks.nr <= 2 * (SHADOWVMM_MAX_LEVEL + 1))) {
-		drop_leaf(mmu, sp, i);
-		if (!(gpte & _PAGE_PRESENT) && !sp->unsync)
-			sp->spt[i] = empty_spte(mmu, true);
-		return;
-	}
-	set_leaf(mmu, sp, i, gfn,
-		 make_leaf(mmu, gfn, sp->role.access & gpte_access(pg, gpte),
-			   gpte & _PAGE_DIRTY));
-}
 
 static void sync_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
