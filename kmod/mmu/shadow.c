@@ -326,22 +326,29 @@ static void drop_leaves(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 		drop_leaf(mmu, sp, i);
 }
 
-/* The page holding @sptep, or NULL for one of our PDPTs. */
-static struct shadowvmm_sp *sptep_holder(u64 *sptep)
+/* Note in the page holding @sptep whether it links or maps something. */
+static void mark_mapped(u64 *sptep, bool mapped)
 {
-	return (void *)page_private(virt_to_page(sptep));
+	struct shadowvmm_sp *holder = (void *)page_private(virt_to_page(sptep));
+
+	/* None holds our PDPTs' entries: see shadowvmm_mmu_init(). */
+	if (holder)
+		__assign_bit(sptep - holder->spt, holder->mapped, mapped);
 }
 
-static void drop_nonleaf(struct shadowvmm_mmu *mmu, u64 *sptep, u64 empty)
+/* Empty a non-leaf entry; return the page it linked, if it did. */
+static struct shadowvmm_sp *drop_nonleaf(struct shadowvmm_mmu *mmu,
+					 u64 *sptep, u64 empty)
 {
-	struct shadowvmm_sp *holder = sptep_holder(sptep);
+	struct shadowvmm_sp *child = NULL;
 
 	if (spte_present(mmu, *sptep)) {
-		sptep_list_del(&spte_to_sp(*sptep)->parents, sptep);
-		if (holder)
-			__clear_bit(sptep - holder->spt, holder->mapped);
+		child = spte_to_sp(*sptep);
+		sptep_list_del(&child->parents, sptep);
+		mark_mapped(sptep, false);
 	}
 	*sptep = empty;
+	return child;
 }
 
 /*
@@ -350,11 +357,8 @@ static void drop_nonleaf(struct shadowvmm_mmu *mmu, u64 *sptep, u64 empty)
  */
 static void unlink_child(struct shadowvmm_mmu *mmu, u64 *sptep, u64 empty)
 {
-	struct shadowvmm_sp *child = NULL;
+	struct shadowvmm_sp *child = drop_nonleaf(mmu, sptep, empty);
 
-	if (spte_present(mmu, *sptep))
-		child = spte_to_sp(*sptep);
-	drop_nonleaf(mmu, sptep, empty);
 	if (child && !child->parents.head && !child->root_count)
 		list_move_tail(&child->orphan_link, &mmu->orphans);
 }
@@ -496,10 +500,8 @@ static struct shadowvmm_mmu_root *pdpt_root(struct shadowvmm_mmu *mmu,
 static void unlink_parent(struct shadowvmm_mmu *mmu, u64 *sptep)
 {
 	struct shadowvmm_mmu_root *root = pdpt_root(mmu, sptep);
-	struct shadowvmm_sp *holder = sptep_holder(sptep);
 
-	if (holder)
-		__clear_bit(sptep - holder->spt, holder->mapped);
+	mark_mapped(sptep, false);
 	*sptep = root ? 0 : mmu->trap_spte;
 	if (root == &mmu->roots[0] && mmu->pg.mode != SHADOWVMM_PAGING_OFF)
 		mmu->reload = true;
@@ -622,12 +624,9 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 static void link_sp(struct shadowvmm_mmu *mmu, u64 *sptep,
 		    struct shadowvmm_sp *child, u64 flags)
 {
-	struct shadowvmm_sp *holder = sptep_holder(sptep);
-
 	*sptep = __pa(child->spt) | flags;
 	sptep_list_add(&child->parents, sptep, &mmu->blocks);
-	if (holder)
-		__set_bit(sptep - holder->spt, holder->mapped);
+	mark_mapped(sptep, true);
 	list_del_init(&child->orphan_link);
 }
 
@@ -1387,7 +1386,7 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 							   GFP_DMA32);
 		if (!mmu->roots[i].pae)
 			return -ENOMEM;
-		/* No shadow page holds its entries: see sptep_holder(). */
+		/* No shadow page holds its entries: see mark_mapped(). */
 		set_page_private(virt_to_page(mmu->roots[i].pae), 0);
 	}
 	return shadowvmm_mmu_topup(mmu) ?: shadowvmm_mmu_load(mmu, &off);
