@@ -597,18 +597,12 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 	if (WARN_ON_ONCE(!mmu->nr_spare || !mmu->spare_gfns))
 		return NULL;
 	sp = mmu->spare[--mmu->nr_spare];
-	sp->gfns = NULL;
+	*sp = (struct shadowvmm_sp){
+		.role = role, .gfn = gfn, .spt = sp->spt, .last_store = NO_STORE,
+	};
 	if (role.level == 1 && !role.direct)
 		swap(sp->gfns, mmu->spare_gfns);
-	sp->gfn = gfn;
-	sp->role = role;
-	sp->parents.head = NULL;
-	sp->root_count = 0;
-	sp->write_flood = 0;
-	sp->last_store = NO_STORE;
-	sp->unsync = false;
 	INIT_LIST_HEAD(&sp->orphan_link);
-	bitmap_zero(sp->mapped, PT64_ENT_PER_PAGE);
 	fill_empty(mmu, sp);
 	hlist_add_head(&sp->hash, bucket(mmu, gfn));
 	list_add_tail(&sp->link, &mmu->sps);
