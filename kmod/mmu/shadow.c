@@ -248,21 +248,6 @@ static u64 gpte_of(struct shadowvmm_mmu *mmu, const struct shadowvmm_sp *sp,
 	return guest_read(mmu->gmem, gpte_gpa(sp, i), gpte_size(sp));
 }
 
-/**
- * shadowvmm_mmu_walk() - walk the guest's tables as the hardware would
- * @mmu: the MMU, whose paging state says how
- * @gva: the linear address
- * @access: SHADOWVMM_PF_WRITE/USER/FETCH and SHADOWVMM_ACCESS_AC
- * @walk: the result
- *
- * Return: what shadowvmm_walk() returns.
- */
-int shadowvmm_mmu_walk(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
-		       struct shadowvmm_walk *walk)
-{
-	return shadowvmm_walk(&mmu->pg, &mmu->walk_mem, gva, access, walk);
-}
-
 /* --- write protection and the reverse map -------------------------------- */
 
 static void sync_frame(struct shadowvmm_mmu *mmu, u64 gfn);
