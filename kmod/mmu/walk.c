@@ -163,11 +163,11 @@ static int walk_once(const struct shadowvmm_paging *pg,
 	u64 table, pte, gpa;
 	int level, ret;
 
-	*walk = (struct shadowvmm_walk){ .gva = gva };
+	*walk = (struct shadowvmm_walk){
+		.gva = gva, .writable = true, .user = true,
+	};
 	if (pg->mode == SHADOWVMM_PAGING_OFF) {
 		walk->gpa = (u32)gva;
-		walk->writable = true;
-		walk->user = true;
 		/* Nothing to track: no entry has a D bit to set. */
 		walk->dirty = true;
 		return 0;
@@ -203,8 +203,6 @@ static int walk_once(const struct shadowvmm_paging *pg,
 		break;
 	}
 
-	walk->writable = true;
-	walk->user = true;
 	for (;; level--) {
 		shift = PAGE_SHIFT + index_bits * (level - 1);
 		gpa = table + ((gva >> shift) & GENMASK_ULL(index_bits - 1, 0)) *
