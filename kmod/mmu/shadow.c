@@ -1011,7 +1011,6 @@ static void zap_orphans(struct shadowvmm_mmu *mmu)
 	while (!list_empty(&mmu->orphans)) {
 		sp = list_first_entry(&mmu->orphans, struct shadowvmm_sp,
 				      orphan_link);
-		list_del_init(&sp->orphan_link);
 		if (sp->role.level > 1)
 			for_each_set_bit(i, sp->mapped, PT64_ENT_PER_PAGE)
 				unlink_child(mmu, &sp->spt[i], mmu->trap_spte);
@@ -1380,10 +1379,8 @@ void shadowvmm_mmu_destroy(struct shadowvmm_mmu *mmu)
 	/* Never initialised: the VM was destroyed before it started. */
 	if (!mmu->gmem)
 		return;
-	for (i = 0; i < SHADOWVMM_ROOT_CACHE; i++) {
-		mmu->roots[i].valid = false;
+	for (i = 0; i < SHADOWVMM_ROOT_CACHE; i++)
 		free_page((unsigned long)mmu->roots[i].pae);
-	}
 	list_for_each_entry_safe(sp, next, &mmu->sps, link)
 		free_sp(mmu, sp);
 	for (gfn = 0; mmu->frames && gfn < mmu->nr_frames; gfn++)
