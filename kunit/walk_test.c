@@ -1107,6 +1107,41 @@ static void high_gva_bits_ignored(struct kunit *test)
 	}
 }
 
+/* Without an update callback the walk only looks: memory stays as it was. */
+static void look_only(struct kunit *test)
+{
+	struct shadowvmm_walk_mem *mem;
+	u64 ent[MAXLVL + 1];
+	struct shadowvmm_paging pg;
+	const struct layout *l;
+	struct shadowvmm_walk w;
+	struct fake_mem *fm;
+	unsigned int i;
+	int level;
+
+	mem = fake_init(test, &fm);
+	mem->update = NULL;
+	for (i = 0; i < ARRAY_SIZE(layouts); i++) {
+		l = &layouts[i];
+		for (level = l->top; level >= l->leaf; level--)
+			ent[level] = entry(l, level, E_P | E_RW | E_US);
+		store(fm, l, ent);
+		init_pg(&pg, l, 36);
+		KUNIT_EXPECT_EQ_MSG(test, shadowvmm_walk(&pg, mem, l->gva,
+							 EC_W, &w),
+				    0, "%s", l->name);
+		KUNIT_EXPECT_EQ_MSG(test, w.gpa, l->gpa, "%s", l->name);
+		KUNIT_EXPECT_FALSE_MSG(test, w.dirty, "%s", l->name);
+		for (level = l->top; level >= l->leaf; level--) {
+			KUNIT_EXPECT_EQ_MSG(test, fake_get(fm, l->entry_gpa[level],
+							   l->size),
+					    ent[level], "%s L%d", l->name, level);
+			KUNIT_EXPECT_EQ_MSG(test, w.entry[level], ent[level],
+					    "%s L%d", l->name, level);
+		}
+	}
+}
+
 /* --- losing the A/D race ---------------------------------------------- */
 
 static void race_store(struct fake_mem *fm, u64 gpa, unsigned int size)
@@ -1205,6 +1240,7 @@ static struct kunit_case walk_cases[] = {
 	KUNIT_CASE(pae_pdpte_not_present),
 	KUNIT_CASE(pdpte_valid),
 	KUNIT_CASE(high_gva_bits_ignored),
+	KUNIT_CASE(look_only),
 	KUNIT_CASE(race_restarts),
 	KUNIT_CASE(race_gives_up),
 	KUNIT_CASE(race_to_not_present),

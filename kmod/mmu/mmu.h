@@ -212,8 +212,12 @@ bool shadowvmm_mmu_mapped_gpa(struct shadowvmm_mmu *mmu, u64 gva, u64 *gpa);
 int shadowvmm_mmu_translate(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 			    struct shadowvmm_translation *t);
 
-int shadowvmm_mmu_walk(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
-		       struct shadowvmm_walk *walk);
+/* The guest's walk of @gva, as the hardware would make it: A/D set. */
+static inline int shadowvmm_mmu_walk(struct shadowvmm_mmu *mmu, u64 gva,
+				     u32 access, struct shadowvmm_walk *walk)
+{
+	return shadowvmm_walk(&mmu->pg, &mmu->walk_mem, gva, access, walk);
+}
 
 /**
  * shadowvmm_mmu_bypasses_faults() - can the guest's own faults skip us?

@@ -142,7 +142,12 @@ static union shadowvmm_sp_role paging_role(const struct shadowvmm_paging *pg,
 	return role;
 }
 
-static u32 gpte_access(const struct shadowvmm_paging *pg, u64 gpte)
+/*
+ * The rights a guest entry grants, read as the paging mode of @role does:
+ * a shadow page may belong to a cached root of another mode than the one
+ * loaded.
+ */
+static u32 gpte_access(union shadowvmm_sp_role role, u64 gpte)
 {
 	u32 access = ACC_EXEC;
 
@@ -150,21 +155,22 @@ static u32 gpte_access(const struct shadowvmm_paging *pg, u64 gpte)
 		access |= ACC_WRITE;
 	if (gpte & _PAGE_USER)
 		access |= ACC_USER;
-	if (pg->nxe && pg->mode != SHADOWVMM_PAGING_32 && (gpte & _PAGE_NX))
+	if (role.nxe && role.guest_mode != SHADOWVMM_PAGING_32 &&
+	    (gpte & _PAGE_NX))
 		access &= ~ACC_EXEC;
 	return access;
 }
 
 /* Rights the guest's entries above @level grant, as the walk found them. */
-static u32 access_above(const struct shadowvmm_paging *pg,
+static u32 access_above(union shadowvmm_sp_role role,
 			const struct shadowvmm_walk *walk, int level)
 {
 	u32 access = ACC_ALL;
 	int l;
 
 	for (l = walk->top_level; l > level; l--)
-		if (pg->mode != SHADOWVMM_PAGING_PAE || l != 3)
-			access &= gpte_access(pg, walk->entry[l]);
+		if (role.guest_mode != SHADOWVMM_PAGING_PAE || l != 3)
+			access &= gpte_access(role, walk->entry[l]);
 	return access;
 }
 
@@ -242,21 +248,6 @@ static u64 gpte_of(struct shadowvmm_mmu *mmu, const struct shadowvmm_sp *sp,
 	return guest_read(mmu->gmem, gpte_gpa(sp, i), gpte_size(sp));
 }
 
-/**
- * shadowvmm_mmu_walk() - walk the guest's tables as the hardware would
- * @mmu: the MMU, whose paging state says how
- * @gva: the linear address
- * @access: SHADOWVMM_PF_WRITE/USER/FETCH and SHADOWVMM_ACCESS_AC
- * @walk: the result
- *
- * Return: what shadowvmm_walk() returns.
- */
-int shadowvmm_mmu_walk(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
-		       struct shadowvmm_walk *walk)
-{
-	return shadowvmm_walk(&mmu->pg, &mmu->walk_mem, gva, access, walk);
-}
-
 /* --- write protection and the reverse map -------------------------------- */
 
 static void sync_frame(struct shadowvmm_mmu *mmu, u64 gfn);
@@ -320,22 +311,29 @@ static void drop_leaves(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 		drop_leaf(mmu, sp, i);
 }
 
-/* The page holding @sptep, or NULL for one of our PDPTs. */
-static struct shadowvmm_sp *sptep_holder(u64 *sptep)
+/* Note in the page holding @sptep whether it links or maps something. */
+static void mark_mapped(u64 *sptep, bool mapped)
 {
-	return (void *)page_private(virt_to_page(sptep));
+	struct shadowvmm_sp *holder = (void *)page_private(virt_to_page(sptep));
+
+	/* None holds our PDPTs' entries: see shadowvmm_mmu_init(). */
+	if (holder)
+		__assign_bit(sptep - holder->spt, holder->mapped, mapped);
 }
 
-static void drop_nonleaf(struct shadowvmm_mmu *mmu, u64 *sptep, u64 empty)
+/* Empty a non-leaf entry; return the page it linked, if it did. */
+static struct shadowvmm_sp *drop_nonleaf(struct shadowvmm_mmu *mmu,
+					 u64 *sptep, u64 empty)
 {
-	struct shadowvmm_sp *holder = sptep_holder(sptep);
+	struct shadowvmm_sp *child = NULL;
 
 	if (spte_present(mmu, *sptep)) {
-		sptep_list_del(&spte_to_sp(*sptep)->parents, sptep);
-		if (holder)
-			__clear_bit(sptep - holder->spt, holder->mapped);
+		child = spte_to_sp(*sptep);
+		sptep_list_del(&child->parents, sptep);
+		mark_mapped(sptep, false);
 	}
 	*sptep = empty;
+	return child;
 }
 
 /*
@@ -344,11 +342,8 @@ static void drop_nonleaf(struct shadowvmm_mmu *mmu, u64 *sptep, u64 empty)
  */
 static void unlink_child(struct shadowvmm_mmu *mmu, u64 *sptep, u64 empty)
 {
-	struct shadowvmm_sp *child = NULL;
+	struct shadowvmm_sp *child = drop_nonleaf(mmu, sptep, empty);
 
-	if (spte_present(mmu, *sptep))
-		child = spte_to_sp(*sptep);
-	drop_nonleaf(mmu, sptep, empty);
 	if (child && !child->parents.head && !child->root_count)
 		list_move_tail(&child->orphan_link, &mmu->orphans);
 }
@@ -398,6 +393,52 @@ static void set_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	*sptep = spte;
 }
 
+/* Bits a guest PTE may not set: the walker faults on them with RSVD. */
+static bool gpte_reserved(struct shadowvmm_mmu *mmu,
+			  union shadowvmm_sp_role role, u64 gpte)
+{
+	/* PAE reserves up to bit 62; four-level paging ignores 62:52. */
+	unsigned int top = role.guest_mode == SHADOWVMM_PAGING_PAE ? 62 : 51;
+
+	if (role.guest_mode == SHADOWVMM_PAGING_32)
+		return false;
+	if (gpte & GENMASK_ULL(top, mmu->pg.maxphyaddr))
+		return true;
+	return !role.nxe && (gpte & _PAGE_NX);
+}
+
+/*
+ * Bring one leaf entry in line with the guest's new PTE. When the new PTE
+ * is one the hardware could use as it stands (present, accessed, nothing
+ * reserved), map it at once: the guest's next access then needs no exit.
+ */
+static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
+			unsigned int i, u64 gpte)
+{
+	u64 addr_mask = gpte_size(sp) == 4 ? PT32_ADDR_MASK : PT64_ADDR_MASK;
+	u64 gfn = (gpte & addr_mask) >> PAGE_SHIFT;
+
+	/*
+	 * Mapping ahead is optional: it must never eat the stock a fault or
+	 * root load counts on, or a resync of many entries would. An entry
+	 * that keeps its frame keeps its reverse-map slot (set_leaf()).
+	 */
+	if (!(gpte & _PAGE_PRESENT) || !(gpte & _PAGE_ACCESSED) ||
+	    gpte_reserved(mmu, sp->role, gpte) ||
+	    shadowvmm_mmu_is_mmio(mmu, gfn) ||
+	    ((!test_bit(i, sp->mapped) || shadowvmm_leaf_gfn(mmu, sp, i) != gfn) &&
+	     mmu->blocks.nr <= 2 * (SHADOWVMM_MAX_LEVEL + 1))) {
+		drop_leaf(mmu, sp, i);
+		if (!(gpte & _PAGE_PRESENT) && !sp->unsync)
+			sp->spt[i] = empty_spte(mmu, true);
+		return;
+	}
+	set_leaf(mmu, sp, i, gfn,
+		 make_leaf(mmu, gfn,
+			   sp->role.access & gpte_access(sp->role, gpte),
+			   gpte & _PAGE_DIRTY));
+}
+
 /* --- the shadow page cache --------------------------------------------- */
 
 static struct hlist_head *bucket(struct shadowvmm_mmu *mmu, u64 gfn)
@@ -444,10 +485,8 @@ static struct shadowvmm_mmu_root *pdpt_root(struct shadowvmm_mmu *mmu,
 static void unlink_parent(struct shadowvmm_mmu *mmu, u64 *sptep)
 {
 	struct shadowvmm_mmu_root *root = pdpt_root(mmu, sptep);
-	struct shadowvmm_sp *holder = sptep_holder(sptep);
 
-	if (holder)
-		__clear_bit(sptep - holder->spt, holder->mapped);
+	mark_mapped(sptep, false);
 	*sptep = root ? 0 : mmu->trap_spte;
 	if (root == &mmu->roots[0] && mmu->pg.mode != SHADOWVMM_PAGING_OFF)
 		mmu->reload = true;
@@ -543,18 +582,12 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 	if (WARN_ON_ONCE(!mmu->nr_spare || !mmu->nr_spare_gfns))
 		return NULL;
 	sp = mmu->spare[--mmu->nr_spare];
-	sp->gfns = NULL;
+	*sp = (struct shadowvmm_sp){
+		.role = role, .gfn = gfn, .spt = sp->spt, .last_store = NO_STORE,
+	};
 	if (role.level == 1 && !role.direct)
 		sp->gfns = mmu->spare_gfns[--mmu->nr_spare_gfns];
-	sp->gfn = gfn;
-	sp->role = role;
-	sp->parents.head = NULL;
-	sp->root_count = 0;
-	sp->write_flood = 0;
-	sp->last_store = NO_STORE;
-	sp->unsync = false;
 	INIT_LIST_HEAD(&sp->orphan_link);
-	bitmap_zero(sp->mapped, PT64_ENT_PER_PAGE);
 	fill_empty(mmu, sp);
 	hlist_add_head(&sp->hash, bucket(mmu, gfn));
 	list_add_tail(&sp->link, &mmu->sps);
@@ -570,12 +603,9 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 static void link_sp(struct shadowvmm_mmu *mmu, u64 *sptep,
 		    struct shadowvmm_sp *child, u64 flags)
 {
-	struct shadowvmm_sp *holder = sptep_holder(sptep);
-
 	*sptep = __pa(child->spt) | flags;
 	sptep_list_add(&child->parents, sptep, &mmu->blocks);
-	if (holder)
-		__set_bit(sptep - holder->spt, holder->mapped);
+	mark_mapped(sptep, true);
 	list_del_init(&child->orphan_link);
 }
 
@@ -592,7 +622,7 @@ static union shadowvmm_sp_role child_role(struct shadowvmm_mmu *mmu,
 
 	if (walk->level && level >= walk->level) {
 		*gfn = walk->entry_gpa[level] >> PAGE_SHIFT;
-		role.access = access_above(pg, walk, level);
+		role.access = access_above(role, walk, level);
 		/*
 		 * A 32-bit guest table covers 2^level shadow tables of this
 		 * level: the address bits above one of ours pick which.
@@ -816,9 +846,6 @@ static bool fill_in_place(struct shadowvmm_mmu *mmu, u64 gpa)
 	return true;
 }
 
-static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
-			unsigned int i, u64 gpte);
-
 /*
  * Map the neighbours of a fault's entry, in its aligned group of eight,
  * that the guest has set up (present, A set) but that still trap: code
@@ -932,60 +959,6 @@ enum shadowvmm_pf_result shadowvmm_mmu_page_fault(struct shadowvmm_mmu *mmu,
 
 /* --- guest stores to its tables ------------------------------------------ */
 
-/* Bits a guest PTE may not set: the walker faults on them with RSVD. */
-static bool gpte_reserved(const struct shadowvmm_paging *pg, u64 gpte)
-{
-	/* PAE reserves up to bit 62; four-level paging ignores 62:52. */
-	unsigned int top = pg->mode == SHADOWVMM_PAGING_PAE ? 62 : 51;
-
-	if (pg->mode == SHADOWVMM_PAGING_32)
-		return false;
-	if (gpte & GENMASK_ULL(top, pg->maxphyaddr))
-		return true;
-	return !pg->nxe && (gpte & _PAGE_NX);
-}
-
-/*
- * Bring one leaf entry in line with the guest's new PTE. When the new PTE
- * is one the hardware could use as it stands (present, accessed, nothing
- * reserved), map it at once: the guest's next access then needs no exit.
- */
-static void update_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
-			unsigned int i, u64 gpte)
-{
-	/*
-	 * @sp may belong to a cached root of another mode than the one
-	 * loaded: read the entry as @sp's own mode does.
-	 */
-	const struct shadowvmm_paging sp_pg = {
-		.mode = sp->role.guest_mode,
-		.nxe = sp->role.nxe,
-		.maxphyaddr = mmu->pg.maxphyaddr,
-	};
-	const struct shadowvmm_paging *pg = &sp_pg;
-	u64 addr_mask = pg->mode == SHADOWVMM_PAGING_32 ? PT32_ADDR_MASK :
-			PT64_ADDR_MASK;
-	u64 gfn = (gpte & addr_mask) >> PAGE_SHIFT;
-
-	/*
-	 * Mapping ahead is optional: it must never eat the stock a fault or
-	 * root load counts on, or a resync of many entries would. An entry
-	 * that keeps its frame keeps its reverse-map slot (set_leaf()).
-	 */
-	if (!(gpte & _PAGE_PRESENT) || !(gpte & _PAGE_ACCESSED) ||
-	    gpte_reserved(pg, gpte) || shadowvmm_mmu_is_mmio(mmu, gfn) ||
-	    ((!test_bit(i, sp->mapped) || shadowvmm_leaf_gfn(mmu, sp, i) != gfn) &&
-	     mmu->blocks.nr <= 2 * (SHADOWVMM_MAX_LEVEL + 1))) {
-		drop_leaf(mmu, sp, i);
-		if (!(gpte & _PAGE_PRESENT) && !sp->unsync)
-			sp->spt[i] = empty_spte(mmu, true);
-		return;
-	}
-	set_leaf(mmu, sp, i, gfn,
-		 make_leaf(mmu, gfn, sp->role.access & gpte_access(pg, gpte),
-			   gpte & _PAGE_DIRTY));
-}
-
 static void sync_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
 	unsigned int i;
@@ -1042,7 +1015,6 @@ static void zap_orphans(struct shadowvmm_mmu *mmu)
 	while (!list_empty(&mmu->orphans)) {
 		sp = list_first_entry(&mmu->orphans, struct shadowvmm_sp,
 				      orphan_link);
-		list_del_init(&sp->orphan_link);
 		if (sp->role.level > 1)
 			for_each_set_bit(i, sp->mapped, PT64_ENT_PER_PAGE)
 				unlink_child(mmu, &sp->spt[i], mmu->trap_spte);
@@ -1367,7 +1339,6 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 {
 	struct shadowvmm_paging off = { .mode = SHADOWVMM_PAGING_OFF };
 	unsigned int i;
-	int err;
 
 	spin_lock_init(&mmu->lock);
 	mmu->gmem = gmem;
@@ -1397,15 +1368,10 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 							   GFP_DMA32);
 		if (!mmu->roots[i].pae)
 			return -ENOMEM;
-		/* No shadow page holds its entries: see sptep_holder(). */
+		/* No shadow page holds its entries: see mark_mapped(). */
 		set_page_private(virt_to_page(mmu->roots[i].pae), 0);
 	}
-	err = sptep_stock_init(&mmu->blocks, 64);
-	if (!err)
-		err = shadowvmm_mmu_topup(mmu);
-	if (!err)
-		err = shadowvmm_mmu_load(mmu, &off);
-	return err;
+	return shadowvmm_mmu_topup(mmu) ?: shadowvmm_mmu_load(mmu, &off);
 }
 
 void shadowvmm_mmu_destroy(struct shadowvmm_mmu *mmu)
@@ -1417,10 +1383,8 @@ void shadowvmm_mmu_destroy(struct shadowvmm_mmu *mmu)
 	/* Never initialised: the VM was destroyed before it started. */
 	if (!mmu->gmem)
 		return;
-	for (i = 0; i < SHADOWVMM_ROOT_CACHE; i++) {
-		mmu->roots[i].valid = false;
+	for (i = 0; i < SHADOWVMM_ROOT_CACHE; i++)
 		free_page((unsigned long)mmu->roots[i].pae);
-	}
 	list_for_each_entry_safe(sp, next, &mmu->sps, link)
 		free_sp(mmu, sp);
 	for (gfn = 0; mmu->frames && gfn < mmu->nr_frames; gfn++)
@@ -1441,29 +1405,6 @@ void shadowvmm_mmu_destroy(struct shadowvmm_mmu *mmu)
 
 /* --- looking from outside ----------------------------------------------- */
 
-/* A walk that must not leave A/D bits behind: the guest did not access. */
-static int no_update(void *ctx, u64 gpa, unsigned int size, u64 old, u64 new)
-{
-	return 0;
-}
-
-static void shadow_walk(struct shadowvmm_mmu *mmu, u64 gva,
-			struct shadowvmm_translation *t)
-{
-	struct shadow_iter it;
-
-	shadow_iter_start(mmu, gva, &it);
-	t->shadow_top = it.level;
-	do {
-		t->shadow[it.level] = *it.sptep;
-		t->shadow_bottom = it.level;
-	} while (shadow_iter_down(mmu, &it));
-	if (it.level == 1 && spte_present(mmu, *it.sptep)) {
-		t->mapped = true;
-		t->hpa = (*it.sptep & SPTE_ADDR) | offset_in_page(gva);
-	}
-}
-
 /**
  * shadowvmm_mmu_translate() - how the guest and the shadow map an address
  * @mmu: the MMU of a VM that has started
@@ -1480,8 +1421,8 @@ static void shadow_walk(struct shadowvmm_mmu *mmu, u64 gva,
 int shadowvmm_mmu_translate(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 			    struct shadowvmm_translation *t)
 {
-	struct shadowvmm_walk_mem mem;
-	int level;
+	struct shadowvmm_walk_mem look;
+	struct shadow_iter it;
 
 	memset(t, 0, sizeof(*t));
 	spin_lock(&mmu->lock);
@@ -1489,19 +1430,22 @@ int shadowvmm_mmu_translate(struct shadowvmm_mmu *mmu, u64 gva, u32 access,
 		spin_unlock(&mmu->lock);
 		return -ENODATA;
 	}
-	mem = mmu->walk_mem;
-	mem.update = no_update;
+	/* The guest did not access: leave no A/D bits behind. */
+	look = mmu->walk_mem;
+	look.update = NULL;
 	t->mode = mmu->pg.mode;
-	t->walk_err = shadowvmm_walk(&mmu->pg, &mem, gva, access, &t->walk);
-	for (level = t->walk.top_level;
-	     level && level >= max(t->walk.level, 1); level--) {
-		if (mmu->pg.mode == SHADOWVMM_PAGING_PAE && level == 3)
-			continue;
-		t->walk.entry[level] =
-			guest_read(mmu->gmem, t->walk.entry_gpa[level],
-				   mmu->pg.mode == SHADOWVMM_PAGING_32 ? 4 : 8);
+	t->walk_err = shadowvmm_walk(&mmu->pg, &look, gva, access, &t->walk);
+
+	shadow_iter_start(mmu, gva, &it);
+	t->shadow_top = it.level;
+	do {
+		t->shadow[it.level] = *it.sptep;
+		t->shadow_bottom = it.level;
+	} while (shadow_iter_down(mmu, &it));
+	if (it.level == 1 && spte_present(mmu, *it.sptep)) {
+		t->mapped = true;
+		t->hpa = (*it.sptep & SPTE_ADDR) | offset_in_page(gva);
 	}
-	shadow_walk(mmu, gva, t);
 	spin_unlock(&mmu->lock);
 	return 0;
 }

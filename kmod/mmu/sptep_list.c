@@ -82,21 +82,10 @@ void sptep_list_clear(struct sptep_list *list)
 	list->head = NULL;
 }
 
-int sptep_stock_init(struct sptep_stock *stock, unsigned int capacity)
-{
-	stock->blocks = kcalloc(capacity, sizeof(*stock->blocks),
-				GFP_KERNEL_ACCOUNT);
-	if (!stock->blocks)
-		return -ENOMEM;
-	stock->nr = 0;
-	stock->capacity = capacity;
-	return 0;
-}
-
 /* Context: may sleep. */
 int sptep_stock_fill(struct sptep_stock *stock)
 {
-	while (stock->nr < stock->capacity) {
+	while (stock->nr < ARRAY_SIZE(stock->blocks)) {
 		struct sptep_block *block;
 
 		block = kmalloc(sizeof(*block), GFP_KERNEL_ACCOUNT);
@@ -111,7 +100,4 @@ void sptep_stock_free(struct sptep_stock *stock)
 {
 	while (stock->nr)
 		kfree(stock->blocks[--stock->nr]);
-	kfree(stock->blocks);
-	stock->blocks = NULL;
-	stock->capacity = 0;
 }

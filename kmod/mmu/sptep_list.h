@@ -22,9 +22,12 @@ struct sptep_list {
 	struct sptep_block *head;
 };
 
+/* Enough blocks for a few faults that each link and map a whole path. */
+#define SPTEP_STOCK_BLOCKS	64
+
 struct sptep_stock {
-	struct sptep_block **blocks;
-	unsigned int nr, capacity;
+	struct sptep_block *blocks[SPTEP_STOCK_BLOCKS];
+	unsigned int nr;
 };
 
 void sptep_list_add(struct sptep_list *list, u64 *sptep,
@@ -32,7 +35,6 @@ void sptep_list_add(struct sptep_list *list, u64 *sptep,
 void sptep_list_del(struct sptep_list *list, u64 *sptep);
 void sptep_list_clear(struct sptep_list *list);
 
-int sptep_stock_init(struct sptep_stock *stock, unsigned int capacity);
 int sptep_stock_fill(struct sptep_stock *stock);
 void sptep_stock_free(struct sptep_stock *stock);
 

@@ -134,6 +134,8 @@ static int update_ad(const struct shadowvmm_paging *pg,
 	int level, ret;
 	u64 old, new;
 
+	if (!mem->update)
+		return 0;
 	for (level = walk->top_level; level >= walk->level; level--) {
 		/* PAE PDPTEs live in registers and have no A bit. */
 		if (pg->mode == SHADOWVMM_PAGING_PAE && level == 3)
@@ -161,11 +163,11 @@ static int walk_once(const struct shadowvmm_paging *pg,
 	u64 table, pte, gpa;
 	int level, ret;
 
-	*walk = (struct shadowvmm_walk){ .gva = gva };
+	*walk = (struct shadowvmm_walk){
+		.gva = gva, .writable = true, .user = true,
+	};
 	if (pg->mode == SHADOWVMM_PAGING_OFF) {
 		walk->gpa = (u32)gva;
-		walk->writable = true;
-		walk->user = true;
 		/* Nothing to track: no entry has a D bit to set. */
 		walk->dirty = true;
 		return 0;
@@ -201,8 +203,6 @@ static int walk_once(const struct shadowvmm_paging *pg,
 		break;
 	}
 
-	walk->writable = true;
-	walk->user = true;
 	for (;; level--) {
 		shift = PAGE_SHIFT + index_bits * (level - 1);
 		gpa = table + ((gva >> shift) & GENMASK_ULL(index_bits - 1, 0)) *
@@ -248,7 +248,8 @@ static int walk_once(const struct shadowvmm_paging *pg,
  *
  * A successful walk sets the accessed bit of every entry it used (never
  * of a PAE PDPTE) and, for a write, the dirty bit of the leaf, as the CPU
- * does; a faulting walk changes nothing in guest memory. On a fault,
+ * does, unless @mem->update is NULL; a faulting walk changes nothing in
+ * guest memory. On a fault,
  * @walk->level is the level of the entry that was not present or had a
  * reserved bit set, or the leaf's for a protection fault, and
  * @walk->entry[] holds the entries read down to it. With paging off, every

@@ -71,7 +71,9 @@ struct shadowvmm_paging {
  * How the walker reaches guest memory. Reads of addresses outside guest
  * RAM return all-ones, as unbacked memory does on a PC; @update stores an
  * entry only if it still holds @old (0, or -EAGAIN if it changed, after
- * which the walker starts over). Both take 4- or 8-byte entries.
+ * which the walker starts over). Both take 4- or 8-byte entries. Without
+ * @update the walk only looks: it sets no A/D bits, and @walk->entry[]
+ * holds the entries as they are in guest memory.
  */
 struct shadowvmm_walk_mem {
 	u64 (*read)(void *ctx, u64 gpa, unsigned int size);
