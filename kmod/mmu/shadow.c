@@ -557,16 +557,39 @@ static void make_room(struct shadowvmm_mmu *mmu)
  */
 static void fill_empty(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
-	bool read = !sp->role.direct && sp->role.level == 1 && !sp->unsync &&
-		    frame_of(mmu, sp->gfn) && mmu->trap_spte;
 	const void *gpt = mmu->gmem->ram + gpte_gpa(sp, 0);
-	unsigned int i, size = gpte_size(sp);
+	const u32 *gpt32 = gpt;
+	const u64 *gpt64 = gpt;
+	unsigned int i, end, size = gpte_size(sp);
+	u64 gpte;
 
-	for (i = 0; i < PT64_ENT_PER_PAGE; i++)
-		if (!test_bit(i, sp->mapped))
-			sp->spt[i] = empty_spte(mmu, read &&
-						!(gpte_at(gpt + i * size, size) &
-						  _PAGE_PRESENT));
+	if (sp->role.direct || sp->role.level != 1 || sp->unsync ||
+	    !frame_of(mmu, sp->gfn) || !mmu->trap_spte) {
+		for (i = 0; i < PT64_ENT_PER_PAGE; i++)
+			if (!test_bit(i, sp->mapped))
+				sp->spt[i] = mmu->trap_spte;
+		return;
+	}
+	/*
+	 * Every page made comes here, with nothing mapped yet: a word of the
+	 * bitmap at a time and a loop per entry size keep it short.
+	 */
+	for (i = 0; i < PT64_ENT_PER_PAGE; i = end) {
+		end = i + BITS_PER_LONG;
+		if (sp->mapped[i / BITS_PER_LONG]) {
+			for (; i < end; i++) {
+				gpte = gpte_at(gpt + i * size, size);
+				if (!test_bit(i, sp->mapped))
+					sp->spt[i] = empty_spte(mmu, !(gpte & _PAGE_PRESENT));
+			}
+		} else if (size == 8) {
+			for (; i < end; i++)
+				sp->spt[i] = empty_spte(mmu, !(gpt64[i] & _PAGE_PRESENT));
+		} else {
+			for (; i < end; i++)
+				sp->spt[i] = empty_spte(mmu, !(gpt32[i] & _PAGE_PRESENT));
+		}
+	}
 }
 
 static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
