@@ -40,9 +40,9 @@
 #include "cpuid.h"
 #include "dev/pio.h"
 #include "exit.h"
-#include "run.h"
 #include "msr.h"
 #include "paging.h"
+#include "run.h"
 #include "trace.h"
 #include "vm_types.h"
 #include "vmx.h"
@@ -52,7 +52,6 @@
 #define BOOT_DS		0x18
 #define AR_DATA32	0xc093	/* G, B, P, DPL 0, data read/write accessed */
 #define AR_TSS32_BUSY	0x008b
-#define AR_UNUSABLE	0x10000
 
 /*
  * Every vCPU inside shadowvmm_vcpu_run(), so that reboot can stop all of
@@ -74,7 +73,7 @@ static void setup_segment(u32 selector_field, u16 selector, u32 ar)
 	/* Selector, limit, AR and base fields sit at fixed strides. */
 	vmcs_write(selector_field, selector);
 	vmcs_write(GUEST_ES_LIMIT + (selector_field - GUEST_ES_SELECTOR),
-		   ar == AR_UNUSABLE ? 0 : 0xffffffff);
+		   ar == VMX_AR_UNUSABLE_MASK ? 0 : 0xffffffff);
 	vmcs_write(GUEST_ES_AR_BYTES + (selector_field - GUEST_ES_SELECTOR), ar);
 	vmcs_write(GUEST_ES_BASE + (selector_field - GUEST_ES_SELECTOR), 0);
 }
@@ -87,7 +86,7 @@ static void setup_guest_state(struct shadowvmm_vcpu *vcpu)
 	setup_segment(GUEST_FS_SELECTOR, BOOT_DS, AR_DATA32);
 	setup_segment(GUEST_GS_SELECTOR, BOOT_DS, AR_DATA32);
 	setup_segment(GUEST_SS_SELECTOR, BOOT_DS, AR_DATA32);
-	setup_segment(GUEST_LDTR_SELECTOR, 0, AR_UNUSABLE);
+	setup_segment(GUEST_LDTR_SELECTOR, 0, VMX_AR_UNUSABLE_MASK);
 	/* VM entry insists on a busy TSS even though nothing uses it. */
 	vmcs_write(GUEST_TR_SELECTOR, 0);
 	vmcs_write(GUEST_TR_LIMIT, 0x67);

@@ -406,6 +406,17 @@ out:
 	return err;
 }
 
+/* Whether the vCPU runs and destroy has not begun to take it. */
+static bool is_running(struct shadowvmm_vm *vm)
+{
+	bool running;
+
+	mutex_lock(&vm->lock);
+	running = vm->state == SHADOWVMM_VM_RUNNING && !vm->dead;
+	mutex_unlock(&vm->lock);
+	return running;
+}
+
 /*
  * The wait is bounded: the vCPU stops at its next exit, which the
  * VMX-preemption timer forces within a millisecond of guest time, and a
@@ -428,12 +439,7 @@ static int stop_and_wait(struct shadowvmm_vm *vm, u32 reason)
  */
 int shadowvmm_vm_stop(struct shadowvmm_vm *vm, struct shadowvmm_why *why)
 {
-	bool running;
-
-	mutex_lock(&vm->lock);
-	running = vm->state == SHADOWVMM_VM_RUNNING && !vm->dead;
-	mutex_unlock(&vm->lock);
-	if (!running) {
+	if (!is_running(vm)) {
 		set_why(why, SHADOWVMM_A_VM_ID, "VM_ID: VM is not running");
 		return -EINVAL;
 	}
@@ -523,12 +529,7 @@ void shadowvmm_vm_stop_all(void)
 	u32 id = 1;
 
 	while ((vm = shadowvmm_vm_get_next(&id))) {
-		bool running;
-
-		mutex_lock(&vm->lock);
-		running = vm->state == SHADOWVMM_VM_RUNNING && !vm->dead;
-		mutex_unlock(&vm->lock);
-		if (running)
+		if (is_running(vm))
 			stop_and_wait(vm, SHADOWVMM_STOP_HOST);
 		shadowvmm_vm_put(vm);
 		id++;
