@@ -240,7 +240,7 @@ pty_setup() {
 # debug kernel a minute a call.
 vcpu_pid() {
 	for c in /proc/[0-9]*/comm; do
-		read -r comm <"$c" 2>/dev/null || continue
+		{ read -r comm <"$c"; } 2>/dev/null || continue
 		[ "$comm" = "shadowvmm/$1" ] || continue
 		p=${c#/proc/}
 		echo "${p%/comm}"
@@ -253,13 +253,16 @@ vcpu_pid() {
 # the comm field before it holds no spaces here)
 last_cpu() { awk '{ print $39 }' "/proc/$1/stat" 2>/dev/null; }
 
-# start_spin CPU: a running spin VM whose vCPU thread is pinned to CPU;
-# prints the VM's id, or why not (status 1)
+# start_spin CPU: a running spin VM whose vCPU thread is pinned to CPU,
+# at the lowest priority; prints the VM's id, or why not (status 1). Two
+# of them at nice 0 would leave the test's own commands only what the
+# scheduler's tick takes back: in Bochs, seconds for each one.
 start_spin() {
 	id=$(new_vm "$G/spin.elf") || { echo "create/load: $id"; return 1; }
 	err=$(shadowvmm start "$id" 2>&1) || { echo "start: $err"; return 1; }
 	pid=$(vcpu_pid "$id") || { echo "VM $id: no vCPU thread"; return 1; }
 	taskset -p "$((1 << $1))" "$pid" >/dev/null 2>&1 || { echo "VM $id: cannot pin to CPU $1"; return 1; }
+	renice -n 19 -p "$pid" >/dev/null 2>&1 || { echo "VM $id: cannot renice"; return 1; }
 	echo "$id"
 }
 

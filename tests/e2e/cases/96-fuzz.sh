@@ -79,7 +79,7 @@ left=$(shadowvmm list -j 2>&1)
 check fuzz-no-vms-left "$([ "$left" = "[]" ] || echo "VMs left after fuzzing: $left")"
 
 t0=$(date +%s)
-run_bg /tmp/fuzz-nr.out 120 nlfuzz --nonroot --seed 1 --count 5000
+run_bg /tmp/fuzz-nr.out 120 nlfuzz --nonroot --seed 1 --count "${FUZZ_NONROOT_COUNT:-5000}"
 st=$?
 echo "fuzz-nonroot: $(($(date +%s) - t0)) s"
 grep '^nlfuzz:' /tmp/fuzz-nr.out
