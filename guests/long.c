@@ -5,8 +5,9 @@
  * compatibility mode, 64-bit addresses from 64-bit mode (above 4 GiB, in
  * the upper half, non-canonical), a PML4 that maps itself, the way out
  * of long mode into 32-bit and PAE paging and back in again, the
- * 64-bit MSRs keeping what is written to them, and SYSCALL and SYSRETQ
- * between 64-bit code at CPL 3 and at CPL 0.
+ * 64-bit MSRs keeping what is written to them, the FSGSBASE
+ * instructions, and SYSCALL and SYSRETQ between 64-bit code at CPL 3 and
+ * at CPL 0.
  *
  * QEMU loads only ELF32 multiboot images, so this one is too: the C is
  * 32-bit and runs in compatibility mode, and only lib/trap64.S is 64-bit.
@@ -46,12 +47,19 @@
 #define SWITCH_ROUNDS	16
 #define MSR_SYSENTER_ESP	0x175
 #define MSR_SYSENTER_EIP	0x176
+#define MSR_FS_BASE		0xc0000100
+#define MSR_GS_BASE		0xc0000101
 #define MSR_KERNEL_GS_BASE	0xc0000102
 #define MSR_STAR		0xc0000081
 #define MSR_LSTAR		0xc0000082
 #define MSR_CSTAR		0xc0000083
 #define MSR_SFMASK		0xc0000084
 #define KERNEL_GS_VALUE		0xffff800012345000ull
+#define FS_VALUE		0x00007f00aaaa1000ull
+#define GS_VALUE		0xffff8000bbbb2000ull
+#define FS_MSR_VALUE		0xffffffffcccc3000ull
+#define CPUID_7_EBX_FSGSBASE	(1u << 0)
+#define CR4_FSGSBASE		(1u << 16)
 #define SYSENTER_ESP_VALUE	0xffffffff81234000ull
 #define SYSENTER_EIP_VALUE	0x00007f0012345678ull
 /* Some 20 million instructions: many host ticks, so many VM entries. */
@@ -302,6 +310,76 @@ static void check_msrs(void)
 	      "SYSENTER_ESP and SYSENTER_EIP keep all 64 bits");
 }
 
+/* Print a base that differs from the one expected. */
+static void show_base(u64 got, u64 want)
+{
+	if (got != want)
+		printf("# got 0x%08x%08x\n", (u32)(got >> 32), (u32)got);
+}
+
+/*
+ * FS and GS bases are guest state: RDFSBASE, WRFSBASE, RDGSBASE and
+ * WRGSBASE, offered by CPUID and enabled by CR4.FSGSBASE, reach them
+ * with no VMM in the way, and must agree with the MSRs and SWAPGS, and
+ * keep what they wrote over many VM exits.
+ */
+static void check_fsgsbase(void)
+{
+	volatile u32 i;
+	u64 got;
+
+	if (!(cpuid(7, 0).ebx & CPUID_7_EBX_FSGSBASE)) {
+		check(0, "FSGSBASE: CPUID lacks it");
+		return;
+	}
+	last_fault.vector = NO_FAULT;
+	__rdbase64(BASE_FS);
+	check_exception(VECTOR_UD, 0, "RDFSBASE with CR4.FSGSBASE clear");
+	write_cr4(read_cr4() | CR4_FSGSBASE);
+	check(read_cr4() & CR4_FSGSBASE, "CR4.FSGSBASE (bit 16) sets");
+
+	last_fault.vector = NO_FAULT;
+	__wrbase64(BASE_FS, FS_VALUE);
+	__wrbase64(BASE_GS, GS_VALUE);
+	check_nofault("WRFSBASE and WRGSBASE");
+	got = rdmsr(MSR_FS_BASE);
+	check(got == FS_VALUE, "FS_BASE reads what WRFSBASE wrote, 0x%08x%08x",
+	      (u32)(FS_VALUE >> 32), (u32)FS_VALUE);
+	show_base(got, FS_VALUE);
+	got = rdmsr(MSR_GS_BASE);
+	check(got == GS_VALUE, "GS_BASE reads what WRGSBASE wrote, 0x%08x%08x",
+	      (u32)(GS_VALUE >> 32), (u32)GS_VALUE);
+	show_base(got, GS_VALUE);
+
+	wrmsr(MSR_FS_BASE, FS_MSR_VALUE);
+	wrmsr(MSR_KERNEL_GS_BASE, KERNEL_GS_VALUE);
+	got = __rdbase64(BASE_FS);
+	check(got == FS_MSR_VALUE, "RDFSBASE reads what WRMSR wrote");
+	show_base(got, FS_MSR_VALUE);
+	got = __rdbase64(BASE_KERNEL_GS);
+	check(got == KERNEL_GS_VALUE, "RDGSBASE after SWAPGS reads KERNEL_GS_BASE");
+	show_base(got, KERNEL_GS_VALUE);
+	got = __rdbase64(BASE_GS);
+	check(got == GS_VALUE, "and after SWAPGS again, the GS base");
+	show_base(got, GS_VALUE);
+
+	__wrbase64(BASE_FS, FS_VALUE);
+	for (i = 0; i < SPIN_LOOPS; i++)
+		;
+	check(__rdbase64(BASE_FS) == FS_VALUE &&
+	      __rdbase64(BASE_GS) == GS_VALUE &&
+	      __rdbase64(BASE_KERNEL_GS) == KERNEL_GS_VALUE,
+	      "all three bases still hold after %u loops", SPIN_LOOPS);
+
+	__wrbase64(BASE_FS, 0);
+	__wrbase64(BASE_GS, 0);
+	write_cr4(read_cr4() & ~CR4_FSGSBASE);
+	last_fault.vector = NO_FAULT;
+	__wrbase64(BASE_GS, GS_VALUE);
+	check_exception(VECTOR_UD, 0, "WRGSBASE with CR4.FSGSBASE clear again");
+	check(rdmsr(MSR_GS_BASE) == 0, "and leaves GS_BASE alone");
+}
+
 /* WRMSR that may fault, as the probes do: the fault is in last_fault. */
 static void try_wrmsr(u32 msr, u64 value)
 {
@@ -426,6 +504,7 @@ int main(int argc, char **argv, const struct multiboot_info *mbi)
 	check_smap(&kernel, VA(27));
 	check_mode_switches();
 	check_msrs();
+	check_fsgsbase();
 	check_syscall();
 	return check_done();
 }

@@ -32,8 +32,9 @@
 			 F(PAE) | F(CX8) | F(SEP) | F(MTRR) | F(PGE) | \
 			 F(CMOV) | F(PAT) | F(PSE36) | F(CLFLUSH) | F(MMX) | \
 			 F(FXSR) | F(XMM) | F(XMM2))
-#define LEAF7_EBX_KEEP	(F(BMI1) | F(SMEP) | F(BMI2) | F(SMAP) | F(ERMS) | \
-			 F(RDSEED) | F(ADX) | F(CLFLUSHOPT) | F(SHA_NI))
+#define LEAF7_EBX_KEEP	(F(FSGSBASE) | F(BMI1) | F(SMEP) | F(BMI2) | \
+			 F(SMAP) | F(ERMS) | F(RDSEED) | F(ADX) | \
+			 F(CLFLUSHOPT) | F(SHA_NI))
 #define EXT1_ECX_KEEP	(F(LAHF_LM) | F(ABM) | F(3DNOWPREFETCH))
 #define EXT1_EDX_KEEP	(F(SYSCALL) | F(NX) | F(GBPAGES) | F(LM))
 

@@ -24,9 +24,14 @@
 				 X86_CR0_TS | X86_CR0_ET | X86_CR0_NE | \
 				 X86_CR0_WP | X86_CR0_AM | X86_CR0_NW | \
 				 X86_CR0_CD | X86_CR0_PG)
-/* CR4 bits whose meaning the VMM knows, and those the hardware sees. */
+/*
+ * CR4 bits whose meaning the VMM knows, and those the hardware sees.
+ * FSGSBASE lets RDFSBASE and friends reach FS and GS bases, which are
+ * the guest's own while it runs: a context switch then costs no exit.
+ */
 #define HW_CR4_GUEST_BITS	(X86_CR4_DE | X86_CR4_TSD | X86_CR4_PCE | \
-				 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+				 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT | \
+				 X86_CR4_FSGSBASE)
 /* Enforced by the hardware on our tables, whose U bits are the guest's. */
 #define HW_CR4_PAGING_BITS	(X86_CR4_SMEP | X86_CR4_SMAP)
 /* A MOV to CR4 changing these reloads the PAE PDPTEs. */
@@ -43,6 +48,7 @@
 #define LEAF1_EDX_PGE		BIT(13)
 #define LEAF1_EDX_FXSR		BIT(24)
 #define LEAF1_EDX_SSE		BIT(25)
+#define LEAF7_EBX_FSGSBASE	BIT(0)
 #define LEAF7_EBX_SMEP		BIT(7)
 #define LEAF7_EBX_SMAP		BIT(20)
 #define EXT1_EDX_SYSCALL	BIT(11)
@@ -52,7 +58,7 @@
 /*
  * A CR4 bit is reserved, and setting it #GP, unless the CPU the guest's
  * CPUID describes has the feature and this VMM implements it: CPUID hides
- * VME, MCE, UMIP, FSGSBASE, PCID, XSAVE, PKE, LA57 and VMX, and so do we.
+ * VME, MCE, UMIP, PCID, XSAVE, PKE, LA57 and VMX, and so do we.
  */
 static unsigned long guest_cr4_allowed(void)
 {
@@ -74,6 +80,8 @@ static unsigned long guest_cr4_allowed(void)
 		allowed |= X86_CR4_OSXMMEXCPT;
 	if (cpuid_eax(0) >= 7) {
 		shadowvmm_cpuid_guest(7, 0, &r);
+		if (r.ebx & LEAF7_EBX_FSGSBASE)
+			allowed |= X86_CR4_FSGSBASE;
 		if (r.ebx & LEAF7_EBX_SMEP)
 			allowed |= X86_CR4_SMEP;
 		if (r.ebx & LEAF7_EBX_SMAP)

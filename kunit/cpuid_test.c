@@ -14,6 +14,7 @@
 #define LEAF6_EAX_ARAT		BIT(2)
 #define LEAF1_EDX_SSE2		BIT(26)
 #define LEAF1_EDX_MTRR		BIT(12)
+#define LEAF7_EBX_FSGSBASE	BIT(0)
 #define LEAF7_EBX_SMEP		BIT(7)
 #define LEAF7_EBX_SMAP		BIT(20)
 #define LEAF7_EBX_BMI1		BIT(3)
@@ -136,6 +137,8 @@ static void leaf7_is_an_allow_list(struct kunit *test)
 	shadowvmm_cpuid_filter(7, 0, &r);
 	/* The shadow MMU enforces SMEP and SMAP; PKU it does not. */
 	KUNIT_EXPECT_TRUE(test, r.ebx & LEAF7_EBX_SMEP);
+	/* FS and GS bases are guest state: their instructions need no exit. */
+	KUNIT_EXPECT_TRUE(test, r.ebx & LEAF7_EBX_FSGSBASE);
 	KUNIT_EXPECT_TRUE(test, r.ebx & LEAF7_EBX_SMAP);
 	KUNIT_EXPECT_TRUE(test, r.ebx & LEAF7_EBX_BMI1);
 	KUNIT_EXPECT_EQ(test, r.ecx, 0U);

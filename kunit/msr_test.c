@@ -23,6 +23,7 @@
 #include "dev/pio.h"
 #include "exit.h"
 #include "msr.h"
+#include "paging.h"
 #include "fake_host.h"
 #include "test_vcpu.h"
 #include "vm.h"
@@ -480,7 +481,6 @@ static const struct cr_case cr_cases[] = {
 	CR_GP("CR4 VMXE (hidden)", 4, X86_CR4_VMXE),
 	CR_GP("CR4 SMXE (hidden)", 4, X86_CR4_SMXE),
 	CR_GP("CR4 reserved bit 15", 4, BIT(15)),
-	CR_GP("CR4 FSGSBASE (hidden)", 4, X86_CR4_FSGSBASE),
 	CR_GP("CR4 PCIDE (hidden)", 4, X86_CR4_PCIDE),
 	CR_GP("CR4 OSXSAVE (hidden)", 4, X86_CR4_OSXSAVE),
 	CR_GP("CR4 PKE (hidden)", 4, X86_CR4_PKE),
@@ -565,17 +565,23 @@ static void cr_write(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, vcpu->efer & EFER_LMA);
 }
 
-/* SMEP and SMAP exist for the guest exactly when its CPUID says so. */
+/*
+ * FSGSBASE, SMEP and SMAP exist for the guest exactly when its CPUID says
+ * so, and reach the hardware's CR4 then: FSGSBASE's instructions run
+ * without an exit, and SMEP and SMAP are enforced on our tables.
+ */
 static void cr4_follows_guest_cpuid(struct kunit *test)
 {
 	static const struct {
 		u64 cr4;
 		u32 ebx;
 	} bits[] = {
+		{ X86_CR4_FSGSBASE, BIT(0) },
 		{ X86_CR4_SMEP, BIT(7) },
 		{ X86_CR4_SMAP, BIT(20) },
 	};
 	struct shadowvmm_vcpu *vcpu = vcpu_new(test);
+	unsigned long cr0 = vcpu->cr0;
 	struct shadowvmm_cpuid r = {};
 	unsigned int i;
 
@@ -590,6 +596,11 @@ static void cr4_follows_guest_cpuid(struct kunit *test)
 				    "CR4 %#llx, CPUID.7.EBX %#x", bits[i].cr4,
 				    r.ebx);
 		KUNIT_EXPECT_EQ(test, (u64)vcpu->cr4, has ? bits[i].cr4 : 0);
+		/* Paging on: the hardware would leave SMEP and SMAP out. */
+		vcpu->cr0 |= X86_CR0_PE | X86_CR0_PG;
+		KUNIT_EXPECT_EQ(test, (u64)(shadowvmm_hw_cr4(vcpu) & bits[i].cr4),
+				has ? bits[i].cr4 : 0);
+		vcpu->cr0 = cr0;
 		vcpu->event.pending = false;
 	}
 }

@@ -21,6 +21,15 @@ void long_mode_leave(void);
 int probe64_read(u64 va, u32 *value);
 int probe64_write(u64 va, u32 value);
 
+/*
+ * FS and GS bases through the FSGSBASE instructions, from 64-bit mode:
+ * BASE_KERNEL_GS reads GS's between two SWAPGS. A fault leaves its
+ * vector in last_fault, as the probes do, and a read then returns 0.
+ */
+enum seg_base { BASE_FS, BASE_GS, BASE_KERNEL_GS };
+u64 __rdbase64(u32 which);
+void __wrbase64(u32 which, u64 value);
+
 /* CPUID from 64-bit mode, where Intel CPUs report SYSCALL. */
 struct cpuid cpuid64(u32 leaf, u32 subleaf);
 

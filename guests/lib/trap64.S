@@ -256,6 +256,63 @@ syscall_entry64:
 	mov SC_RSP, %rsp
 	sysretq
 
+/*
+ * RDFSBASE, RDGSBASE, or RDGSBASE between two SWAPGS (what the kernel's
+ * GS base holds): ECX 0, 1 or 2; the base in EDX:EAX, 0 if it faulted.
+ */
+rdbase64:
+	mov %esp, %esp
+	xor %eax, %eax
+	cmp $1, %ecx
+	je 3f
+	ja 4f
+1:	rdfsbase %rax
+	jmp 6f
+3:	rdgsbase %rax
+	jmp 6f
+4:	swapgs
+5:	rdgsbase %rax
+	swapgs
+6:	mov %rax, %rdx
+	shr $32, %rdx
+	lretl
+	FIXUP(1b, 6b)
+	FIXUP(3b, 6b)
+	FIXUP(5b, 6b)
+
+/* WRFSBASE (ECX 0) or WRGSBASE (ECX 1) of EDX:EAX. */
+wrbase64:
+	mov %esp, %esp
+	shl $32, %rdx
+	mov %eax, %eax
+	or %rdx, %rax
+	test %ecx, %ecx
+	jnz 2f
+1:	wrfsbase %rax
+	lretl
+2:	wrgsbase %rax
+3:	lretl
+	FIXUP(1b, 3b)
+	FIXUP(2b, 3b)
+
+	.code32
+/* u64 __rdbase64(u32 which) */
+	.globl __rdbase64
+__rdbase64:
+	mov 4(%esp), %ecx
+	lcall $KERNEL_CS64, $rdbase64
+	ret
+
+/* void __wrbase64(u32 which, u64 value) */
+	.globl __wrbase64
+__wrbase64:
+	mov 4(%esp), %ecx
+	mov 8(%esp), %eax
+	mov 12(%esp), %edx
+	lcall $KERNEL_CS64, $wrbase64
+	ret
+
+	.code64
 /* The far-called half of __cpuid64, in 64-bit mode. */
 cpuid64:
 	mov %esp, %esp
