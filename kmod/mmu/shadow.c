@@ -548,6 +548,27 @@ static void make_room(struct shadowvmm_mmu *mmu)
 }
 
 /*
+ * Every entry of @sp that maps nothing becomes a trap: a word of the
+ * mapped bitmap at a time, so that the entries of a word with nothing
+ * mapped (all of them, in a page just made) take one string store.
+ */
+static void trap_unmapped(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
+{
+	u64 trap = mmu->trap_spte, *spt = sp->spt;
+	unsigned int i, w;
+
+	for (w = 0; w < BITS_TO_LONGS(PT64_ENT_PER_PAGE); w++, spt += BITS_PER_LONG) {
+		if (!sp->mapped[w]) {
+			memset64(spt, trap, BITS_PER_LONG);
+			continue;
+		}
+		for (i = 0; i < BITS_PER_LONG; i++)
+			if (!test_bit(w * BITS_PER_LONG + i, sp->mapped))
+				spt[i] = trap;
+	}
+}
+
+/*
  * The empty entries of a page, all but those that map something: in a
  * leaf table in sync, 0 where the guest's entry is not present, so that
  * the CPU's fault there goes straight to the guest; a trap everywhere
@@ -558,21 +579,20 @@ static void make_room(struct shadowvmm_mmu *mmu)
 static void fill_empty(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 {
 	const void *gpt = mmu->gmem->ram + gpte_gpa(sp, 0);
+	unsigned int i, end, size = gpte_size(sp);
+	u64 trap = mmu->trap_spte, *spt = sp->spt, gpte;
 	const u32 *gpt32 = gpt;
 	const u64 *gpt64 = gpt;
-	unsigned int i, end, size = gpte_size(sp);
-	u64 gpte;
 
 	if (sp->role.direct || sp->role.level != 1 || sp->unsync ||
-	    !frame_of(mmu, sp->gfn) || !mmu->trap_spte) {
-		for (i = 0; i < PT64_ENT_PER_PAGE; i++)
-			if (!test_bit(i, sp->mapped))
-				sp->spt[i] = mmu->trap_spte;
+	    !frame_of(mmu, sp->gfn) || !trap) {
+		trap_unmapped(mmu, sp);
 		return;
 	}
 	/*
-	 * Every page made comes here, with nothing mapped yet: a word of the
-	 * bitmap at a time and a loop per entry size keep it short.
+	 * Every leaf page made or synced comes here, so it counts: a word
+	 * of the bitmap at a time, and where it maps nothing, no branch per
+	 * entry and four entries a round (trap where present, else 0).
 	 */
 	for (i = 0; i < PT64_ENT_PER_PAGE; i = end) {
 		end = i + BITS_PER_LONG;
@@ -580,14 +600,18 @@ static void fill_empty(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 			for (; i < end; i++) {
 				gpte = gpte_at(gpt + i * size, size);
 				if (!test_bit(i, sp->mapped))
-					sp->spt[i] = empty_spte(mmu, !(gpte & _PAGE_PRESENT));
+					spt[i] = trap & -(gpte & _PAGE_PRESENT);
 			}
 		} else if (size == 8) {
-			for (; i < end; i++)
-				sp->spt[i] = empty_spte(mmu, !(gpt64[i] & _PAGE_PRESENT));
+			for (; i < end; i += 4) {
+				spt[i] = trap & -(gpt64[i] & _PAGE_PRESENT);
+				spt[i + 1] = trap & -(gpt64[i + 1] & _PAGE_PRESENT);
+				spt[i + 2] = trap & -(gpt64[i + 2] & _PAGE_PRESENT);
+				spt[i + 3] = trap & -(gpt64[i + 3] & _PAGE_PRESENT);
+			}
 		} else {
 			for (; i < end; i++)
-				sp->spt[i] = empty_spte(mmu, !(gpt32[i] & _PAGE_PRESENT));
+				spt[i] = trap & -(u64)(gpt32[i] & _PAGE_PRESENT);
 		}
 	}
 }
@@ -801,7 +825,6 @@ int shadowvmm_mmu_topup(struct shadowvmm_mmu *mmu)
 static bool try_unsync(struct shadowvmm_mmu *mmu, u64 gfn)
 {
 	struct shadowvmm_sp *sp;
-	unsigned int i;
 
 	if (!mmu->allow_unsync)
 		return false;
@@ -815,9 +838,7 @@ static bool try_unsync(struct shadowvmm_mmu *mmu, u64 gfn)
 		 * The guest may now make any entry present unseen: a fault
 		 * let through for it would come back for ever.
 		 */
-		for (i = 0; i < PT64_ENT_PER_PAGE; i++)
-			if (!sp->spt[i])
-				sp->spt[i] = mmu->trap_spte;
+		trap_unmapped(mmu, sp);
 		sp->unsync = true;
 		list_add_tail(&sp->unsync_link, &mmu->unsync_sps);
 		mmu->frames[gfn].unsync++;
