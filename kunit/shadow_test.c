@@ -3030,6 +3030,56 @@ static void prefetch_neighbours(struct kunit *test)
 	check(env);
 }
 
+/*
+ * Pages zapped are kept for the next ones made, which take them before
+ * the stock, and never more than the cap allows, alive and kept
+ * together: a process's tables go at its exit and come back at the next
+ * fork without an allocation or a free.
+ */
+static void zapped_pages_reused(struct kunit *test)
+{
+	struct env *env = test->priv;
+	enum { NR_PTS = 8 };
+	struct shadowvmm_mmu *mmu;
+	struct shadowvmm_paging pg;
+	unsigned int as, i, spare;
+	u64 pts[NR_PTS];
+
+	env_start(env, 64);
+	mmu = env->mmu;
+	as = new_as(env, MODE_4L);
+	for (i = 0; i < NR_PTS; i++)
+		pts[i] = map_gva(env, MODE_4L, env->as[as].cr3, i * SZ_2M, 1,
+				 LEAF | data_page(i)) >> PAGE_SHIFT;
+	pg = paging_of(env, as);
+	load(env, &pg);
+	for (i = 0; i < NR_PTS; i++)
+		KUNIT_EXPECT_EQ(test, fault(env, i * SZ_2M, 0), SHADOWVMM_PF_FIXED);
+
+	step(env, "the page tables' shadows zapped");
+	for (i = 0; i < NR_PTS; i++)
+		shadowvmm_mmu_unprotect(mmu, pts[i]);
+	KUNIT_EXPECT_EQ(test, mmu->nr_free_sps, (unsigned int)NR_PTS);
+	KUNIT_EXPECT_LE(test, mmu->nr_sps + mmu->nr_free_sps, mmu->max_sps);
+	check(env);
+
+	step(env, "made again from the pages kept");
+	spare = mmu->nr_spare;
+	for (i = 0; i < NR_PTS; i++)
+		KUNIT_EXPECT_EQ(test, fault(env, i * SZ_2M, 0), SHADOWVMM_PF_FIXED);
+	KUNIT_EXPECT_EQ(test, mmu->nr_free_sps, 0U);
+	KUNIT_EXPECT_EQ(test, mmu->nr_spare, spare);
+	check(env);
+
+	/* A cap four below what lives: the first four zapped are freed. */
+	step(env, "kept only while the cap allows");
+	mmu->max_sps = mmu->nr_sps - 4;
+	for (i = 0; i < NR_PTS; i++)
+		shadowvmm_mmu_unprotect(mmu, pts[i]);
+	KUNIT_EXPECT_EQ(test, mmu->nr_free_sps, NR_PTS - 4U);
+	KUNIT_EXPECT_LE(test, mmu->nr_sps + mmu->nr_free_sps, mmu->max_sps);
+}
+
 static struct kunit_case shadow_cases[] = {
 	KUNIT_CASE_PARAM(random_ops, random_gen_params),
 	KUNIT_CASE(root_cache),
@@ -3043,6 +3093,7 @@ static struct kunit_case shadow_cases[] = {
 	KUNIT_CASE(demand_fault_one_exit),
 	KUNIT_CASE(prefetch_neighbours),
 	KUNIT_CASE(unsync_table_at_new_address),
+	KUNIT_CASE(zapped_pages_reused),
 	{}
 };
 

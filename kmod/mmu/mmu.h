@@ -141,6 +141,14 @@ struct shadowvmm_mmu {
 	struct shadowvmm_mmu_root roots[SHADOWVMM_ROOT_CACHE];
 	bool reload;			/* roots[0] was zapped */
 
+	/*
+	 * Pages zapped, kept for the next ones made while they and the
+	 * live ones stay within max_sps: a process's tables go at its exit
+	 * and come back at the next fork, and an allocation and a free each
+	 * cost more than making the page.
+	 */
+	struct list_head free_sps;
+	unsigned int nr_free_sps;
 	/* Enough for a few faults that each build a whole path. */
 	struct shadowvmm_sp *spare[3 * SHADOWVMM_MAX_LEVEL];
 	unsigned int nr_spare;

@@ -297,7 +297,7 @@ static void drop_leaf(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 	u32 gfn = shadowvmm_leaf_gfn(mmu, sp, i);
 
 	if (gfn != SHADOWVMM_NO_GFN)
-		sptep_list_del(&mmu->frames[gfn].rmap, &sp->spt[i]);
+		sptep_list_del(&mmu->frames[gfn].rmap, &sp->spt[i], &mmu->blocks);
 	__clear_bit(i, sp->mapped);
 	sp->spt[i] = mmu->trap_spte;
 }
@@ -329,7 +329,7 @@ static struct shadowvmm_sp *drop_nonleaf(struct shadowvmm_mmu *mmu,
 
 	if (spte_present(mmu, *sptep)) {
 		child = spte_to_sp(*sptep);
-		sptep_list_del(&child->parents, sptep);
+		sptep_list_del(&child->parents, sptep, &mmu->blocks);
 		mark_mapped(sptep, false);
 	}
 	*sptep = empty;
@@ -459,7 +459,12 @@ static void free_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 	mmu->nr_sps--;
 	shadowvmm_stat_set(mmu->stats, SHADOWVMM_STAT_MMU_SHADOW_PAGES,
 			   mmu->nr_sps);
-	sptep_list_clear(&sp->parents);
+	sptep_list_clear(&sp->parents, &mmu->blocks);
+	if (mmu->nr_sps + mmu->nr_free_sps < mmu->max_sps) {
+		list_add(&sp->link, &mmu->free_sps);
+		mmu->nr_free_sps++;
+		return;
+	}
 	free_page((unsigned long)sp->spt);
 	kfree(sp->gfns);
 	kfree(sp);
@@ -511,7 +516,7 @@ static void zap_sp(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 	for (sptep = sptep_first(&sp->parents, &it); sptep;
 	     sptep = sptep_next(&it))
 		unlink_parent(mmu, sptep);
-	sptep_list_clear(&sp->parents);
+	sptep_list_clear(&sp->parents, &mmu->blocks);
 	list_del_init(&sp->orphan_link);
 	if (sp->unsync) {
 		list_del(&sp->unsync_link);
@@ -616,9 +621,37 @@ static void fill_empty(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp)
 	}
 }
 
+/*
+ * A page to make a shadow page of: one zapped before if there is one,
+ * else from the stock; with a frame array exactly when @gfns.
+ */
+static struct shadowvmm_sp *take_sp(struct shadowvmm_mmu *mmu, bool gfns)
+{
+	struct shadowvmm_sp *sp;
+
+	if (mmu->nr_free_sps) {
+		sp = list_first_entry(&mmu->free_sps, struct shadowvmm_sp, link);
+		list_del(&sp->link);
+		mmu->nr_free_sps--;
+	} else {
+		sp = mmu->spare[--mmu->nr_spare];
+	}
+	if (gfns && !sp->gfns) {
+		sp->gfns = mmu->spare_gfns[--mmu->nr_spare_gfns];
+	} else if (!gfns && sp->gfns) {
+		if (mmu->nr_spare_gfns < ARRAY_SIZE(mmu->spare_gfns))
+			mmu->spare_gfns[mmu->nr_spare_gfns++] = sp->gfns;
+		else
+			kfree(sp->gfns);
+		sp->gfns = NULL;
+	}
+	return sp;
+}
+
 static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 				   union shadowvmm_sp_role role)
 {
+	bool leaf = role.level == 1 && !role.direct;
 	struct shadowvmm_sp *sp;
 
 	hlist_for_each_entry(sp, bucket(mmu, gfn), hash)
@@ -628,12 +661,11 @@ static struct shadowvmm_sp *get_sp(struct shadowvmm_mmu *mmu, u64 gfn,
 	count(mmu, SHADOWVMM_STAT_MMU_CACHE_MISS);
 	if (WARN_ON_ONCE(!mmu->nr_spare || !mmu->nr_spare_gfns))
 		return NULL;
-	sp = mmu->spare[--mmu->nr_spare];
+	sp = take_sp(mmu, leaf);
 	*sp = (struct shadowvmm_sp){
-		.role = role, .gfn = gfn, .spt = sp->spt, .last_store = NO_STORE,
+		.role = role, .gfn = gfn, .spt = sp->spt, .gfns = sp->gfns,
+		.last_store = NO_STORE,
 	};
-	if (role.level == 1 && !role.direct)
-		sp->gfns = mmu->spare_gfns[--mmu->nr_spare_gfns];
 	INIT_LIST_HEAD(&sp->orphan_link);
 	fill_empty(mmu, sp);
 	hlist_add_head(&sp->hash, bucket(mmu, gfn));
@@ -802,6 +834,7 @@ int shadowvmm_mmu_topup(struct shadowvmm_mmu *mmu)
 			kfree(sp);
 			return -ENOMEM;
 		}
+		sp->gfns = NULL;
 		set_page_private(virt_to_page(sp->spt), (unsigned long)sp);
 		mmu->spare[mmu->nr_spare++] = sp;
 	}
@@ -1395,6 +1428,7 @@ int shadowvmm_mmu_init(struct shadowvmm_mmu *mmu, struct shadowvmm_gmem *gmem,
 	INIT_LIST_HEAD(&mmu->sps);
 	INIT_LIST_HEAD(&mmu->unsync_sps);
 	INIT_LIST_HEAD(&mmu->orphans);
+	INIT_LIST_HEAD(&mmu->free_sps);
 	mmu->max_sps = max_t(unsigned int, max_pages, SHADOWVMM_MMU_PAGES_MIN);
 	if (boot_cpu_data.x86_phys_bits <= SPTE_TRAP_BIT)
 		mmu->trap_spte = _PAGE_PRESENT | BIT_ULL(SPTE_TRAP_BIT);
@@ -1432,8 +1466,14 @@ void shadowvmm_mmu_destroy(struct shadowvmm_mmu *mmu)
 	list_for_each_entry_safe(sp, next, &mmu->sps, link)
 		free_sp(mmu, sp);
 	for (gfn = 0; mmu->frames && gfn < mmu->nr_frames; gfn++)
-		sptep_list_clear(&mmu->frames[gfn].rmap);
+		sptep_list_clear(&mmu->frames[gfn].rmap, &mmu->blocks);
 	vfree(mmu->frames);
+	list_splice_init(&mmu->free_sps, &mmu->sps);
+	list_for_each_entry_safe(sp, next, &mmu->sps, link) {
+		free_page((unsigned long)sp->spt);
+		kfree(sp->gfns);
+		kfree(sp);
+	}
 	while (mmu->nr_spare) {
 		sp = mmu->spare[--mmu->nr_spare];
 		free_page((unsigned long)sp->spt);

@@ -18,6 +18,15 @@ static unsigned int first_free(const struct sptep_block *block)
 	return i;
 }
 
+/* A block no set uses: back to @stock while it has room. */
+static void stock_put(struct sptep_stock *stock, struct sptep_block *block)
+{
+	if (stock->nr < ARRAY_SIZE(stock->blocks))
+		stock->blocks[stock->nr++] = block;
+	else
+		kfree(block);
+}
+
 /**
  * sptep_list_add() - add a shadow entry pointer to a set
  * @list: the set
@@ -47,8 +56,10 @@ void sptep_list_add(struct sptep_list *list, u64 *sptep,
  * sptep_list_del() - remove a shadow entry pointer from a set
  * @list: the set
  * @sptep: the entry; warns if it is not there
+ * @stock: where a block left empty goes
  */
-void sptep_list_del(struct sptep_list *list, u64 *sptep)
+void sptep_list_del(struct sptep_list *list, u64 *sptep,
+		    struct sptep_stock *stock)
 {
 	struct sptep_block *head = list->head, *block;
 	unsigned int i, last;
@@ -62,7 +73,7 @@ void sptep_list_del(struct sptep_list *list, u64 *sptep)
 			head->sptep[last] = NULL;
 			if (!last) {
 				list->head = head->next;
-				kfree(head);
+				stock_put(stock, head);
 			}
 			return;
 		}
@@ -71,13 +82,13 @@ void sptep_list_del(struct sptep_list *list, u64 *sptep)
 		  sptep);
 }
 
-void sptep_list_clear(struct sptep_list *list)
+void sptep_list_clear(struct sptep_list *list, struct sptep_stock *stock)
 {
 	struct sptep_block *block, *next;
 
 	for (block = list->head; block; block = next) {
 		next = block->next;
-		kfree(block);
+		stock_put(stock, block);
 	}
 	list->head = NULL;
 }
@@ -85,7 +96,7 @@ void sptep_list_clear(struct sptep_list *list)
 /* Context: may sleep. */
 int sptep_stock_fill(struct sptep_stock *stock)
 {
-	while (stock->nr < ARRAY_SIZE(stock->blocks)) {
+	while (stock->nr < SPTEP_STOCK_FILL) {
 		struct sptep_block *block;
 
 		block = kmalloc(sizeof(*block), GFP_KERNEL_ACCOUNT);

@@ -11,7 +11,9 @@
  * cache line each). It serves both reverse maps: from a guest frame to the
  * leaf entries that map it, and from a shadow page to the entries that
  * point at it. Blocks come from the caller's preallocated stock, because
- * the fault path runs with preemption off and must not sleep.
+ * the fault path runs with preemption off and must not sleep, and go back
+ * to it while it has room, so that a block freed costs the next fault no
+ * allocation.
  */
 struct sptep_block {
 	u64 *sptep[SPTEP_LIST_SLOTS];
@@ -22,8 +24,14 @@ struct sptep_list {
 	struct sptep_block *head;
 };
 
-/* Enough blocks for a few faults that each link and map a whole path. */
-#define SPTEP_STOCK_BLOCKS	64
+/*
+ * Enough blocks for a few faults that each link and map a whole path,
+ * topped up to SPTEP_STOCK_FILL; blocks freed go back up to
+ * SPTEP_STOCK_BLOCKS, as many as a fork's or an exit's worth of mappings
+ * come and go (16 KiB a VM).
+ */
+#define SPTEP_STOCK_FILL	64
+#define SPTEP_STOCK_BLOCKS	256
 
 struct sptep_stock {
 	struct sptep_block *blocks[SPTEP_STOCK_BLOCKS];
@@ -32,8 +40,9 @@ struct sptep_stock {
 
 void sptep_list_add(struct sptep_list *list, u64 *sptep,
 		    struct sptep_stock *stock);
-void sptep_list_del(struct sptep_list *list, u64 *sptep);
-void sptep_list_clear(struct sptep_list *list);
+void sptep_list_del(struct sptep_list *list, u64 *sptep,
+		    struct sptep_stock *stock);
+void sptep_list_clear(struct sptep_list *list, struct sptep_stock *stock);
 
 int sptep_stock_fill(struct sptep_stock *stock);
 void sptep_stock_free(struct sptep_stock *stock);
