@@ -36,13 +36,6 @@ void shadowvmm_gmem_free(struct shadowvmm_gmem *gmem)
 	gmem->size = 0;
 }
 
-/* Return: true when [@gpa, @gpa + @len) lies inside guest RAM. */
-bool shadowvmm_gmem_range_ok(const struct shadowvmm_gmem *gmem, u64 gpa,
-			     u64 len)
-{
-	return gpa <= gmem->size && len <= gmem->size - gpa;
-}
-
 int shadowvmm_gmem_write(struct shadowvmm_gmem *gmem, u64 gpa,
 			 const void *data, size_t len)
 {
@@ -52,8 +45,3 @@ int shadowvmm_gmem_write(struct shadowvmm_gmem *gmem, u64 gpa,
 	return 0;
 }
 
-/* The host page frame backing @gpa, which must lie inside guest RAM. */
-unsigned long shadowvmm_gmem_pfn(const struct shadowvmm_gmem *gmem, u64 gpa)
-{
-	return gmem->pfns[gpa >> PAGE_SHIFT];
-}

@@ -3,6 +3,7 @@
 #define SHADOWVMM_GMEM_H
 
 #include <linux/types.h>
+#include <asm/page_types.h>
 
 /*
  * Guest RAM: one virtually contiguous, zeroed allocation, guest physical
@@ -18,10 +19,26 @@ struct shadowvmm_gmem {
 
 int shadowvmm_gmem_init(struct shadowvmm_gmem *gmem, u64 size);
 void shadowvmm_gmem_free(struct shadowvmm_gmem *gmem);
-bool shadowvmm_gmem_range_ok(const struct shadowvmm_gmem *gmem, u64 gpa,
-			     u64 len);
 int shadowvmm_gmem_write(struct shadowvmm_gmem *gmem, u64 gpa,
 			 const void *data, size_t len);
-unsigned long shadowvmm_gmem_pfn(const struct shadowvmm_gmem *gmem, u64 gpa);
+
+/*
+ * Inline: every guest page-table entry the MMU reads, at several a
+ * fault, comes through here.
+ *
+ * Return: true when [@gpa, @gpa + @len) lies inside guest RAM.
+ */
+static inline bool shadowvmm_gmem_range_ok(const struct shadowvmm_gmem *gmem,
+					   u64 gpa, u64 len)
+{
+	return gpa <= gmem->size && len <= gmem->size - gpa;
+}
+
+/* The host page frame backing @gpa, which must lie inside guest RAM. */
+static inline unsigned long shadowvmm_gmem_pfn(const struct shadowvmm_gmem *gmem,
+					       u64 gpa)
+{
+	return gmem->pfns[gpa >> PAGE_SHIFT];
+}
 
 #endif

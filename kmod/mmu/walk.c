@@ -47,19 +47,17 @@ static bool is_leaf(const struct shadowvmm_paging *pg, int level, u64 pte)
 	return pg->mode != SHADOWVMM_PAGING_32 || pg->pse;
 }
 
-static u64 rsvd_bits(const struct shadowvmm_paging *pg, int level, u64 pte)
+/*
+ * The reserved bits of every entry in @pg's mode, whatever its level:
+ * worked out once a walk, as the walk reads up to four entries.
+ */
+static u64 rsvd_common(const struct shadowvmm_paging *pg)
 {
 	unsigned int m = maxphyaddr(pg);
 	u64 rsvd;
 
-	if (pg->mode == SHADOWVMM_PAGING_32) {
-		if (level == 1 || !is_leaf(pg, level, pte))
-			return 0;
-		/* PDE bits 20:13 hold address bits 39:32, bit 21 none. */
-		m = min_t(unsigned int, m, PSE36_MAX_PHYADDR);
-		return GENMASK_ULL(21, m - PT32_PSE36_SHIFT);
-	}
-
+	if (pg->mode == SHADOWVMM_PAGING_32)
+		return 0;
 	/* Bits 62:52 are reserved under PAE but ignored in 4-level paging. */
 	if (pg->mode == SHADOWVMM_PAGING_PAE)
 		rsvd = GENMASK_ULL(62, m);
@@ -67,15 +65,29 @@ static u64 rsvd_bits(const struct shadowvmm_paging *pg, int level, u64 pte)
 		rsvd = m < 52 ? GENMASK_ULL(51, m) : 0;
 	if (!pg->nxe)
 		rsvd |= _PAGE_NX;
-	if (pte & _PAGE_PSE) {
-		if (level == 4 || (level == 3 && !pg->gbpages))
-			rsvd |= _PAGE_PSE;
-		else if (level == 3)
-			rsvd |= GENMASK_ULL(29, 13);
-		else if (level == 2)
-			rsvd |= GENMASK_ULL(20, 13);
-	}
 	return rsvd;
+}
+
+/* The reserved bits of @pte at @level; @common is rsvd_common()'s. */
+static u64 rsvd_bits(const struct shadowvmm_paging *pg, u64 common, int level,
+		     u64 pte)
+{
+	unsigned int m;
+
+	if (pg->mode == SHADOWVMM_PAGING_32) {
+		if (level == 1 || !is_leaf(pg, level, pte))
+			return 0;
+		/* PDE bits 20:13 hold address bits 39:32, bit 21 none. */
+		m = min_t(unsigned int, maxphyaddr(pg), PSE36_MAX_PHYADDR);
+		return GENMASK_ULL(21, m - PT32_PSE36_SHIFT);
+	}
+	if (!(pte & _PAGE_PSE) || level == 1)
+		return common;
+	if (level == 4 || (level == 3 && !pg->gbpages))
+		return common | _PAGE_PSE;
+	if (level == 3)
+		return common | GENMASK_ULL(29, 13);
+	return common | GENMASK_ULL(20, 13);
 }
 
 static u64 leaf_gpa(const struct shadowvmm_paging *pg, int level, u64 pte,
@@ -160,7 +172,7 @@ static int walk_once(const struct shadowvmm_paging *pg,
 		     struct shadowvmm_walk *walk)
 {
 	unsigned int index_bits = PT64_LEVEL_BITS, size = 8, shift;
-	u64 table, pte, gpa;
+	u64 table, pte, gpa, rsvd, amask;
 	int level, ret;
 
 	*walk = (struct shadowvmm_walk){
@@ -173,6 +185,8 @@ static int walk_once(const struct shadowvmm_paging *pg,
 		return 0;
 	}
 
+	rsvd = rsvd_common(pg);
+	amask = addr_mask(pg);
 	switch (pg->mode) {
 	case SHADOWVMM_PAGING_32:
 		index_bits = PT32_LEVEL_BITS;
@@ -193,11 +207,11 @@ static int walk_once(const struct shadowvmm_paging *pg,
 			return fault(pg, access, 0, walk);
 		}
 		/* Reserved bits were refused at load: see pdpte_valid(). */
-		table = walk->entry[3] & addr_mask(pg);
+		table = walk->entry[3] & amask;
 		level = 2;
 		break;
 	default:
-		table = pg->cr3 & addr_mask(pg);
+		table = pg->cr3 & amask;
 		level = 4;
 		walk->top_level = 4;
 		break;
@@ -215,7 +229,7 @@ static int walk_once(const struct shadowvmm_paging *pg,
 		walk->entry_gpa[level] = gpa;
 		if (!(pte & _PAGE_PRESENT))
 			return fault(pg, access, 0, walk);
-		if (pte & rsvd_bits(pg, level, pte))
+		if (pte & rsvd_bits(pg, rsvd, level, pte))
 			return fault(pg, access, SHADOWVMM_PF_PRESENT |
 					 SHADOWVMM_PF_RSVD, walk);
 		walk->writable &= !!(pte & _PAGE_RW);
@@ -224,7 +238,7 @@ static int walk_once(const struct shadowvmm_paging *pg,
 		walk->nx |= !!(pte & _PAGE_NX);
 		if (is_leaf(pg, level, pte))
 			break;
-		table = pte & (size == 4 ? PT32_ADDR_MASK : addr_mask(pg));
+		table = pte & (size == 4 ? PT32_ADDR_MASK : amask);
 	}
 
 	if (!access_allowed(pg, access, walk))
