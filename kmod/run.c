@@ -294,7 +294,13 @@ static void inject_apic_events(struct shadowvmm_vcpu *vcpu)
 	int vector;
 
 	shadowvmm_lapic_sync_timer(apic);
-	shadowvmm_devices_sync(vcpu);
+	/*
+	 * COM1's line moves only when the guest touches the UART or the
+	 * I/O APIC, which sync there, or when input waits to go in: its
+	 * writer kicks us after it stores the length.
+	 */
+	if (READ_ONCE(vcpu->vm->dev.input.len))
+		shadowvmm_devices_sync(vcpu);
 	vector = shadowvmm_lapic_pending_vector(apic);
 	/* Without virtual NMIs we could not tell when one may come again. */
 	if (!shadowvmm_vmx.virtual_nmis)

@@ -78,6 +78,7 @@ static void set_irr(struct shadowvmm_lapic *apic, u8 vector)
 		return;
 	}
 	apic->irr[vector / 32] |= BIT(vector % 32);
+	apic->irr_pending = true;
 }
 
 /**
@@ -488,8 +489,11 @@ void shadowvmm_lapic_sync_timer(struct shadowvmm_lapic *apic)
  */
 int shadowvmm_lapic_pending_vector(const struct shadowvmm_lapic *apic)
 {
-	int irrv = highest_vector(apic->irr);
+	int irrv;
 
+	if (!apic->irr_pending)
+		return -1;
+	irrv = highest_vector(apic->irr);
 	if (irrv < 0 || (irrv & 0xf0) <= (ppr(apic) & 0xf0))
 		return -1;
 	return irrv;
@@ -504,6 +508,7 @@ void shadowvmm_lapic_accept(struct shadowvmm_lapic *apic, u8 vector)
 {
 	apic->irr[vector / 32] &= ~BIT(vector % 32);
 	apic->isr[vector / 32] |= BIT(vector % 32);
+	apic->irr_pending = highest_vector(apic->irr) >= 0;
 }
 
 /**

@@ -39,6 +39,12 @@ struct shadowvmm_lapic {
 	u32 divide_config, initial_count;
 	/* 256-bit vectors, as the APIC's eight 32-bit registers each. */
 	u32 isr[APIC_ISR_NR], irr[APIC_ISR_NR];
+	/*
+	 * IRR may hold a vector: set with one, cleared when the CPU takes
+	 * the last. Every entry asks for the pending vector, mostly of an
+	 * empty IRR: this saves scanning it.
+	 */
+	bool irr_pending;
 	bool nmi_pending;
 
 	/* The timer: when the count was loaded and what one period lasts. */

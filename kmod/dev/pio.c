@@ -69,8 +69,9 @@ int shadowvmm_devices_input(struct shadowvmm_vm *vm, const u8 *data,
  * COM1's interrupt line into the I/O APIC
  * @vcpu: the vCPU whose local APIC the I/O APIC delivers to
  *
- * Context: the vCPU's thread, before each entry and after each COM1
- * access, so that every change of the line is seen as it happens.
+ * Context: the vCPU's thread, after each COM1 or I/O APIC access and
+ * before an entry while input waits, so that every change of the line is
+ * seen as it happens.
  */
 void shadowvmm_devices_sync(struct shadowvmm_vcpu *vcpu)
 {
