@@ -186,7 +186,8 @@ bench_linux_shadowvmm() {
 	fi
 	timeout "$LINUX_BENCH_TIMEOUT" shadowvmm console "$id" --follow </dev/null >"$2.console" 2>&1
 	show=$(vm_show "$id")
-	shadowvmm stats "$id" 2>&1 | awk '$2 ~ /^[0-9]+$/ { print $1, $2 }' >"$2"
+	# CSV: every counter, the handlers' cycles by exit reason too
+	shadowvmm stats "$id" --csv 2>&1 | awk -F, '$5 ~ /^[0-9]+$/ { print $3, $5 }' >"$2"
 	shadowvmm destroy "$id" >/dev/null 2>&1
 	if ! echo "$show" | grep -q '^exit_status: *0$'; then
 		echo "workload=$1 did not exit 0: $(echo "$show" | grep -E '^(state|stop_reason|exit_status):' | tr -s ' ' | tr '\n' ' ')$(tr -d '\r' <"$2.console" | tail -n 5 | tr '\n' '|' | tail -c 400)"
