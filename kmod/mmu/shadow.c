@@ -936,13 +936,23 @@ static void prefetch_around(struct shadowvmm_mmu *mmu, struct shadowvmm_sp *sp,
 			    unsigned int i)
 {
 	unsigned int j, first = i & ~(PREFETCH - 1);
+	u64 gpte;
 
 	if (sp->role.direct ||
 	    bitmap_weight(sp->mapped, PT64_ENT_PER_PAGE) < 2)
 		return;
-	for (j = first; j < first + PREFETCH; j++)
-		if (j != i && sp->spt[j] == mmu->trap_spte)
-			update_leaf(mmu, sp, j, gpte_of(mmu, sp, j));
+	for (j = first; j < first + PREFETCH; j++) {
+		if (j == i || sp->spt[j] != mmu->trap_spte)
+			continue;
+		gpte = gpte_of(mmu, sp, j);
+		/*
+		 * Present but unused, as fork leaves a child's every entry:
+		 * update_leaf() would leave it trapping, at some cost.
+		 */
+		if ((gpte & (_PAGE_PRESENT | _PAGE_ACCESSED)) == _PAGE_PRESENT)
+			continue;
+		update_leaf(mmu, sp, j, gpte);
+	}
 }
 
 static enum shadowvmm_pf_result
