@@ -137,9 +137,9 @@ static void leaf7_is_an_allow_list(struct kunit *test)
 	shadowvmm_cpuid_filter(7, 0, &r);
 	/* The shadow MMU enforces SMEP and SMAP; PKU it does not. */
 	KUNIT_EXPECT_TRUE(test, r.ebx & LEAF7_EBX_SMEP);
+	KUNIT_EXPECT_TRUE(test, r.ebx & LEAF7_EBX_SMAP);
 	/* FS and GS bases are guest state: their instructions need no exit. */
 	KUNIT_EXPECT_TRUE(test, r.ebx & LEAF7_EBX_FSGSBASE);
-	KUNIT_EXPECT_TRUE(test, r.ebx & LEAF7_EBX_SMAP);
 	KUNIT_EXPECT_TRUE(test, r.ebx & LEAF7_EBX_BMI1);
 	KUNIT_EXPECT_EQ(test, r.ecx, 0U);
 	KUNIT_EXPECT_EQ(test, r.edx, 0U);

@@ -596,7 +596,7 @@ static void cr4_follows_guest_cpuid(struct kunit *test)
 				    "CR4 %#llx, CPUID.7.EBX %#x", bits[i].cr4,
 				    r.ebx);
 		KUNIT_EXPECT_EQ(test, (u64)vcpu->cr4, has ? bits[i].cr4 : 0);
-		/* Paging on: the hardware would leave SMEP and SMAP out. */
+		/* With paging off the hardware's CR4 leaves SMEP and SMAP out. */
 		vcpu->cr0 |= X86_CR0_PE | X86_CR0_PG;
 		KUNIT_EXPECT_EQ(test, (u64)(shadowvmm_hw_cr4(vcpu) & bits[i].cr4),
 				has ? bits[i].cr4 : 0);
